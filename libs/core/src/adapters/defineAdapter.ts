@@ -1,0 +1,42 @@
+import semver from 'semver';
+import { ADAPTER_BRAND, type AdapterFactory, type AdapterPlugin } from '../contracts/AdapterPlugin';
+import type { AdapterManifest } from '../contracts/AdapterManifest';
+
+const TYPE_PATTERN = /^[a-z][a-z0-9-]{1,40}$/;
+
+/**
+ * Declares an adapter plugin. Validates the manifest eagerly so that a broken package fails at
+ * load time with a precise message instead of at the first sync.
+ */
+export function defineAdapter(definition: { manifest: AdapterManifest; create: AdapterFactory }): AdapterPlugin {
+  const problems = manifestProblems(definition.manifest);
+  if (typeof definition.create !== 'function') problems.push('create must be a function');
+  if (problems.length > 0) {
+    throw new TypeError(`Invalid adapter '${String(definition.manifest?.type)}': ${problems.join('; ')}`);
+  }
+  return Object.freeze({ $$type: ADAPTER_BRAND, manifest: Object.freeze({ ...definition.manifest }), create: definition.create });
+}
+
+/** Lists what is wrong with a manifest (empty when it is valid). Used for foreign plugins too. */
+export function manifestProblems(manifest: AdapterManifest | undefined): string[] {
+  if (!manifest || typeof manifest !== 'object') return ['manifest is missing'];
+  const problems: string[] = [];
+  if (typeof manifest.type !== 'string' || !TYPE_PATTERN.test(manifest.type)) {
+    problems.push(`type '${String(manifest.type)}' must match ${TYPE_PATTERN}`);
+  }
+  for (const alias of manifest.aliases ?? []) {
+    if (!TYPE_PATTERN.test(alias)) problems.push(`alias '${alias}' must match ${TYPE_PATTERN}`);
+  }
+  if (typeof manifest.displayName !== 'string' || manifest.displayName.length === 0) problems.push('displayName is required');
+  if (typeof manifest.version !== 'string' || !semver.valid(manifest.version)) {
+    problems.push(`version '${String(manifest.version)}' is not a semver version`);
+  }
+  if (typeof manifest.coreRange !== 'string' || !semver.validRange(manifest.coreRange)) {
+    problems.push(`coreRange '${String(manifest.coreRange)}' is not a semver range`);
+  }
+  for (const key of ['credentialSchema', 'settingsSchema'] as const) {
+    if (typeof manifest[key]?.safeParse !== 'function') problems.push(`${key} must be a schema with safeParse()`);
+  }
+  if (!manifest.capabilities || typeof manifest.capabilities !== 'object') problems.push('capabilities is required');
+  return problems;
+}

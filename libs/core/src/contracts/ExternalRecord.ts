@@ -1,0 +1,50 @@
+import type { RecordKind } from './RecordKind';
+
+/** A record as it lives on an external platform, in that platform's field names and values. */
+export interface ExternalRecord {
+  kind: RecordKind;
+  /** The platform's stable id (ServiceNow sys_id, Jira issue id, PagerDuty id, Halo id). */
+  id: string;
+  /** Human-facing number or key (INC0010001, OPS-12). */
+  number?: string;
+  url?: string;
+  /** Platform's version marker (sys_mod_count, updated timestamp) used to skip seen versions. */
+  version?: string;
+  updatedAt?: string;
+  /** The hub id this record carries as its correlation key, when it has one. */
+  correlationId?: string;
+  fields: Record<string, unknown>;
+  comments?: ExternalComment[];
+}
+
+export interface ExternalComment {
+  id: string;
+  body: string;
+  author?: string;
+  visibility: 'public' | 'internal';
+  createdAt?: string;
+}
+
+/** One page of a listing; `cursor` is opaque to core and only round-tripped. */
+export interface RecordPage {
+  records: ExternalRecord[];
+  /** Present when another page follows. */
+  nextPage?: string;
+  /** State to resume an incremental listing from after this page. */
+  cursor?: string;
+}
+
+export interface ListQuery {
+  kind: RecordKind;
+  /** Resume point returned by a previous listing (incremental sync). */
+  cursor?: string;
+  /** Page token returned by the previous page of this listing. */
+  page?: string;
+  pageSize?: number;
+}
+
+export interface FindQuery {
+  kind: RecordKind;
+  correlationId?: string;
+  name?: string;
+}

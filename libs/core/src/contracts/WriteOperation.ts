@@ -1,0 +1,26 @@
+import type { ExternalRecord } from './ExternalRecord';
+import type { RecordKind } from './RecordKind';
+
+export type WriteOperation =
+  | { op: 'create'; kind: RecordKind; correlationId: string; fields: Record<string, unknown> }
+  | { op: 'update'; kind: RecordKind; id: string; fields: Record<string, unknown>; expectedVersion?: string }
+  | { op: 'delete'; kind: RecordKind; id: string }
+  | { op: 'comment'; kind: RecordKind; id: string; correlationId: string; body: string; visibility: 'public' | 'internal' }
+  | { op: 'relate'; kind: RecordKind; fromId: string; toId: string; relation: string };
+
+export type WriteResult =
+  | { ok: true; record?: ExternalRecord; warnings?: string[] }
+  | { ok: false; error: ErrorClassification; vendorMessage: string; status?: number };
+
+/** What to do about a failed vendor call (after Airbyte's error handler). */
+export type FailureAction = 'retry' | 'fail' | 'ignore' | 'rate_limited' | 'refresh_auth';
+export type FailureKind = 'config' | 'transient' | 'system' | 'user';
+
+export interface ErrorClassification {
+  action: FailureAction;
+  kind: FailureKind;
+  /** Delay the platform asked for (Retry-After), in milliseconds. */
+  retryAfterMs?: number;
+  /** The vendor's own message, for users and the dead letter queue. */
+  message: string;
+}

@@ -1,0 +1,156 @@
+import axios, { AxiosError, type AxiosRequestConfig } from 'axios';
+import axiosRetry, { exponentialDelay, isNetworkError } from 'axios-retry';
+import { TransportError } from '../errors/HubError';
+import type { Clock } from '../contracts/Clock';
+import type { HttpClient, HttpRequest, HttpResponse } from '../contracts/HttpClient';
+import type { Logger } from '../contracts/Logger';
+import type { AuditSink } from './AuditSink';
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  organizationId: string;
+  integrationId: string;
+  audit?: AuditSink;
+  logger?: Logger;
+  clock?: Clock;
+  timeoutMs?: number;
+  /** Attempts after the first for calls marked `retry`. */
+  retries?: number;
+  /** Base delay of the exponential backoff for retried reads (ms). */
+  retryBaseDelayMs?: number;
+  userAgent?: string;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The HTTP client adapters get. Statuses are returned, never thrown; transport failures become
+ * `TransportError`. Calls marked `retry` (reads, token calls) are retried by axios-retry on
+ * network errors, 5xx and 429.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const clock = options.clock ?? systemClock;
+  const instance = axios.create({
+    baseURL: options.baseUrl.replace(/\/+$/, '') + '/',
+    timeout: options.timeoutMs ?? 15_000,
+    validateStatus: () => true,
+    maxRedirects: 0,
+    headers: { 'User-Agent': options.userAgent ?? 'itsm-hub' },
+    // Responses are parsed below, so that a non-JSON body on an error status is kept as text.
+    transformResponse: [(data: unknown) => data],
+    responseType: 'text',
+  });
+  axiosRetry(instance, {
+    retries: options.retries ?? 3,
+    retryDelay: (count, error) => {
+      const retryAfter = Number(error.response?.headers?.['retry-after']);
+      if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter * 1000;
+      return exponentialDelay(count, error, options.retryBaseDelayMs ?? 200);
+    },
+    retryCondition: (error: AxiosError) => {
+      const marked = (error.config as (AxiosRequestConfig & { hubRetry?: boolean }) | undefined)?.hubRetry === true;
+      if (!marked) return false;
+      const status = error.response?.status;
+      return isNetworkError(error) || error.code === 'ECONNABORTED' || status === 429 || (status !== undefined && status >= 500);
+    },
+  });
+  // With validateStatus always true axios never rejects on a status, but axios-retry only acts on
+  // rejections: turn retryable statuses of marked calls into rejections, and back after the last try.
+  instance.interceptors.response.use((response) => {
+    const config = response.config as AxiosRequestConfig & { hubRetry?: boolean };
+    if (config.hubRetry && (response.status === 429 || response.status >= 500)) {
+      const state = (config as { 'axios-retry'?: { retryCount?: number } })['axios-retry'];
+      if ((state?.retryCount ?? 0) < (options.retries ?? 3)) {
+        return Promise.reject(new AxiosError(`status ${response.status}`, 'ERR_BAD_RESPONSE', response.config, response.request, response));
+      }
+    }
+    return response;
+  });
+
+  return {
+    async request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+      const started = clock.now().getTime();
+      const url = req.url.replace(/^\/+/, '');
+      const config: AxiosRequestConfig & { hubRetry?: boolean } = {
+        method: req.method,
+        url,
+        headers: { Accept: 'application/json', ...req.headers },
+        params: req.query,
+        timeout: req.timeoutMs,
+        hubRetry: req.retry === true,
+      };
+      if (req.form) {
+        config.data = new URLSearchParams(req.form).toString();
+        config.headers = { ...config.headers, 'Content-Type': 'application/x-www-form-urlencoded' };
+      } else if (req.json !== undefined) {
+        config.data = JSON.stringify(req.json);
+        config.headers = { 'Content-Type': 'application/json', ...config.headers };
+      }
+      const path = new URL(url, instance.defaults.baseURL).pathname;
+      try {
+        const response = await instance.request<string>(config).catch((err: unknown) => {
+          // A retried status that exhausted its attempts comes back as a rejection with a response.
+          if (err instanceof AxiosError && err.response) return err.response;
+          throw err;
+        });
+        await audit(req.method, path, response.status, undefined);
+        return {
+          status: response.status,
+          headers: normalizeHeaders(response.headers as Record<string, unknown>),
+          body: parseBody(response.data, String(response.headers['content-type'] ?? '')) as T,
+        };
+      } catch (err) {
+        const message = describeTransportError(err, options.baseUrl);
+        await audit(req.method, path, undefined, message);
+        throw new TransportError(message, err);
+      }
+
+      async function audit(method: string, p: string, status: number | undefined, error: string | undefined) {
+        if (!options.audit) return;
+        try {
+          await options.audit.record({
+            organizationId: options.organizationId,
+            integrationId: options.integrationId,
+            method,
+            path: p,
+            status,
+            error,
+            durationMs: clock.now().getTime() - started,
+            at: clock.now(),
+          });
+        } catch (auditErr) {
+          options.logger?.warn({ err: String(auditErr) }, 'could not write the audit log entry of an external call');
+        }
+      }
+    },
+  };
+}
+
+function parseBody(data: string | undefined, contentType: string): unknown {
+  if (data === undefined || data === '') return undefined;
+  if (/json/i.test(contentType)) {
+    try {
+      return JSON.parse(data);
+    } catch {
+      return data;
+    }
+  }
+  return data;
+}
+
+function normalizeHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+  return out;
+}
+
+function describeTransportError(err: unknown, baseUrl: string): string {
+  if (err instanceof AxiosError) {
+    if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return `Timed out waiting for ${baseUrl}`;
+    if (err.code === 'ECONNREFUSED') return `Connection refused by ${baseUrl}`;
+    if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return `Host of ${baseUrl} could not be resolved`;
+    if (err.code === 'ECONNRESET') return `Connection to ${baseUrl} was reset`;
+    return `Request to ${baseUrl} failed: ${err.code ?? err.message}`;
+  }
+  return `Request to ${baseUrl} failed: ${String(err)}`;
+}

@@ -1,0 +1,64 @@
+import { inject, injectable } from 'tsyringe';
+import type { DataSource } from 'typeorm';
+import type { Adapter } from '../contracts/Adapter';
+import type { Clock } from '../contracts/Clock';
+import type { ConnectionCheck } from '../contracts/ConnectionCheck';
+import type { Logger } from '../contracts/Logger';
+import type { AdapterRegistry } from '../adapters/AdapterRegistry';
+import { TOKENS, type HubSettings } from '../di/tokens';
+import { DatabaseAuditSink } from '../http/DatabaseAuditSink';
+import { createHttpClient } from '../http/createHttpClient';
+import type { IntegrationConfiguration } from '../persistence/entities/IntegrationConfiguration';
+import { IntegrationService } from './IntegrationService';
+
+/** Builds a live adapter for one stored integration: decrypted config, audited HTTP client, logger, clock. */
+@injectable()
+export class AdapterConnector {
+  constructor(
+    @inject(TOKENS.DataSource) private readonly db: DataSource,
+    @inject(TOKENS.AdapterRegistry) private readonly adapters: AdapterRegistry,
+    @inject(TOKENS.Logger) private readonly logger: Logger & { child?: (b: Record<string, unknown>) => Logger },
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.HubSettings) private readonly settings: HubSettings,
+    private readonly integrations: IntegrationService,
+  ) {}
+
+  connect(row: IntegrationConfiguration): Adapter {
+    const loaded = this.adapters.resolve(row.type);
+    const { credentials, webhookSecret } = this.integrations.decrypt(row);
+    const logger = this.logger.child?.({ integration_id: row.id, integration_type: row.type }) ?? this.logger;
+    return loaded.plugin.create({
+      integration: { id: row.id, organizationId: row.organizationId, name: row.name, baseUrl: row.baseUrl, direction: row.direction },
+      credentials,
+      settings: row.settings,
+      webhookSecret,
+      http: createHttpClient({
+        baseUrl: row.baseUrl,
+        organizationId: row.organizationId,
+        integrationId: row.id,
+        audit: new DatabaseAuditSink(this.db),
+        logger,
+        clock: this.clock,
+        timeoutMs: this.settings.httpTimeoutMs,
+        userAgent: `itsm-hub ${loaded.type}/${loaded.version}`,
+      }),
+      logger,
+      clock: this.clock,
+    });
+  }
+
+  /** Runs the adapter's connection checks; an adapter that throws becomes one failed check. */
+  async test(row: IntegrationConfiguration): Promise<{ success: boolean; checks: ConnectionCheck[] }> {
+    const adapter = this.connect(row);
+    let checks: ConnectionCheck[];
+    try {
+      checks = await adapter.testConnection();
+    } catch (err) {
+      this.logger.error({ integration_id: row.id, err: String(err) }, 'adapter testConnection threw');
+      checks = [{ name: 'adapter', passed: false, message: `The adapter failed unexpectedly: ${(err as Error).message}` }];
+    } finally {
+      await adapter.close?.();
+    }
+    return { success: checks.length > 0 && checks.every((c) => c.passed), checks };
+  }
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { inject, injectable } from 'tsyringe';
+import type { DataSource } from 'typeorm';
+import type { FieldOwner } from '../contracts/SyncDirection';
+import { TOKENS } from '../di/tokens';
+import { NotFoundError, ValidationError } from '../errors/HubError';
+import { FieldOwnership } from '../persistence/entities/FieldOwnership';
+
+export interface OwnershipRule {
+  field: string;
+  owner: FieldOwner;
+  priority: number;
+}
+
+/** Field ownership rules of one integration: who wins a field when both sides change it. */
+@injectable()
+export class OwnershipService {
+  constructor(@inject(TOKENS.DataSource) private readonly db: DataSource) {}
+
+  list(integrationId: string): Promise<FieldOwnership[]> {
+    return this.db.getRepository(FieldOwnership).find({ where: { integrationId }, order: { fieldName: 'ASC' } });
+  }
+
+  /** Replaces every rule of the integration in one transaction. */
+  async replace(integrationId: string, rules: OwnershipRule[]): Promise<FieldOwnership[]> {
+    const seen = new Set<string>();
+    rules.forEach((rule, index) => {
+      if (seen.has(rule.field)) throw new ValidationError(`Field '${rule.field}' appears twice.`, [{ field: `rules.${index}.field`, message: 'duplicate field' }]);
+      seen.add(rule.field);
+    });
+    await this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(FieldOwnership);
+      await repo.delete({ integrationId });
+      if (rules.length > 0) {
+        await repo.insert(rules.map((r) => ({ id: randomUUID(), integrationId, fieldName: r.field, owner: r.owner, priority: r.priority })));
+      }
+    });
+    return this.list(integrationId);
+  }
+
+  /** Creates or updates the rule of one field. */
+  async set(integrationId: string, rule: OwnershipRule): Promise<FieldOwnership> {
+    const repo = this.db.getRepository(FieldOwnership);
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ id: randomUUID(), integrationId, fieldName: rule.field, owner: rule.owner, priority: rule.priority })
+      .orUpdate(['owner', 'priority', 'updated_at'], ['integration_id', 'field_name'])
+      .execute();
+    return repo.findOneByOrFail({ integrationId, fieldName: rule.field });
+  }
+
+  async delete(integrationId: string, field: string): Promise<void> {
+    const result = await this.db.getRepository(FieldOwnership).delete({ integrationId, fieldName: field });
+    if (!result.affected) throw new NotFoundError('Ownership rule', field);
+  }
+
+  static toView(rule: FieldOwnership) {
+    return { field: rule.fieldName, owner: rule.owner, priority: rule.priority, updated_at: rule.updatedAt.toISOString() };
+  }
+}

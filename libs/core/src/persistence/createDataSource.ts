@@ -1,0 +1,66 @@
+import { DataSource } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export interface DatabaseOptions {
+  /** postgres:// URL of the server (real PostgreSQL, or the embedded one's socket). */
+  url: string;
+  poolSize?: number;
+  /** Surfaces a stuck pool (e.g. a transaction held open on the embedded database) as an error. */
+  connectionTimeoutMs?: number;
+}
+
+/** Arbitrary but fixed key: serializes migrations when several hub processes start together. */
+const MIGRATION_LOCK_KEY = 4_711_017;
+
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    poolSize: options.poolSize ?? 5,
+    extra: { connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000 },
+  });
+}
+
+/** Initializes the pool and applies pending migrations, one process at a time. */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
+  try {
+    await migrate(dataSource);
+  } catch (err) {
+    await dataSource.destroy();
+    throw err;
+  }
+  return dataSource;
+}
+
+export async function migrate(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** True when the database answers and no migration is pending (readiness). */
+export async function databaseReady(dataSource: DataSource): Promise<{ reachable: boolean; migrated: boolean }> {
+  try {
+    await dataSource.query('SELECT 1');
+  } catch {
+    return { reachable: false, migrated: false };
+  }
+  try {
+    return { reachable: true, migrated: !(await dataSource.showMigrations()) };
+  } catch {
+    return { reachable: true, migrated: false };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './SecretBox';
+export * from './apiTokens';

@@ -1,0 +1,2 @@
+export { createTestAdapterContext, MemoryLogger } from './createTestAdapterContext';
+export { createTestDatabase, type TestDatabase } from './createTestDatabase';

@@ -41,11 +41,11 @@ export class EmulatorApp {
     const control = new Router({ prefix: '/__emulator' });
     control.post('/faults', (ctx) => {
       const body = ctx.request.body as Fault | Fault[];
-      this.faults.push(...(Array.isArray(body) ? body : [body]).map((f) => ({ count: 1, ...f })));
+      (Array.isArray(body) ? body : [body]).forEach((f) => this.injectFault(f));
       ctx.status = 204;
     });
     control.delete('/faults', (ctx) => {
-      this.faults = [];
+      this.clearFaults();
       ctx.status = 204;
     });
     this.app.use(bodyParser({ enableTypes: ['json', 'form', 'text'], encoding: 'utf-8', jsonStrict: false }));
@@ -66,7 +66,12 @@ export class EmulatorApp {
 
   /** Adds faults from code (tests) the same way the control endpoint does. */
   injectFault(fault: Fault): void {
+    if (fault.count !== undefined && fault.count <= 0) return;
     this.faults.push({ count: 1, ...fault });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<EmulatorHandle> {

@@ -40,22 +40,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     transformResponse: [(data: unknown) => data],
     responseType: 'text',
   });
-  axiosRetry(instance, {
-    retries: options.retries ?? 3,
-    retryDelay: (count, error) => {
-      const retryAfter = Number(error.response?.headers?.['retry-after']);
-      if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter * 1000;
-      return exponentialDelay(count, error, options.retryBaseDelayMs ?? 200);
-    },
-    retryCondition: (error: AxiosError) => {
-      const marked = (error.config as (AxiosRequestConfig & { hubRetry?: boolean }) | undefined)?.hubRetry === true;
-      if (!marked) return false;
-      const status = error.response?.status;
-      return isNetworkError(error) || error.code === 'ECONNABORTED' || status === 429 || (status !== undefined && status >= 500);
-    },
-  });
   // With validateStatus always true axios never rejects on a status, but axios-retry only acts on
   // rejections: turn retryable statuses of marked calls into rejections, and back after the last try.
+  // Registered before axios-retry because response interceptors run in registration order.
   instance.interceptors.response.use((response) => {
     const config = response.config as AxiosRequestConfig & { hubRetry?: boolean };
     if (config.hubRetry && (response.status === 429 || response.status >= 500)) {
@@ -67,6 +54,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return response;
   });
 
+  axiosRetry(instance, {
+    retries: options.retries ?? 3,
+    retryDelay: (count, error) => {
+      const retryAfter = Number(error.response?.headers?.['retry-after']);
+      // Capped so a platform asking for minutes cannot hold a read (or a connection test) that long.
+      if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.min(retryAfter * 1000, 30_000);
+      return exponentialDelay(count, error, options.retryBaseDelayMs ?? 200);
+    },
+    retryCondition: (error: AxiosError) => {
+      const marked = (error.config as (AxiosRequestConfig & { hubRetry?: boolean }) | undefined)?.hubRetry === true;
+      if (!marked) return false;
+      const status = error.response?.status;
+      return isNetworkError(error) || error.code === 'ECONNABORTED' || status === 429 || (status !== undefined && status >= 500);
+    },
+  });
   return {
     async request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
       const started = clock.now().getTime();

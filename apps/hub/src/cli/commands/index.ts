@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+import type { HubClient } from '../HubClient';
+import { loginCommand, orgCommand, tokenCommand } from './admin';
+import { integrationCommand } from './integration';
+
+export function allCommands(client: () => HubClient): Command[] {
+  return [loginCommand(), orgCommand(client), tokenCommand(client), integrationCommand(client)];
+}

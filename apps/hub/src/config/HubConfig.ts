@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { ConfigurationError, issuesToFieldErrors, z } from '@itsm-hub/core';
+
+const booleanString = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+const EnvSchema = z.object({
+  HUB_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HUB_HOST: z.string().min(1).default('0.0.0.0'),
+  HUB_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  HUB_DATA_DIR: z.string().min(1).default('./.hub-data'),
+  HUB_ENCRYPTION_KEY: z.string().min(1).optional(),
+  HUB_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  HUB_ADAPTERS: z.string().optional(),
+  HUB_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  HUB_DB_POOL_SIZE: z.coerce.number().int().positive().max(100).default(5),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HUB_PRINT_ADMIN_TOKEN: booleanString.default(true),
+});
+
+export interface HubConfig {
+  port: number;
+  host: string;
+  publicUrl?: string;
+  databaseUrl?: string;
+  dataDir: string;
+  encryptionKey?: string;
+  adminToken?: string;
+  extraAdapters: string[];
+  httpTimeoutMs: number;
+  dbPoolSize: number;
+  logLevel: string;
+  printAdminToken: boolean;
+}
+
+/** Reads and validates the environment; an invalid variable stops startup with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const errors = issuesToFieldErrors(parsed.error.issues);
+    throw new ConfigurationError(`Invalid environment: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
+  }
+  const e = parsed.data;
+  return {
+    port: e.HUB_PORT,
+    host: e.HUB_HOST,
+    publicUrl: e.HUB_PUBLIC_URL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.HUB_DATA_DIR),
+    encryptionKey: e.HUB_ENCRYPTION_KEY,
+    adminToken: e.HUB_ADMIN_TOKEN,
+    extraAdapters: (e.HUB_ADAPTERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    httpTimeoutMs: e.HUB_HTTP_TIMEOUT_MS,
+    dbPoolSize: e.HUB_DB_POOL_SIZE,
+    logLevel: e.LOG_LEVEL,
+    printAdminToken: e.HUB_PRINT_ADMIN_TOKEN,
+  };
+}

@@ -1,0 +1,137 @@
+import { ADMIN_TOKEN, startTestHub, type TestHub } from './hubFixture';
+import { startPlatforms, type PlatformUnderTest } from './platforms';
+
+describe('integrations API against the four platform emulators', () => {
+  let t: TestHub;
+  let platforms: PlatformUnderTest[];
+
+  beforeAll(async () => {
+    [t, platforms] = await Promise.all([startTestHub(), startPlatforms()]);
+  });
+  afterAll(async () => {
+    await Promise.all(platforms?.map((p) => p.close()) ?? []);
+    await t?.stop();
+  });
+
+  it('lists the four workspace adapters', async () => {
+    const { status, body } = await t.api('GET', '/api/v1/adapters');
+    expect(status).toBe(200);
+    expect(body.adapters.map((a: { type: string }) => a.type)).toEqual(['halo', 'jira', 'pagerduty', 'servicenow']);
+    expect(body.adapters.find((a: { type: string }) => a.type === 'halo').aliases).toContain('haloitsm');
+    expect(body.refused).toEqual([]);
+  });
+
+  it('creates, lists, gets, tests and deletes an integration of each type', async () => {
+    for (const p of platforms) {
+      const name = `${p.type}-main`;
+      const created = await t.api('POST', '/api/v1/integrations', {
+        name,
+        type: p.type === 'halo' ? 'haloitsm' : p.type,
+        base_url: p.url,
+        credentials: p.credentials,
+        webhook_secret: 'webhook-secret-1234',
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        name,
+        type: p.type,
+        base_url: p.url,
+        direction: 'bidirectional',
+        enabled: true,
+        conflict_strategy: 'last-write-wins',
+        rate_limit_per_minute: null,
+        has_webhook_secret: true,
+        webhook_url: `https://hub.example.test/api/v1/webhooks/${created.body.id}`,
+      });
+      expect(Object.values(created.body.credentials).every((v) => v === '***')).toBe(true);
+      expect(Object.keys(created.body.credentials).sort()).toEqual(Object.keys(p.credentials).sort());
+
+      const byName = await t.api('GET', `/api/v1/integrations/${name}`);
+      expect(byName.body.id).toBe(created.body.id);
+
+      const test = await t.api('POST', `/api/v1/integrations/${name}/test`);
+      expect(test.status).toBe(200);
+      expect(test.body.success).toBe(true);
+      expect(test.body.checks.length).toBeGreaterThanOrEqual(2);
+      expect(test.body.checks.every((c: { passed: boolean }) => c.passed)).toBe(true);
+    }
+    const list = await t.api('GET', '/api/v1/integrations');
+    expect(list.body.integrations.map((i: { name: string }) => i.name)).toEqual(['halo-main', 'jira-main', 'pagerduty-main', 'servicenow-main']);
+    const onlyJira = await t.api('GET', '/api/v1/integrations?type=jira');
+    expect(onlyJira.body.integrations).toHaveLength(1);
+
+    const audit = await t.db.url; // the audit log lives in the same database
+    expect(audit).toBeDefined();
+    for (const p of platforms) {
+      expect((await t.api('DELETE', `/api/v1/integrations/${p.type}-main`)).status).toBe(204);
+      expect((await t.api('GET', `/api/v1/integrations/${p.type}-main`)).status).toBe(404);
+    }
+  });
+
+  it('reports a wrong secret as a failed check carrying the vendor message', async () => {
+    for (const p of platforms) {
+      const name = `${p.type}-wrong`;
+      await t.api('POST', '/api/v1/integrations', { name, type: p.type, base_url: p.url, credentials: { ...p.credentials, [p.secretField]: 'definitely-wrong' } });
+      const test = await t.api('POST', `/api/v1/integrations/${name}/test`);
+      expect(test.status).toBe(200);
+      expect(test.body.success).toBe(false);
+      const failed = test.body.checks.find((c: { passed: boolean }) => !c.passed);
+      expect(failed.name).toBe('authentication');
+      expect(failed.status).toBeGreaterThanOrEqual(400);
+      expect(failed.message.length).toBeGreaterThan(5);
+    }
+    const snow = await t.api('POST', '/api/v1/integrations/servicenow-wrong/test');
+    expect(snow.body.checks.find((c: { passed: boolean }) => !c.passed).message).toMatch(/User Not Authenticated/);
+  });
+
+  it('reports an unreachable platform as a failed reachability check', async () => {
+    await t.api('POST', '/api/v1/integrations', { name: 'nowhere', type: 'jira', base_url: 'http://127.0.0.1:1', credentials: { email: 'a@example.com', api_key: 'k' } });
+    const test = await t.api('POST', '/api/v1/integrations/nowhere/test');
+    expect(test.body.success).toBe(false);
+    expect(test.body.checks[0]).toMatchObject({ name: 'reachability', passed: false });
+    expect(test.body.checks[0].message).toMatch(/refused/i);
+  });
+
+  it('updates by merging credentials key by key and keeps values hidden', async () => {
+    const p = platforms.find((x) => x.type === 'servicenow')!;
+    await t.api('POST', '/api/v1/integrations', { name: 'snow-merge', type: 'servicenow', base_url: p.url, credentials: { username: 'admin', password: 'wrong' } });
+    const patched = await t.api('PATCH', '/api/v1/integrations/snow-merge', { credentials: { password: 'admin' }, enabled: false, rate_limit_per_minute: 60, settings: { incident_table: 'incident' } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ enabled: false, rate_limit_per_minute: 60, settings: { incident_table: 'incident' }, credentials: { username: '***', password: '***' } });
+    expect((await t.api('POST', '/api/v1/integrations/snow-merge/test')).body.success).toBe(true);
+  });
+
+  it('manages field ownership rules', async () => {
+    const put = await t.api('PUT', '/api/v1/integrations/snow-merge/ownership', { rules: [{ field: 'priority', owner: 'platform', priority: 10 }, { field: 'status', owner: 'external' }] });
+    expect(put.status).toBe(200);
+    expect(put.body.rules.map((r: { field: string; owner: string; priority: number }) => [r.field, r.owner, r.priority])).toEqual([['priority', 'platform', 10], ['status', 'external', 0]]);
+    const patch = await t.api('PATCH', '/api/v1/integrations/snow-merge/ownership/status', { owner: 'platform', priority: 3 });
+    expect(patch.body).toMatchObject({ field: 'status', owner: 'platform', priority: 3 });
+    expect((await t.api('PATCH', '/api/v1/integrations/snow-merge/ownership/assignment_group', { owner: 'external' })).status).toBe(200);
+    expect((await t.api('DELETE', '/api/v1/integrations/snow-merge/ownership/priority')).status).toBe(204);
+    expect((await t.api('DELETE', '/api/v1/integrations/snow-merge/ownership/priority')).status).toBe(404);
+    const list = await t.api('GET', '/api/v1/integrations/snow-merge/ownership');
+    expect(list.body.rules.map((r: { field: string }) => r.field)).toEqual(['assignment_group', 'status']);
+    const bad = await t.api('PATCH', '/api/v1/integrations/snow-merge/ownership/status', { owner: 'nobody' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('owner');
+    const dup = await t.api('PUT', '/api/v1/integrations/snow-merge/ownership', { rules: [{ field: 'a', owner: 'platform' }, { field: 'a', owner: 'external' }] });
+    expect(dup.status).toBe(400);
+    expect((await t.api('GET', '/api/v1/integrations/snow-merge/ownership')).body.rules).toHaveLength(2);
+  });
+
+  it('serves health, readiness, metrics and an OpenAPI document built from the request schemas', async () => {
+    expect((await t.api('GET', '/healthz', undefined, null)).body).toEqual({ status: 'ok' });
+    expect((await t.api('GET', '/readyz', undefined, null)).body).toMatchObject({ status: 'ready', migrations: 'applied' });
+    const metrics = await t.api('GET', '/metrics', undefined, null);
+    expect(metrics.body).toContain('hub_http_requests_total');
+    const doc = await t.api('GET', '/api/v1/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    const create = doc.body.paths['/api/v1/integrations'].post.requestBody.content['application/json'].schema;
+    expect(create.required).toEqual(expect.arrayContaining(['name', 'type', 'base_url', 'credentials']));
+    expect(create.additionalProperties).toBe(false);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/integrations/{id}/ownership/{field}', '/api/v1/integrations/{id}/test']));
+    expect((await t.api('GET', '/api/v1/openapi.json', undefined, null)).status).toBe(401);
+    expect(ADMIN_TOKEN).toBeDefined();
+  });
+});

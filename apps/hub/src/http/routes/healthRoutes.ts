@@ -1,0 +1,58 @@
+import { AdapterRegistry, databaseReady, z } from '@itsm-hub/core';
+import type { DataSource } from 'typeorm';
+import type { ApiRouter } from '../ApiRouter';
+import type { Metrics } from '../metrics';
+
+const AdapterListSchema = z.object({
+  adapters: z.array(
+    z.object({
+      type: z.string(),
+      aliases: z.array(z.string()),
+      display_name: z.string(),
+      package: z.string(),
+      version: z.string(),
+      core_range: z.string(),
+      capabilities: z.record(z.string(), z.array(z.string())),
+    }),
+  ),
+  refused: z.array(z.object({ package: z.string(), reason: z.string() })),
+});
+
+export function registerHealthRoutes(api: ApiRouter, deps: { db: DataSource; adapters: AdapterRegistry; metrics: Metrics; openApi: () => unknown }) {
+  api.route({
+    method: 'get', path: '/healthz', tag: 'health', summary: 'Liveness: the process answers.', public: true,
+    handler: () => ({ status: 'ok' }),
+  });
+  api.route({
+    method: 'get', path: '/readyz', tag: 'health', summary: 'Readiness: database reachable and migrations applied.', public: true,
+    handler: async ({ ctx }) => {
+      const state = await databaseReady(deps.db);
+      const ready = state.reachable && state.migrated;
+      ctx.status = ready ? 200 : 503;
+      ctx.body = { status: ready ? 'ready' : 'not ready', database: state.reachable ? 'reachable' : 'unreachable', migrations: state.migrated ? 'applied' : 'pending' };
+      return undefined;
+    },
+  });
+  api.route({
+    method: 'get', path: '/metrics', tag: 'health', summary: 'Prometheus metrics.', public: true,
+    handler: async ({ ctx }) => {
+      ctx.type = deps.metrics.registry.contentType;
+      return deps.metrics.registry.metrics();
+    },
+  });
+  api.route({
+    method: 'get', path: '/api/v1/openapi.json', tag: 'meta', summary: 'This OpenAPI document.',
+    handler: () => deps.openApi(),
+  });
+  api.route({
+    method: 'get', path: '/api/v1/adapters', tag: 'adapters', summary: 'Loaded adapters, and refused ones with the reason.',
+    response: AdapterListSchema,
+    handler: () => ({
+      adapters: deps.adapters.loaded.map((a) => ({
+        type: a.type, aliases: a.aliases, display_name: a.displayName, package: a.package, version: a.version, core_range: a.coreRange,
+        capabilities: a.capabilities as Record<string, string[]>,
+      })),
+      refused: deps.adapters.refused,
+    }),
+  });
+}

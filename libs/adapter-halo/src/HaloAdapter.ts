@@ -1,0 +1,113 @@
+import type { Adapter, AdapterContext, ConnectionCheck, ErrorClassification, VendorFailure } from '@itsm-hub/core';
+import { OAUTH_ERRORS } from './assumptions';
+import { HaloClient, type HaloCallResult } from './client';
+import { classifyHaloError } from './errors';
+import type { HaloCredentials, HaloSettings } from './schemas';
+
+/** What a user can do about each failure the connection test can meet. */
+const HINTS = {
+  [OAUTH_ERRORS.invalidClient]: 'check client_id, client_secret and, for a Halo-hosted instance, tenant',
+  403: 'grant the API application this permission in Halo (Configuration > Integrations > Halo API)',
+} as const;
+
+export class HaloAdapter implements Adapter {
+  private readonly client: HaloClient;
+
+  constructor(private readonly context: AdapterContext<HaloCredentials, HaloSettings>) {
+    this.client = new HaloClient(context);
+  }
+
+  /**
+   * reachability + authentication: `POST {auth_server}/token`; then `permission:tickets`
+   * (`GET /api/Tickets?pageinate=true&page_size=1&page_no=1`) and `permission:agents` (`GET /api/Agent?count=1`).
+   * Stops at the first check that leaves nothing meaningful to test after it.
+   */
+  async testConnection(): Promise<ConnectionCheck[]> {
+    const checks: ConnectionCheck[] = [];
+    const authStarted = this.now();
+    const token = await this.client.requestToken();
+    const authMs = this.now() - authStarted;
+    if (!token.ok && token.failure.type === 'transport') {
+      checks.push({ name: 'reachability', passed: false, message: token.message, durationMs: authMs });
+      return checks;
+    }
+    checks.push({
+      name: 'reachability',
+      passed: true,
+      message: `The Halo authorisation server at ${this.client.authServer} answered`,
+      status: token.status,
+      durationMs: authMs,
+    });
+    if (!token.ok) {
+      checks.push({ name: 'authentication', passed: false, message: withHint(token.message, token), status: token.status, durationMs: authMs });
+      return checks;
+    }
+    checks.push({
+      name: 'authentication',
+      passed: true,
+      message: `Obtained an access token (scope: ${token.data.scope ?? 'not stated'})`,
+      status: token.status,
+      durationMs: authMs,
+    });
+
+    const tickets = await this.timed(() => this.client.listTickets(1, 1));
+    if (this.unreachable(tickets, checks)) return checks;
+    checks.push(
+      tickets.result.ok
+        ? this.passed('permission:tickets', `Can read tickets (${tickets.result.data.record_count} visible)`, tickets)
+        : this.failed('permission:tickets', tickets),
+    );
+
+    const agents = await this.timed(() => this.client.listAgents(1));
+    if (this.unreachable(agents, checks)) return checks;
+    checks.push(
+      agents.result.ok
+        ? this.passed('permission:agents', 'Can read agents', agents)
+        : this.failed('permission:agents', agents),
+    );
+    return checks;
+  }
+
+  classifyError(failure: VendorFailure): ErrorClassification {
+    return classifyHaloError(failure, this.context.clock.now());
+  }
+
+  /** The resource server may live elsewhere than the auth server, so it can be unreachable on its own. */
+  private unreachable(call: Timed<unknown>, checks: ConnectionCheck[]): boolean {
+    if (call.result.ok || call.result.failure.type !== 'transport') return false;
+    checks.push({ name: 'reachability', passed: false, message: `Halo resource server: ${call.result.message}`, durationMs: call.durationMs });
+    return true;
+  }
+
+  private passed(name: string, message: string, call: Timed<unknown>): ConnectionCheck {
+    return { name, passed: true, message, status: call.result.status, durationMs: call.durationMs };
+  }
+
+  private failed(name: string, call: Timed<unknown>): ConnectionCheck {
+    const result = call.result as Extract<HaloCallResult<unknown>, { ok: false }>;
+    return { name, passed: false, message: withHint(result.message, result), status: result.status, durationMs: call.durationMs };
+  }
+
+  private async timed<T>(run: () => Promise<HaloCallResult<T>>): Promise<Timed<T>> {
+    const started = this.now();
+    const result = await run();
+    return { result, durationMs: this.now() - started };
+  }
+
+  private now(): number {
+    return this.context.clock.now().getTime();
+  }
+}
+
+interface Timed<T> {
+  result: HaloCallResult<T>;
+  durationMs: number;
+}
+
+function withHint(message: string, result: Extract<HaloCallResult<unknown>, { ok: false }>): string {
+  const body = result.failure.type === 'response' ? result.failure.body : undefined;
+  const oauthError = body !== null && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
+  if (oauthError === OAUTH_ERRORS.invalidClient) return `${message} (${HINTS[OAUTH_ERRORS.invalidClient]})`;
+  if (result.status === 403) return `${message} (${HINTS[403]})`;
+  return message;
+}

@@ -1,0 +1,37 @@
+import type { EmulatorApp, EmulatorHandle } from '@itsm-hub/core';
+import type { HaloAgent, HaloTicket } from '../client/types';
+import type { HaloCredentials } from '../schemas';
+
+export type { HaloAgent, HaloTicket };
+
+/** Credentials the emulated API application accepts; `auth_server` plays no part on the server side. */
+export type HaloEmulatorCredentials = Omit<HaloCredentials, 'auth_server'>;
+
+export interface HaloEmulatorOptions {
+  port?: number;
+  host?: string;
+  /** Merged over DEFAULT_CREDENTIALS; `tenant: undefined` emulates an on-premises instance (no tenant check). */
+  credentials?: Partial<HaloEmulatorCredentials>;
+  /** Permissions granted to the API application (default `['all']`), e.g. `['read:tickets']`. */
+  permissions?: string[];
+  tokenLifetimeSeconds?: number;
+  /** Replace the seeded records. */
+  tickets?: HaloTicket[];
+  agents?: HaloAgent[];
+  /** Time source for token expiry, so tests can move time instead of sleeping. */
+  now?: () => Date;
+}
+
+/** In-memory data of a running emulator, for tests to read and change. */
+export interface HaloEmulatorState {
+  tickets: HaloTicket[];
+  agents: HaloAgent[];
+  /** Invalidates every issued token, as a server restart or a revoked application would. */
+  revokeTokens(): void;
+}
+
+export type HaloEmulatorHandle = EmulatorHandle & {
+  credentials: HaloEmulatorCredentials;
+  emulator: EmulatorApp;
+  state: HaloEmulatorState;
+};

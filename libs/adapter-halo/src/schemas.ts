@@ -1,0 +1,60 @@
+import { z } from '@itsm-hub/core';
+
+export const haloCredentialsSchema = z
+  .object({
+    client_id: z
+      .string({ error: 'client_id is required: the Client ID of the Halo API application' })
+      .min(1, 'client_id must not be empty'),
+    client_secret: z
+      .string({ error: 'client_secret is required: the Client Secret of the Halo API application' })
+      .min(1, 'client_secret must not be empty'),
+    tenant: z
+      .string({ error: 'tenant must be a string (the tenant name of a Halo-hosted instance)' })
+      .min(1, 'tenant must not be empty; leave it out for an on-premises instance')
+      .optional(),
+    auth_server: z
+      .url({ protocol: /^https?$/, error: 'auth_server must be an http(s) URL such as https://yourco.haloitsm.com/auth' })
+      .optional(),
+  })
+  .strict();
+
+export type HaloCredentials = z.infer<typeof haloCredentialsSchema>;
+
+/** The CLI passes settings as strings, so maps may arrive as JSON text. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function idMap(name: string) {
+  return z.preprocess(
+    parseJsonText,
+    z.record(
+      z.string().min(1, `${name} keys must be non-empty hub values`),
+      z.number({ error: `${name} values must be Halo ids (numbers)` }).int(`${name} values must be whole numbers`),
+      { error: `${name} must be an object (or JSON text) mapping hub values to Halo ids, e.g. {"new":1}` },
+    ),
+  );
+}
+
+function haloId(name: string) {
+  return z.coerce
+    .number({ error: `${name} must be a Halo id (a number)` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be a positive Halo id`);
+}
+
+export const haloSettingsSchema = z
+  .object({
+    status_map: idMap('status_map').optional(),
+    priority_map: idMap('priority_map').optional(),
+    ticket_type_id: haloId('ticket_type_id').optional(),
+    client_id_default: haloId('client_id_default').optional(),
+  })
+  .strict();
+
+export type HaloSettings = z.infer<typeof haloSettingsSchema>;

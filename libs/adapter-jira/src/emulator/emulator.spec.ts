@@ -1,0 +1,111 @@
+import { DEFAULT_CREDENTIALS, startEmulator, type JiraEmulatorHandle } from './index';
+
+// Response bodies are asserted on, not trusted, so `any` is fine here.
+const json = (res: Response) => res.json() as Promise<any>;
+const basic = (email: string, token: string) => `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
+
+describe('Jira emulator', () => {
+  let jira: JiraEmulatorHandle;
+  const get = (path: string, authorization: string | null = basic(jira.credentials.email, jira.credentials.api_key)) =>
+    fetch(`${jira.url}${path}`, { headers: authorization ? { Authorization: authorization, Accept: 'application/json' } : {} });
+
+  beforeAll(async () => {
+    jira = await startEmulator({ port: 0 });
+  });
+  afterAll(async () => {
+    await jira.close();
+  });
+  afterEach(async () => {
+    jira.state.withheldPermissions.clear();
+    await fetch(`${jira.url}/__emulator/faults`, { method: 'DELETE' });
+  });
+
+  it('uses the default credentials unless told otherwise', async () => {
+    expect(jira.credentials).toEqual({ email: 'admin@example.com', api_key: 'jira-api-token' });
+    const custom = await startEmulator({ credentials: { api_key: 'other' } });
+    try {
+      expect(custom.credentials).toEqual({ email: DEFAULT_CREDENTIALS.email, api_key: 'other' });
+      expect((await fetch(`${custom.url}/rest/api/3/myself`, { headers: { Authorization: basic('admin@example.com', 'other') } })).status).toBe(200);
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it('answers a bad basic login as Jira Cloud does: 401 plain text with X-Seraph-LoginReason', async () => {
+    const res = await get('/rest/api/3/myself', basic('admin@example.com', 'nope'));
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('text/plain;charset=UTF-8');
+    expect(res.headers.get('x-seraph-loginreason')).toBe('AUTHENTICATED_FAILED');
+    expect(res.headers.get('www-authenticate')).toBe(`OAuth realm="${encodeURIComponent(jira.url)}"`);
+    expect(await res.text()).toBe('Client must be authenticated to access this resource.');
+    const anonymous = await get('/rest/api/3/myself', null);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('x-seraph-loginreason')).toBeNull();
+  });
+
+  it('returns the signed-in user from /myself', async () => {
+    const res = await get('/rest/api/3/myself');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+    expect(res.headers.get('x-aaccountid')).toBe(jira.state.me.accountId);
+    expect(await res.json()).toMatchObject({ self: `${jira.url}/rest/api/3/user?accountId=${jira.state.me.accountId}`, accountId: jira.state.me.accountId, emailAddress: 'admin@example.com', displayName: 'Jira Admin', active: true, timeZone: 'Etc/UTC' });
+  });
+
+  it('reports permissions with havePermission, honouring withheld ones', async () => {
+    jira.state.withheldPermissions.add('CREATE_ISSUES');
+    const res = await get('/rest/api/3/mypermissions?permissions=BROWSE_PROJECTS,CREATE_ISSUES&projectKey=OPS');
+    expect(await res.json()).toEqual({
+      permissions: {
+        BROWSE_PROJECTS: { id: '10', key: 'BROWSE_PROJECTS', name: 'Browse Projects', type: 'PROJECT', description: 'Ability to browse projects and the issues within them.', havePermission: true },
+        CREATE_ISSUES: { id: '11', key: 'CREATE_ISSUES', name: 'Create Issues', type: 'PROJECT', description: 'Ability to create issues.', havePermission: false },
+      },
+    });
+  });
+
+  it('answers errors with an ErrorCollection', async () => {
+    const missing = await get('/rest/api/3/mypermissions');
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({ errorMessages: ["The 'permissions' query parameter is required."], errors: {} });
+    const project = await get('/rest/api/3/mypermissions?permissions=EDIT_ISSUES&projectKey=XYZ');
+    expect(project.status).toBe(404);
+    expect(await project.json()).toEqual({ errorMessages: ["No project could be found with key 'XYZ'."], errors: {} });
+    const unbounded = await get('/rest/api/3/search/jql?jql=ORDER%20BY%20created');
+    expect(unbounded.status).toBe(400);
+    expect((await json(unbounded)).errorMessages[0]).toMatch(/^Unbounded JQL queries are not allowed here/);
+  });
+
+  it('finds users only with Browse users and groups', async () => {
+    const found = await (await get('/rest/api/3/user/search?query=olivia&maxResults=1')).json();
+    expect(found).toEqual([expect.objectContaining({ displayName: 'Olivia Ops', accountType: 'atlassian' })]);
+    jira.state.withheldPermissions.add('USER_PICKER');
+    expect(await (await get('/rest/api/3/user/search?query=olivia')).json()).toEqual([]);
+    expect((await get('/rest/api/3/user/search')).status).toBe(400);
+  });
+
+  it('pages /search/jql with nextPageToken and isLast, without total', async () => {
+    const first = await json(await get('/rest/api/3/search/jql?jql=project%20%3D%20OPS%20ORDER%20BY%20created&maxResults=1&fields=summary,status'));
+    expect(first).toEqual({
+      issues: [expect.objectContaining({ id: '10001', key: 'OPS-1', fields: expect.objectContaining({ summary: 'Checkout API answers 502' }) })],
+      isLast: false,
+      nextPageToken: expect.any(String),
+    });
+    const second = await json(await get(`/rest/api/3/search/jql?jql=project%20%3D%20OPS&maxResults=1&nextPageToken=${first.nextPageToken}`));
+    expect(second).toEqual({ issues: [expect.not.objectContaining({ fields: expect.anything() })], isLast: true });
+    expect(second.issues[0].key).toBe('OPS-2');
+    jira.state.withheldPermissions.add('BROWSE_PROJECTS');
+    const hidden = await get('/rest/api/3/search/jql?jql=project%20%3D%20OPS');
+    expect(await hidden.json()).toEqual({ errorMessages: ["The value 'OPS' does not exist for the field 'project'."], errors: {} });
+  });
+
+  it('answers injected 429s with Retry-After and Jira rate-limit headers', async () => {
+    jira.emulator.injectFault({ pathPrefix: '/rest/api/3/', status: 429, retryAfterSeconds: 5, body: { errorMessages: ['Rate limit exceeded.'], errors: {} } });
+    const res = await get('/rest/api/3/myself');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(res.headers.get('x-ratelimit-reset')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z$/);
+    expect(res.headers.get('ratelimit-reason')).toBe('jira-burst-based');
+    expect(await res.json()).toEqual({ errorMessages: ['Rate limit exceeded.'], errors: {} });
+    expect((await get('/rest/api/3/myself')).status).toBe(200);
+  });
+});

@@ -1,0 +1,51 @@
+import { EmulatorApp, type EmulatorHandle } from '@itsm-hub/core';
+import type { JiraCredentials } from '../schemas';
+import { registerRoutes } from './routes';
+import { createState, type JiraEmulatorState, type JiraPermissionKey } from './state';
+
+export type { EmulatedIssue, EmulatedProject, EmulatedUser, JiraEmulatorState, JiraPermissionDefinition, JiraPermissionKey } from './state';
+
+/** Printed by the hub's emulator CLI when no credentials are given. */
+export const DEFAULT_CREDENTIALS: JiraCredentials = { email: 'admin@example.com', api_key: 'jira-api-token' };
+
+export interface JiraEmulatorOptions {
+  port?: number;
+  host?: string;
+  credentials?: Partial<JiraCredentials>;
+  /** Permissions the signed-in account lacks from the start (`USER_PICKER` hides other users). */
+  withheldPermissions?: JiraPermissionKey[];
+}
+
+export type JiraEmulatorHandle = EmulatorHandle & {
+  credentials: JiraCredentials;
+  emulator: EmulatorApp;
+  /** Live data; change `withheldPermissions` to make permission checks fail. */
+  state: JiraEmulatorState;
+};
+
+/**
+ * Jira Cloud REST v3 emulator: `/myself`, `/mypermissions`, `/user/search` and `/search/jql` over
+ * HTTP basic auth, with project OPS and two seeded incidents, kept in memory.
+ */
+export async function startEmulator(options: JiraEmulatorOptions = {}): Promise<JiraEmulatorHandle> {
+  const credentials: JiraCredentials = { ...DEFAULT_CREDENTIALS, ...stripUndefined(options.credentials ?? {}) };
+  const state = createState(credentials.email, options.withheldPermissions);
+  const emulator = new EmulatorApp();
+  // Injected 429s answer before any route runs, so this goes first to give them Jira's rate-limit headers.
+  emulator.app.middleware.unshift(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 429) return;
+    const retryAfter = Number(ctx.response.get('Retry-After')) || 1;
+    ctx.set('X-RateLimit-Limit', '100');
+    ctx.set('X-RateLimit-Remaining', '0');
+    ctx.set('X-RateLimit-Reset', new Date(Date.now() + retryAfter * 1000).toISOString().slice(0, 16) + 'Z');
+    ctx.set('RateLimit-Reason', 'jira-burst-based');
+  });
+  registerRoutes(emulator, state, credentials);
+  const handle = await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  return { ...handle, credentials, emulator, state };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,35 @@
+import type { FieldMapping } from '@itsm-hub/core';
+
+/**
+ * Hub status -> Jira status name for Jira's default workflow (To Do / In Progress / Done). Reverse
+ * lookups take the first hub status that maps, so the order decides: `Done` reads back as `resolved`.
+ * Integrations override it with the `status_map` setting.
+ */
+export const DEFAULT_STATUS_MAP: Record<string, string> = {
+  new: 'To Do',
+  in_progress: 'In Progress',
+  on_hold: 'In Progress',
+  resolved: 'Done',
+  closed: 'Done',
+};
+
+/** Hub priority -> Jira's default priority scheme (Highest .. Lowest); overridden by `priority_map`. */
+export const DEFAULT_PRIORITY_MAP: Record<string, string> = {
+  P1: 'Highest',
+  P2: 'High',
+  P3: 'Medium',
+  P4: 'Low',
+  P5: 'Lowest',
+};
+
+/**
+ * Canonical incident fields -> Jira issue fields. `description` is ADF in API v3 (the converter
+ * lives with the writer); `assignee` is an accountId.
+ */
+export const DEFAULT_INCIDENT_MAPPINGS: FieldMapping[] = [
+  { field: 'title', externalField: 'summary', direction: 'bidirectional' },
+  { field: 'description', externalField: 'description', direction: 'bidirectional' },
+  { field: 'status', externalField: 'status', direction: 'bidirectional', valueMap: DEFAULT_STATUS_MAP },
+  { field: 'priority', externalField: 'priority', direction: 'bidirectional', valueMap: DEFAULT_PRIORITY_MAP, default: 'Medium' },
+  { field: 'assignee', externalField: 'assignee', direction: 'bidirectional' },
+];

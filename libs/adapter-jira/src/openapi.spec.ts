@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { HttpRequest } from '@itsm-hub/core';
+import { createTestAdapterContext } from '@itsm-hub/core/testing';
+import { createJiraAdapter } from './JiraAdapter';
+import { startEmulator, type JiraEmulatorHandle } from './emulator';
+
+/**
+ * Keeps the adapter and emulator honest against Atlassian's published OpenAPI file. The committed
+ * extract (paths, query parameter names, schema property names) is what the checks use; when the full
+ * spec is around (shared/vendor-specs, or JIRA_OPENAPI_SPEC) the extract is checked against it.
+ */
+interface SpecExtract {
+  sha256: string;
+  paths: Record<string, Record<string, { operationId: string; query: string[]; responses: string[] }>>;
+  schemas: Record<string, string[]>;
+}
+
+const extract = JSON.parse(readFileSync(resolve(__dirname, '__fixtures__/jira-openapi-extract.json'), 'utf8')) as SpecExtract;
+const fullSpecPath = process.env.JIRA_OPENAPI_SPEC ?? resolve(__dirname, '../../../../shared/vendor-specs/jira/swagger-v3.v3.json');
+
+describe('Jira OpenAPI conformance', () => {
+  let jira: JiraEmulatorHandle;
+  beforeAll(async () => {
+    jira = await startEmulator({ port: 0 });
+  });
+  afterAll(async () => {
+    await jira.close();
+  });
+
+  (existsSync(fullSpecPath) ? it : it.skip)('extract matches the full published spec', () => {
+    const { extract: derive } = require('./__fixtures__/extractJiraSpec') as { extract: (spec: unknown) => Omit<SpecExtract, 'sha256'> };
+    const { sha256, source, ...committed } = extract as SpecExtract & { source: string };
+    expect(derive(JSON.parse(readFileSync(fullSpecPath, 'utf8')))).toEqual(committed);
+    expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(source).toBe('swagger-v3.v3.json');
+  });
+
+  it('testConnection only calls documented operations with documented query parameters', async () => {
+    const context = createTestAdapterContext({ baseUrl: jira.url, credentials: jira.credentials, settings: { project_key: 'OPS' } });
+    const calls: HttpRequest[] = [];
+    const http = context.http;
+    context.http = { request: (req) => (calls.push(req), http.request(req)) };
+    await createJiraAdapter(context).testConnection();
+
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'GET /rest/api/3/myself',
+      'GET /rest/api/3/mypermissions',
+      'GET /rest/api/3/user/search',
+    ]);
+    for (const call of calls) {
+      const operation = extract.paths[call.url]?.[call.method.toLowerCase()];
+      expect(operation).toBeDefined();
+      const used = Object.entries(call.query ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k);
+      expect(used.filter((name) => !operation!.query.includes(name))).toEqual([]);
+    }
+    expect(calls[1].query).toEqual({ permissions: 'BROWSE_PROJECTS,CREATE_ISSUES,EDIT_ISSUES,TRANSITION_ISSUES', projectKey: 'OPS' });
+    expect(calls[2].query).toEqual({ query: 'admin@example.com', maxResults: 1 });
+  });
+
+  it('emulator responses only use properties the spec declares', async () => {
+    const headers = { Authorization: `Basic ${Buffer.from(`${jira.credentials.email}:${jira.credentials.api_key}`).toString('base64')}` };
+    const get = async (path: string) => (await fetch(`${jira.url}${path}`, { headers })).json() as Promise<object>;
+    const undeclared = (body: object, schema: string) => Object.keys(body).filter((k) => !extract.schemas[schema].includes(k));
+
+    expect(undeclared(await get('/rest/api/3/myself'), 'User')).toEqual([]);
+    const users = (await get('/rest/api/3/user/search?query=admin')) as object[];
+    expect(users.flatMap((u) => undeclared(u, 'User'))).toEqual([]);
+    const permissions = (await get('/rest/api/3/mypermissions?permissions=BROWSE_PROJECTS')) as { permissions: Record<string, object> };
+    expect(undeclared(permissions, 'Permissions')).toEqual([]);
+    expect(Object.values(permissions.permissions).flatMap((p) => undeclared(p, 'UserPermission'))).toEqual([]);
+    const search = (await get('/rest/api/3/search/jql?jql=project%3DOPS&maxResults=1&fields=summary')) as { issues: object[] };
+    expect(undeclared(search, 'SearchAndReconcileResults')).toEqual([]);
+    expect(search.issues.flatMap((i) => undeclared(i, 'IssueBean'))).toEqual([]);
+    expect(undeclared(await get('/rest/api/3/mypermissions'), 'ErrorCollection')).toEqual([]);
+    for (const path of ['/rest/api/3/myself', '/rest/api/3/mypermissions', '/rest/api/3/user/search', '/rest/api/3/search/jql']) {
+      expect(extract.paths[path]?.get.responses).toContain('401');
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import { z } from '@itsm-hub/core';
+
+export const JIRA_PRIORITY_LEVELS = ['P1', 'P2', 'P3', 'P4', 'P5'] as const;
+
+const required = (field: string, what: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? `${field} is required` : `${field} must be ${what}`;
+
+/** Jira Cloud basic auth: the Atlassian account email and an API token created for it. */
+export const jiraCredentialSchema = z
+  .object({
+    email: z.email({ error: required('email', 'the email address of the Atlassian account') }),
+    api_key: z
+      .string({ error: required('api_key', 'a string (an Atlassian API token)') })
+      .min(1, { error: 'api_key must not be empty: create an API token at id.atlassian.com' }),
+  })
+  .strict();
+
+export type JiraCredentials = z.infer<typeof jiraCredentialSchema>;
+
+/** The CLI passes settings as strings, so maps may arrive as JSON text. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+export const jiraSettingsSchema = z
+  .object({
+    project_key: z
+      .string({ error: 'project_key must be a string' })
+      .regex(/^[A-Z][A-Z0-9_]+$/, { error: 'project_key must be a Jira project key such as OPS (uppercase letters, digits, _)' })
+      .optional(),
+    issue_type: z.string({ error: 'issue_type must be a string' }).min(1, { error: 'issue_type must not be empty' }).default('Incident'),
+    status_map: z
+      .preprocess(
+        parseJsonText,
+        z.record(z.string().min(1), z.string().min(1, { error: 'Jira status names must not be empty' }), {
+          error: 'status_map must be an object (or JSON text) of hub status -> Jira status name',
+        }),
+      )
+      .optional(),
+    priority_map: z
+      .preprocess(
+        parseJsonText,
+        z.partialRecord(z.enum(JIRA_PRIORITY_LEVELS), z.string().min(1, { error: 'Jira priority names must not be empty' }), {
+          error: 'priority_map must be an object (or JSON text) with keys P1..P5 -> Jira priority name',
+        }),
+      )
+      .optional(),
+  })
+  .strict();
+
+export type JiraSettings = z.output<typeof jiraSettingsSchema>;

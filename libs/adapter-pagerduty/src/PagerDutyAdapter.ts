@@ -1,0 +1,86 @@
+import { TransportError, type Adapter, type AdapterContext, type ConnectionCheck, type ErrorClassification, type VendorFailure } from '@itsm-hub/core';
+import { classifyPagerDutyError } from './classifyError';
+import { PagerDutyClient, type PagerDutyResult } from './client';
+import { pagerDutyCredentialsSchema, pagerDutySettingsSchema, type PagerDutyCredentials, type PagerDutySettings } from './schemas';
+
+type Parsed = { ok: true; credentials: PagerDutyCredentials; settings: PagerDutySettings } | { ok: false; problems: string[] };
+
+/** A PagerDuty integration: connection checks and error classification. */
+export class PagerDutyAdapter implements Adapter {
+  private readonly config: Parsed;
+
+  constructor(private readonly context: AdapterContext) {
+    this.config = parseConfig(context);
+  }
+
+  async testConnection(): Promise<ConnectionCheck[]> {
+    if (!this.config.ok) return [{ name: 'configuration', passed: false, message: this.config.problems.join('; ') }];
+    const { credentials, settings } = this.config;
+    const client = new PagerDutyClient(this.context.http, credentials);
+    const checks: ConnectionCheck[] = [];
+    try {
+      // /abilities rather than /users/me: /users/me refuses account-level API keys, /abilities takes any key.
+      const auth = await this.timed(() => client.listAbilities());
+      checks.push({ name: 'reachability', passed: true, message: `PagerDuty answered at ${this.context.integration.baseUrl}`, durationMs: auth.durationMs });
+      checks.push(this.check('authentication', auth, (data) => `Authenticated; the account has ${data.abilities.length} abilities`));
+      if (!auth.result.ok) return checks;
+
+      const incidents = await this.timed(() => client.listIncidents({ limit: 1 }));
+      checks.push(this.check('permission:incidents', incidents, () => 'Can list incidents'));
+
+      if (settings.service_id !== undefined) {
+        const id = settings.service_id;
+        const service = await this.timed(() => client.getService(id));
+        checks.push(this.check('permission:service', service, (data) => `Can read service ${data.id} (${data.name})`, `service '${id}'`));
+      }
+
+      const email = settings.from_email;
+      const users = await this.timed(() => (email === undefined ? client.listUsers({ limit: 1 }) : client.listUsers({ query: email, limit: 100 })));
+      checks.push(this.check('permission:users', users, () => 'Can list users'));
+      if (email !== undefined && users.result.ok) checks.push(fromEmailCheck(email, users.result.data.users, users.result.status, users.durationMs));
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      checks.push({ name: 'reachability', passed: false, message: err.message });
+    }
+    return checks;
+  }
+
+  classifyError(failure: VendorFailure): ErrorClassification {
+    return classifyPagerDutyError(failure, this.context.clock);
+  }
+
+  private async timed<T>(call: () => Promise<PagerDutyResult<T>>): Promise<{ result: PagerDutyResult<T>; durationMs: number }> {
+    const started = this.context.clock.now().getTime();
+    const result = await call();
+    return { result, durationMs: this.context.clock.now().getTime() - started };
+  }
+
+  private check<T>(
+    name: string,
+    { result, durationMs }: { result: PagerDutyResult<T>; durationMs: number },
+    passed: (data: T) => string,
+    subject?: string,
+  ): ConnectionCheck {
+    if (result.ok) return { name, passed: true, message: passed(result.data), status: result.status, durationMs };
+    return { name, passed: false, message: subject ? `${result.message} (${subject})` : result.message, status: result.status, durationMs };
+  }
+}
+
+function fromEmailCheck(email: string, users: Array<{ email: string; id: string }>, status: number, durationMs: number): ConnectionCheck {
+  // `query` matches names and emails by substring, so an exact (case-insensitive) email match is required.
+  const user = users.find((u) => u.email.toLowerCase() === email.toLowerCase());
+  return user
+    ? { name: 'check:from_email', passed: true, message: `${email} is PagerDuty user ${user.id}`, status, durationMs }
+    : { name: 'check:from_email', passed: false, message: `No PagerDuty user has the email ${email}; writes need it in the From header`, status, durationMs };
+}
+
+function parseConfig(context: AdapterContext): Parsed {
+  const credentials = pagerDutyCredentialsSchema.safeParse(context.credentials);
+  const settings = pagerDutySettingsSchema.safeParse(context.settings ?? {});
+  if (credentials.success && settings.success) return { ok: true, credentials: credentials.data, settings: settings.data };
+  const problems = [
+    ...(credentials.success ? [] : credentials.error.issues.map((i) => `credentials.${i.path.map(String).join('.') || '(root)'}: ${i.message}`)),
+    ...(settings.success ? [] : settings.error.issues.map((i) => `settings.${i.path.map(String).join('.') || '(root)'}: ${i.message}`)),
+  ];
+  return { ok: false, problems };
+}

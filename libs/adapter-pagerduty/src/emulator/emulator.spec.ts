@@ -1,0 +1,110 @@
+import { DEFAULT_CREDENTIALS, startEmulator, type RunningPagerDutyEmulator } from './index';
+
+let pd: RunningPagerDutyEmulator;
+
+beforeAll(async () => {
+  pd = await startEmulator({ port: 0, credentials: { token: 'secret-key' } });
+});
+afterAll(async () => {
+  await pd.close();
+});
+
+const headers = (token = 'secret-key') => ({ Authorization: `Token token=${token}`, Accept: 'application/vnd.pagerduty+json;version=2' });
+async function get(path: string, init: { headers?: Record<string, string> } = { headers: headers() }) {
+  const res = await fetch(`${pd.url}${path}`, init);
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
+}
+
+describe('PagerDuty emulator', () => {
+  it('uses the given token and defaults the rest', async () => {
+    expect(pd.credentials).toEqual({ token: 'secret-key' });
+    expect(DEFAULT_CREDENTIALS).toEqual({ token: 'pd-api-token' });
+    const fallback = await startEmulator();
+    try {
+      expect(fallback.credentials).toEqual(DEFAULT_CREDENTIALS);
+      expect((await fetch(`${fallback.url}/abilities`, { headers: headers('pd-api-token') })).status).toBe(200);
+    } finally {
+      await fallback.close();
+    }
+  });
+
+  it.each([
+    ['no Authorization header', {}],
+    ['a wrong token', headers('other')],
+    ['a token that only starts like the right one', headers('secret-key2')],
+    ['a Bearer header', { Authorization: 'Bearer secret-key' }],
+  ])('answers 401 with PagerDuty’s error body for %s', async (_, h) => {
+    const res = await get('/incidents', { headers: h as Record<string, string> });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ error: { message: 'Authentication failed', code: 2006 } });
+  });
+
+  it('answers 404 Not Found (2100) for an unknown service and an unknown path', async () => {
+    for (const path of ['/services/PNOPE99', '/no-such-thing']) {
+      const res = await get(path);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: { message: 'Not Found', code: 2100 } });
+    }
+  });
+
+  it('answers 400 Invalid Input Provided (2001) with details for bad paging or statuses', async () => {
+    const limit = await get('/incidents?limit=abc');
+    expect(limit.status).toBe(400);
+    expect(limit.body.error).toMatchObject({ message: 'Invalid Input Provided', code: 2001 });
+    expect(limit.body.error.errors).toHaveLength(1);
+    const statuses = await get('/incidents?statuses[]=open');
+    expect(statuses.body.error.errors).toEqual(['Status must be a list of triggered, acknowledged, or resolved.']);
+  });
+
+  it('pages incidents by offset with more, and total only when asked', async () => {
+    const first = await get('/incidents?limit=1');
+    expect(first.body).toMatchObject({ limit: 1, offset: 0, more: true, total: null });
+    expect(first.body.incidents.map((i: { id: string }) => i.id)).toEqual(['PINC001']);
+    expect(first.body.incidents[0].self).toBe(`${pd.url}/incidents/PINC001`);
+    expect(first.body.incidents[0].service).toMatchObject({ id: 'PSVC001', type: 'service_reference', self: `${pd.url}/services/PSVC001` });
+    const second = await get('/incidents?limit=1&offset=1&total=true');
+    expect(second.body).toMatchObject({ limit: 1, offset: 1, more: false, total: 2 });
+    expect(second.body.incidents[0]).toMatchObject({ id: 'PINC002', status: 'resolved', assignments: [] });
+    expect((await get('/incidents?limit=500')).body.limit).toBe(100);
+  });
+
+  it('filters incidents by statuses[] and service_ids[]', async () => {
+    const triggered = await get('/incidents?statuses[]=triggered&statuses[]=acknowledged');
+    expect(triggered.body.incidents.map((i: { id: string }) => i.id)).toEqual(['PINC001']);
+    expect((await get('/incidents?service_ids[]=POTHER1')).body.incidents).toEqual([]);
+    expect((await get('/incidents?service_ids[]=PSVC001')).body.incidents).toHaveLength(2);
+  });
+
+  it('finds users by a substring of name or email', async () => {
+    expect((await get('/users?query=oncall%40example.com')).body.users.map((u: { email: string }) => u.email)).toEqual(['oncall@example.com']);
+    expect((await get('/users?query=engineer')).body.users).toHaveLength(1);
+    expect((await get('/users?query=nobody')).body).toMatchObject({ users: [], more: false });
+  });
+
+  it('sends rate-limit headers and answers 429 Rate Limit Exceeded (2020) past the limit', async () => {
+    const limited = await startEmulator({ rateLimitPerMinute: 2 });
+    try {
+      const h = { headers: headers('pd-api-token') };
+      const first = await fetch(`${limited.url}/abilities`, h);
+      expect(first.headers.get('ratelimit-limit')).toBe('2');
+      expect(first.headers.get('ratelimit-remaining')).toBe('1');
+      expect(Number(first.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+      await fetch(`${limited.url}/abilities`, h);
+      const third = await fetch(`${limited.url}/abilities`, h);
+      expect(third.status).toBe(429);
+      expect(third.headers.get('ratelimit-remaining')).toBe('0');
+      expect(await third.json()).toEqual({ error: { message: 'Rate Limit Exceeded', code: 2020 } });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('lets tests inject faults ahead of authentication', async () => {
+    pd.emulator.injectFault({ pathPrefix: '/abilities', status: 503, retryAfterSeconds: 3 });
+    const res = await fetch(`${pd.url}/abilities`, { headers: headers() });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('3');
+    expect((await fetch(`${pd.url}/abilities`, { headers: headers() })).status).toBe(200);
+  });
+});

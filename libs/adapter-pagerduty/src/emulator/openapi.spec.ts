@@ -1,0 +1,168 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { HttpRequest } from '@itsm-hub/core';
+import { createTestAdapterContext } from '@itsm-hub/core/testing';
+import plugin from '../index';
+import { startEmulator, type RunningPagerDutyEmulator } from './index';
+
+// Checks the emulator's answers and the adapter's requests against PagerDuty's published REST spec
+// (shared/vendor-specs/pagerduty/rest/openapiv3.json, next to the main checkout).
+const SPEC_PATH = resolve(__dirname, '../../../../../shared/vendor-specs/pagerduty/rest/openapiv3.json');
+
+type JsonSchema = Record<string, any>;
+
+/** The subset of OpenAPI 3.0 JSON Schema the PagerDuty responses use; `format` and `readOnly` are not checked. */
+class SpecValidator {
+  constructor(readonly spec: JsonSchema) {}
+
+  resolveRef(ref: string): JsonSchema {
+    if (!ref.startsWith('#/')) throw new Error(`external $ref not supported: ${ref}`);
+    return ref
+      .slice(2)
+      .split('/')
+      .map((part) => decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~'))
+      .reduce<any>((node, key) => {
+        if (node === undefined || !(key in node)) throw new Error(`unresolvable $ref ${ref}`);
+        return node[key];
+      }, this.spec);
+  }
+
+  deref(schema: JsonSchema): JsonSchema {
+    return schema.$ref ? this.deref(this.resolveRef(schema.$ref)) : schema;
+  }
+
+  /** Problems with `value` against `schema` (empty when it validates). */
+  validate(value: unknown, schemaOrRef: JsonSchema, path = '$'): string[] {
+    const schema = this.deref(schemaOrRef);
+    if (value === null) return schema.nullable === true || (schema.type === undefined && !schema.allOf && !schema.oneOf) ? [] : [`${path}: null is not allowed`];
+    const problems: string[] = [];
+    for (const part of schema.allOf ?? []) problems.push(...this.validate(value, part, path));
+    for (const key of ['oneOf', 'anyOf'] as const) {
+      if (!schema[key]) continue;
+      const passing = (schema[key] as JsonSchema[]).filter((option) => this.validate(value, option, path).length === 0).length;
+      if (passing === 0 || (key === 'oneOf' && passing > 1)) problems.push(`${path}: matches ${passing} of the ${key} options`);
+    }
+    if (schema.enum && !schema.enum.includes(value)) problems.push(`${path}: ${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`);
+    if (schema.type && !hasType(value, schema.type)) return [...problems, `${path}: expected ${schema.type}, got ${JSON.stringify(value)}`];
+    if (typeof value === 'string') {
+      if (schema.minLength !== undefined && value.length < schema.minLength) problems.push(`${path}: shorter than ${schema.minLength}`);
+      if (schema.maxLength !== undefined && value.length > schema.maxLength) problems.push(`${path}: longer than ${schema.maxLength}`);
+    }
+    if (Array.isArray(value) && schema.items) value.forEach((item, i) => problems.push(...this.validate(item, schema.items, `${path}[${i}]`)));
+    if (isObject(value)) {
+      for (const key of schema.required ?? []) if (!(key in value)) problems.push(`${path}: missing required ${key}`);
+      for (const [key, child] of Object.entries(schema.properties ?? {})) {
+        if (key in value) problems.push(...this.validate(value[key], child as JsonSchema, `${path}.${key}`));
+      }
+      if (schema.additionalProperties === false) {
+        for (const key of Object.keys(value)) if (!(key in (schema.properties ?? {}))) problems.push(`${path}: unexpected ${key}`);
+      }
+    }
+    return problems;
+  }
+
+  responseSchema(path: string, method: string, status: number): JsonSchema {
+    const response = this.deref(this.spec.paths[path][method].responses[String(status)]);
+    return response.content['application/json'].schema;
+  }
+
+  parameterNames(path: string, method: string): string[] {
+    return (this.spec.paths[path][method].parameters ?? []).map((p: JsonSchema) => this.deref(p)).filter((p: JsonSchema) => p.in === 'query').map((p: JsonSchema) => p.name);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasType(value: unknown, type: string): boolean {
+  switch (type) {
+    case 'object': return isObject(value);
+    case 'array': return Array.isArray(value);
+    case 'integer': return Number.isInteger(value);
+    case 'number': return typeof value === 'number';
+    default: return typeof value === type;
+  }
+}
+
+let validator: SpecValidator;
+let pd: RunningPagerDutyEmulator;
+const auth = () => ({ Authorization: `Token token=${pd.credentials.token}` });
+
+async function answer(path: string, headers: Record<string, string> = auth()) {
+  const res = await fetch(`${pd.url}${path}`, { headers });
+  return { status: res.status, body: await res.json() };
+}
+
+beforeAll(async () => {
+  if (!existsSync(SPEC_PATH)) throw new Error(`PagerDuty REST spec not found at ${SPEC_PATH}: shared/ must sit beside the main checkout`);
+  validator = new SpecValidator(JSON.parse(readFileSync(SPEC_PATH, 'utf8')));
+  pd = await startEmulator();
+});
+afterAll(async () => {
+  await pd?.close();
+});
+
+describe('emulator answers validate against the PagerDuty REST spec', () => {
+  it.each([
+    ['/abilities', '/abilities', 200],
+    ['/incidents?limit=1', '/incidents', 200],
+    ['/incidents?total=true', '/incidents', 200],
+    ['/services/PSVC001', '/services/{id}', 200],
+    ['/users?query=oncall%40example.com', '/users', 200],
+    ['/services/PNOPE99', '/services/{id}', 404],
+    ['/incidents?limit=x', '/incidents', 400],
+  ])('GET %s (%s %i)', async (url, path, status) => {
+    const res = await answer(url);
+    expect(res.status).toBe(status);
+    expect(validator.validate(res.body, validator.responseSchema(path, 'get', status))).toEqual([]);
+  });
+
+  it.each([['/abilities'], ['/incidents'], ['/services/{id}'], ['/users']])('401 of %s', async (path) => {
+    const res = await answer(path.replace('{id}', 'PSVC001'), { Authorization: 'Token token=wrong' });
+    expect(res.status).toBe(401);
+    expect(validator.validate(res.body, validator.responseSchema(path, 'get', 401))).toEqual([]);
+  });
+
+  it('429 of /abilities', async () => {
+    const limited = await startEmulator({ rateLimitPerMinute: 0 });
+    try {
+      const res = await fetch(`${limited.url}/abilities`, { headers: { Authorization: `Token token=${limited.credentials.token}` } });
+      expect(res.status).toBe(429);
+      expect(validator.validate(await res.json(), validator.responseSchema('/abilities', 'get', 429))).toEqual([]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('the validator is not vacuous: it rejects what the spec forbids', () => {
+    const schema = validator.responseSchema('/incidents', 'get', 200);
+    expect(validator.validate({ incidents: [{ status: 'open' }], more: 'no' }, schema)).toEqual(
+      expect.arrayContaining(['$.more: expected boolean, got "no"', '$.incidents[0].status: "open" is not one of triggered, acknowledged, resolved']),
+    );
+    expect(validator.validate({}, validator.responseSchema('/abilities', 'get', 200))).toEqual(['$: missing required abilities']);
+  });
+});
+
+describe('adapter requests use what the spec declares', () => {
+  it('sends only declared query parameters and the versioned Accept header', async () => {
+    const context = createTestAdapterContext({ baseUrl: pd.url, credentials: pd.credentials, settings: { service_id: 'PSVC001', from_email: 'oncall@example.com' } });
+    const sent: HttpRequest[] = [];
+    const request = context.http.request.bind(context.http);
+    context.http = { request: (req) => (sent.push(req), request(req)) };
+    await plugin.create(context).testConnection();
+
+    const accept = validator.deref({ $ref: '#/components/parameters/header_Accept' }).schema.default;
+    const templates = ['/abilities', '/incidents', '/services/{id}', '/users'];
+    expect(sent).toHaveLength(4);
+    for (const req of sent) {
+      const template = templates.find((t) => new RegExp(`^${t.replace('{id}', '[^/]+')}$`).test(req.url));
+      expect(template).toBeDefined();
+      expect(validator.spec.paths[template!][req.method.toLowerCase()]).toBeDefined();
+      expect(req.headers?.Accept).toBe(accept);
+      expect(req.headers?.Authorization).toMatch(/^Token token=/);
+      const declared = validator.parameterNames(template!, req.method.toLowerCase());
+      expect(Object.keys(req.query ?? {}).filter((k) => !declared.includes(k))).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,33 @@
+import type { PagerDutyStore } from './types';
+
+/**
+ * A small account: one service ('PSVC001'), one user whose email ('oncall@example.com') is a valid
+ * From address, and two incidents on that service. Times are relative to `now` so they fall inside
+ * the one-month window PagerDuty lists by default.
+ */
+export function seedStore(now: Date): PagerDutyStore {
+  const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    abilities: ['teams', 'read_only_users', 'service_support_hours', 'urgencies'],
+    services: new Map([
+      ['PSVC001', { id: 'PSVC001', name: 'Checkout API', description: 'Payment and checkout backend', escalationPolicyId: 'PESC001', createdAt: at(24 * 90) }],
+    ]),
+    users: [{ id: 'PUSR001', name: 'On-Call Engineer', email: 'oncall@example.com', role: 'admin', timeZone: 'Etc/UTC' }],
+    priorities: [
+      { id: 'PPRI001', name: 'P1' },
+      { id: 'PPRI002', name: 'P2' },
+    ],
+    incidents: [
+      {
+        id: 'PINC001', number: 1, title: 'Checkout latency above SLO', status: 'triggered', urgency: 'high',
+        serviceId: 'PSVC001', escalationPolicyId: 'PESC001', incidentKey: 'checkout-latency', priorityId: 'PPRI001',
+        assigneeIds: ['PUSR001'], createdAt: at(3), updatedAt: at(3), lastStatusChangeAt: at(3),
+      },
+      {
+        id: 'PINC002', number: 2, title: 'Disk almost full on db-2', status: 'resolved', urgency: 'low',
+        serviceId: 'PSVC001', escalationPolicyId: 'PESC001', incidentKey: 'db-2-disk', priorityId: 'PPRI002',
+        assigneeIds: [], createdAt: at(30), updatedAt: at(20), lastStatusChangeAt: at(20), resolvedAt: at(20),
+      },
+    ],
+  };
+}

@@ -1,0 +1,33 @@
+import type { FieldMapping } from '@itsm-hub/core';
+
+/**
+ * Default incident mappings. PagerDuty has three statuses, so several canonical statuses share
+ * one; reverse lookups take the first canonical value listed, hence the order below.
+ */
+export const incidentMappings: FieldMapping[] = [
+  { field: 'title', externalField: 'title', direction: 'bidirectional' },
+  // PagerDuty takes `body.details` on create but never returns it on the incident, so it only flows out.
+  { field: 'description', externalField: 'body.details', direction: 'outbound' },
+  {
+    field: 'status',
+    externalField: 'status',
+    direction: 'bidirectional',
+    valueMap: {
+      new: 'triggered',
+      in_progress: 'acknowledged',
+      on_hold: 'acknowledged',
+      resolved: 'resolved',
+      closed: 'resolved',
+      cancelled: 'resolved',
+    },
+    default: 'triggered',
+  },
+  {
+    // Priority names are per-account (P1..P5 are PagerDuty's defaults); an integration may remap them.
+    field: 'priority',
+    externalField: 'priority.summary',
+    direction: 'bidirectional',
+    valueMap: { critical: 'P1', high: 'P2', medium: 'P3', low: 'P4', planning: 'P5' },
+  },
+  { field: 'assignee', externalField: 'assignments.0.assignee.id', direction: 'bidirectional' },
+];

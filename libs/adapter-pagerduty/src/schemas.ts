@@ -1,0 +1,38 @@
+import { z } from '@itsm-hub/core';
+
+/** PagerDuty REST API key (account-level or user-level); sent as `Authorization: Token token=<token>`. */
+export const pagerDutyCredentialsSchema = z
+  .object({
+    token: z
+      .string({ error: 'token is required: a PagerDuty REST API key' })
+      .trim()
+      .min(1, { error: 'token must not be empty: paste a PagerDuty REST API key' }),
+  })
+  .strict();
+
+const serviceId = z.string().trim().min(1, { error: 'service ids must not be empty' });
+
+export const pagerDutySettingsSchema = z
+  .object({
+    /** The service incidents are created on; checked by testConnection. */
+    service_id: serviceId.optional(),
+    /** Services whose incidents are synced. The CLI passes them as one comma-separated string. */
+    service_ids: z
+      .union([
+        z.array(serviceId),
+        z.string().transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id.length > 0)),
+      ], { error: 'service_ids must be an array of service ids or a comma-separated string' })
+      .optional(),
+    /** Email of a PagerDuty user: writes must carry it in the From header. */
+    from_email: z.email({ error: 'from_email must be the email address of a PagerDuty user' }).optional(),
+    /** Canonical priority -> PagerDuty urgency used when creating incidents. */
+    urgency_map: z
+      .record(z.string(), z.enum(['high', 'low'], { error: "urgency_map values must be 'high' or 'low'" }), {
+        error: "urgency_map must map canonical priorities to 'high' or 'low'",
+      })
+      .optional(),
+  })
+  .strict();
+
+export type PagerDutyCredentials = z.output<typeof pagerDutyCredentialsSchema>;
+export type PagerDutySettings = z.output<typeof pagerDutySettingsSchema>;

@@ -1,0 +1,110 @@
+import {
+  TransportError,
+  VendorResponseError,
+  type Adapter,
+  type AdapterContext,
+  type ConnectionCheck,
+  type ErrorClassification,
+  type HttpResponse,
+  type VendorFailure,
+} from '@itsm-hub/core';
+import { classifyServiceNowError, vendorMessage } from './classifyError';
+import { authModeOf, describeIssues, ServiceNowClient, type TableListOutcome } from './client';
+import { credentialSchema, DEFAULT_INCIDENT_TABLE, type ServiceNowCredentials, type ServiceNowSettings } from './schemas';
+
+export type ServiceNowContext = AdapterContext<ServiceNowCredentials, ServiceNowSettings>;
+
+type Attempt<T> = { ok: true; value: T; durationMs: number } | { ok: false; error: Error; durationMs: number };
+
+const USER_TABLE = 'sys_user';
+
+export class ServiceNowAdapter implements Adapter {
+  private readonly client?: ServiceNowClient;
+  private readonly credentialProblem?: string;
+  private readonly incidentTable: string;
+
+  constructor(private readonly context: ServiceNowContext) {
+    const parsed = credentialSchema.safeParse(context.credentials);
+    const mode = parsed.success ? authModeOf(parsed.data) : undefined;
+    if (parsed.success && mode) this.client = new ServiceNowClient(context.http, context.clock, parsed.data, context.settings, mode);
+    else this.credentialProblem = parsed.success ? 'no usable credentials' : describeIssues(parsed.error.issues);
+    this.incidentTable = context.settings.incident_table ?? DEFAULT_INCIDENT_TABLE;
+  }
+
+  async testConnection(): Promise<ConnectionCheck[]> {
+    const client = this.client;
+    if (!client) return [{ name: 'authentication', passed: false, message: `Invalid ServiceNow credentials: ${this.credentialProblem}` }];
+    const checks: ConnectionCheck[] = [];
+    let incident: Attempt<TableListOutcome>;
+
+    if (client.authMode === 'basic') {
+      // Basic auth has no token call: the first table read proves reachability and the password.
+      incident = await this.attempt(() => client.listRecords(this.incidentTable, { sysparm_limit: '1' }));
+      if (!incident.ok && incident.error instanceof TransportError) return [failedReachability(incident)];
+      checks.push(passedReachability(incident.ok ? incident.value.status : undefined, incident.durationMs));
+      if (incident.ok && !incident.value.ok && incident.value.status === 401) {
+        return [...checks, failure('authentication', incident.value.response, incident.durationMs)];
+      }
+      checks.push({ name: 'authentication', passed: true, message: 'ServiceNow accepted the HTTP Basic credentials', durationMs: incident.durationMs });
+    } else {
+      const token = await this.attempt(() => client.requestToken());
+      if (!token.ok && token.error instanceof TransportError) return [failedReachability(token)];
+      // Only a malformed token answer is left here: the instance did answer.
+      if (!token.ok) return [passedReachability(undefined, token.durationMs), failedCheck('authentication', token)];
+      checks.push(passedReachability(token.value.status, token.durationMs));
+      if (token.value.status !== 200) return [...checks, failure('authentication', token.value, token.durationMs)];
+      const grant = client.authMode === 'oauth_password' ? 'password' : 'client_credentials';
+      checks.push({ name: 'authentication', passed: true, message: `Obtained an OAuth access token (${grant} grant)`, status: 200, durationMs: token.durationMs });
+      incident = await this.attempt(() => client.listRecords(this.incidentTable, { sysparm_limit: '1' }));
+    }
+
+    checks.push(permissionCheck(this.incidentTable, incident));
+    const users = await this.attempt(() => client.listRecords(USER_TABLE, { sysparm_limit: '1', sysparm_fields: 'sys_id' }));
+    checks.push(permissionCheck(USER_TABLE, users));
+    return checks;
+  }
+
+  classifyError(failure: VendorFailure): ErrorClassification {
+    const canRefreshAuth = this.client !== undefined && this.client.authMode !== 'basic';
+    return classifyServiceNowError(failure, { now: this.context.clock.now(), canRefreshAuth });
+  }
+
+  private async attempt<T>(call: () => Promise<T>): Promise<Attempt<T>> {
+    const started = this.context.clock.now().getTime();
+    const elapsed = () => this.context.clock.now().getTime() - started;
+    try {
+      const value = await call();
+      return { ok: true, value, durationMs: elapsed() };
+    } catch (err) {
+      // Only transport and malformed-response failures are expected; anything else is a bug and propagates.
+      if (err instanceof TransportError || err instanceof VendorResponseError) return { ok: false, error: err, durationMs: elapsed() };
+      throw err;
+    }
+  }
+}
+
+function passedReachability(status: number | undefined, durationMs: number): ConnectionCheck {
+  return { name: 'reachability', passed: true, message: `The instance answered${status ? ` with HTTP ${status}` : ''}`, status, durationMs };
+}
+
+function failedReachability(attempt: { error: Error; durationMs: number }): ConnectionCheck {
+  return { name: 'reachability', passed: false, message: attempt.error.message, durationMs: attempt.durationMs };
+}
+
+function failedCheck(name: string, attempt: { error: Error; durationMs: number }): ConnectionCheck {
+  return { name, passed: false, message: attempt.error.message, durationMs: attempt.durationMs };
+}
+
+function failure(name: string, response: HttpResponse, durationMs: number): ConnectionCheck {
+  const message = vendorMessage(response.body) ?? `ServiceNow answered HTTP ${response.status}`;
+  return { name, passed: false, message, status: response.status, durationMs };
+}
+
+function permissionCheck(table: string, attempt: Attempt<TableListOutcome>): ConnectionCheck {
+  const name = `permission:${table}`;
+  if (!attempt.ok) return failedCheck(name, attempt);
+  const outcome = attempt.value;
+  if (!outcome.ok) return failure(name, outcome.response, attempt.durationMs);
+  const visible = outcome.total === undefined ? '' : ` (${outcome.total} record${outcome.total === 1 ? '' : 's'} visible)`;
+  return { name, passed: true, message: `Can read table ${table}${visible}`, status: outcome.status, durationMs: attempt.durationMs };
+}

@@ -1,0 +1,33 @@
+import type { EmulatorHandle } from '@itsm-hub/core';
+import type { ServiceNowCredentials } from '../schemas';
+import { ServiceNowEmulator, type ServiceNowEmulatorOptions } from './ServiceNowEmulator';
+
+export { ServiceNowEmulator, type ServiceNowEmulatorOptions } from './ServiceNowEmulator';
+export { TokenStore, TOKEN_ERROR } from './oauth';
+export { ADMIN_USER_ID, CALLER_USER_ID, type Row } from './seed';
+export type { ServiceNowCredentials } from '../schemas';
+
+/** Credentials the emulator accepts when none are given: all four, so every auth mode works. */
+export const DEFAULT_CREDENTIALS: ServiceNowCredentials = {
+  username: 'admin',
+  password: 'admin',
+  client_id: 'hub-client',
+  client_secret: 'hub-secret',
+};
+
+export type StartEmulatorOptions = {
+  port?: number;
+  host?: string;
+  credentials?: Partial<ServiceNowCredentials>;
+} & Omit<ServiceNowEmulatorOptions, 'credentials'>;
+
+export type ServiceNowEmulatorHandle = EmulatorHandle & { credentials: ServiceNowCredentials; emulator: ServiceNowEmulator };
+
+/** Starts an in-memory ServiceNow instance that accepts exactly the given (or default) credentials. */
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<ServiceNowEmulatorHandle> {
+  const { port, host, credentials: overrides, ...rest } = options;
+  const credentials: ServiceNowCredentials = { ...DEFAULT_CREDENTIALS, ...overrides };
+  const emulator = new ServiceNowEmulator({ ...rest, credentials });
+  const handle = await emulator.listen(port ?? 0, host ?? '127.0.0.1');
+  return { ...handle, credentials, emulator };
+}

@@ -1,0 +1,71 @@
+import { z } from '@itsm-hub/core';
+
+const unknownKeys = (what: string) => (issue: { code?: string; keys?: string[] }) =>
+  issue.code === 'unrecognized_keys' ? `unknown ${what} field(s): ${(issue.keys ?? []).join(', ')}` : undefined;
+
+const secret = (name: string) =>
+  z.string({ error: `${name} must be a string` }).min(1, { error: `${name} must not be empty` }).optional();
+
+/**
+ * ServiceNow credentials. Which fields are present picks the auth mode:
+ * client_id + client_secret + username + password: OAuth password grant;
+ * client_id + client_secret: OAuth client_credentials grant; username + password: HTTP Basic.
+ */
+export const credentialSchema = z
+  .object(
+    {
+      username: secret('username'),
+      password: secret('password'),
+      client_id: secret('client_id'),
+      client_secret: secret('client_secret'),
+    },
+    { error: unknownKeys('credential') },
+  )
+  .strict()
+  .superRefine((value, ctx) => {
+    const pairs = [
+      ['username', 'password'],
+      ['client_id', 'client_secret'],
+    ] as const;
+    let complete = false;
+    let halfPair = false;
+    for (const [a, b] of pairs) {
+      if (value[a] && value[b]) complete = true;
+      else if (value[a] || value[b]) {
+        halfPair = true;
+        const [given, missing] = value[a] ? [a, b] : [b, a];
+        ctx.addIssue({ code: 'custom', path: [missing], message: `${missing} is required when ${given} is given` });
+      }
+    }
+    if (!complete && !halfPair) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'missing credentials: give username and password (Basic), or client_id and client_secret (OAuth), or all four (OAuth password grant)',
+      });
+    }
+  });
+
+export type ServiceNowCredentials = z.infer<typeof credentialSchema>;
+
+export const DEFAULT_INCIDENT_TABLE = 'incident';
+
+export const settingsSchema = z
+  .object(
+    {
+      incident_table: z
+        .string({ error: 'incident_table must be a string' })
+        .regex(/^[a-z][a-z0-9_]*$/, { error: 'incident_table must be a table name such as incident or u_incident' })
+        .default(DEFAULT_INCIDENT_TABLE),
+      encoded_query: z.string({ error: 'encoded_query must be a string (a ServiceNow encoded query)' }).optional(),
+      api_version: z
+        .string({ error: 'api_version must be a string' })
+        .regex(/^v\d+$/, { error: "api_version must look like 'v1' or 'v2'" })
+        .optional(),
+    },
+    { error: unknownKeys('setting') },
+  )
+  .strict();
+
+/** Settings as stored on an integration (every field optional). */
+export type ServiceNowSettings = z.input<typeof settingsSchema>;

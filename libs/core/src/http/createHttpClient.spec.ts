@@ -1,0 +1,71 @@
+import { EmulatorApp, type EmulatorHandle } from '../emulator/EmulatorApp';
+import { TransportError } from '../errors/HubError';
+import type { AuditEntry } from './AuditSink';
+import { createHttpClient } from './createHttpClient';
+
+describe('createHttpClient', () => {
+  const emulator = new EmulatorApp();
+  let handle: EmulatorHandle;
+  let hits = 0;
+  const audit: AuditEntry[] = [];
+
+  beforeAll(async () => {
+    emulator.router.get('/things', (ctx) => {
+      hits++;
+      ctx.body = { ok: true };
+    });
+    emulator.router.post('/things', (ctx) => {
+      hits++;
+      ctx.status = 201;
+      ctx.body = { received: ctx.request.body };
+    });
+    handle = await emulator.listen();
+  });
+  afterAll(() => handle.close());
+  beforeEach(() => {
+    hits = 0;
+    audit.length = 0;
+  });
+
+  const client = () =>
+    createHttpClient({
+      baseUrl: handle.url,
+      organizationId: 'org',
+      integrationId: 'int',
+      retries: 2,
+      retryBaseDelayMs: 1,
+      audit: { record: async (e) => void audit.push(e) },
+    });
+
+  it('retries reads marked retry on 5xx and 429, and returns the last status when attempts run out', async () => {
+    emulator.injectFault({ pathPrefix: '/things', status: 503 });
+    emulator.injectFault({ pathPrefix: '/things', status: 429, retryAfterSeconds: 0 });
+    const ok = await client().request({ method: 'GET', url: '/things', retry: true });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ ok: true });
+    emulator.injectFault({ pathPrefix: '/things', status: 500, count: 5 });
+    const failed = await client().request({ method: 'GET', url: '/things', retry: true });
+    expect(failed.status).toBe(500);
+    await fetch(`${handle.url}/__emulator/faults`, { method: 'DELETE' });
+  });
+
+  it('never retries a write, so attempts cannot multiply', async () => {
+    emulator.injectFault({ pathPrefix: '/things', status: 503 });
+    const response = await client().request({ method: 'POST', url: '/things', json: { a: 1 } });
+    expect(response.status).toBe(503);
+    expect(hits).toBe(0);
+    const created = await client().request({ method: 'POST', url: '/things', json: { a: 1 } });
+    expect(created).toMatchObject({ status: 201, body: { received: { a: 1 } } });
+  });
+
+  it('audits method, path and status without the query string', async () => {
+    await client().request({ method: 'GET', url: '/things', query: { token: 'secret-in-query' } });
+    expect(audit).toEqual([expect.objectContaining({ method: 'GET', path: '/things', status: 200, organizationId: 'org', integrationId: 'int' })]);
+    expect(JSON.stringify(audit)).not.toContain('secret-in-query');
+  });
+
+  it('turns a refused connection into a TransportError', async () => {
+    const closed = createHttpClient({ baseUrl: 'http://127.0.0.1:1', organizationId: 'o', integrationId: 'i' });
+    await expect(closed.request({ method: 'GET', url: '/x' })).rejects.toBeInstanceOf(TransportError);
+  });
+});

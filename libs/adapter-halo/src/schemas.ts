@@ -1,4 +1,4 @@
-import { z } from '@itsm-hub/core';
+import { parseJsonText, z } from '@itsm-hub/core';
 
 export const haloCredentialsSchema = z
   .object({
@@ -19,16 +19,6 @@ export const haloCredentialsSchema = z
   .strict();
 
 export type HaloCredentials = z.infer<typeof haloCredentialsSchema>;
-
-/** The CLI passes settings as strings, so maps may arrive as JSON text. */
-function parseJsonText(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
 
 function idMap(name: string) {
   return z.preprocess(

@@ -1,4 +1,4 @@
-import { z } from '@itsm-hub/core';
+import { parseJsonText, z } from '@itsm-hub/core';
 
 export const JIRA_PRIORITY_LEVELS = ['P1', 'P2', 'P3', 'P4', 'P5'] as const;
 
@@ -16,16 +16,6 @@ export const jiraCredentialSchema = z
   .strict();
 
 export type JiraCredentials = z.infer<typeof jiraCredentialSchema>;
-
-/** The CLI passes settings as strings, so maps may arrive as JSON text. */
-function parseJsonText(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
 
 export const jiraSettingsSchema = z
   .object({

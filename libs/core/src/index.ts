@@ -19,3 +19,4 @@ export { AdapterConnector } from './integrations/AdapterConnector';
 export * from './integrations/integrationSchemas';
 export { OwnershipService, type OwnershipRule } from './ownership/OwnershipService';
 export { parseInput, issuesToFieldErrors } from './validation/parseInput';
+export { parseJsonText } from './validation/parseJsonText';

@@ -12,3 +12,4 @@ export * from './Logger';
 export * from './RecordKind';
 export * from './SyncDirection';
 export * from './WriteOperation';
+export * from './Incident';

@@ -1,3 +1,5 @@
+import type { IncidentPriority, IncidentStatus } from '@itsm-hub/core';
+
 /**
  * Every Halo API detail this package relies on that no vendor document confirms (Halo publishes no
  * machine-readable spec; see shared/vendor-specs/vendor-apis.md section 4). The adapter and the emulator
@@ -63,9 +65,13 @@ export const AGENTS_PATH = '/api/Agent';
 /**
  * ASSUMPTION default-ids: Halo's out-of-the-box status and priority ids. Both are per instance
  * (`GET /api/Status`, `GET /api/Priority`), so settings.status_map / priority_map override them.
+ * Several canonical values share an id (Halo has no separate acknowledged / resolved / canceled status
+ * and four priorities); reverse lookups take the first canonical value listed, hence the order.
  */
-export const DEFAULT_STATUS_IDS: Readonly<Record<string, number>> = { new: 1, in_progress: 2, on_hold: 3, closed: 9 };
-export const DEFAULT_PRIORITY_IDS: Readonly<Record<string, number>> = { critical: 1, high: 2, medium: 3, low: 4 };
+export const DEFAULT_STATUS_IDS: Readonly<Record<IncidentStatus, number>> = {
+  new: 1, in_progress: 2, acknowledged: 2, on_hold: 3, closed: 9, resolved: 9, canceled: 9,
+};
+export const DEFAULT_PRIORITY_IDS: Readonly<Record<IncidentPriority, number>> = { P1: 1, P2: 2, P3: 3, P4: 4, P5: 4 };
 
 // ASSUMPTION rate-limit: a third party reports 450 requests per 5 minutes; whether Halo answers 429 with
 // `Retry-After` is unconfirmed. The adapter honours `Retry-After` when present and the emulator only

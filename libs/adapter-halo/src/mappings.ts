@@ -14,6 +14,6 @@ export const incidentMappings: FieldMapping[] = [
   { field: 'title', externalField: 'summary', direction: 'bidirectional' },
   { field: 'description', externalField: 'details', direction: 'bidirectional' },
   { field: 'status', externalField: 'status_id', direction: 'bidirectional', valueMap: asValueMap(DEFAULT_STATUS_IDS), default: String(DEFAULT_STATUS_IDS.new) },
-  { field: 'priority', externalField: 'priority_id', direction: 'bidirectional', valueMap: asValueMap(DEFAULT_PRIORITY_IDS), default: String(DEFAULT_PRIORITY_IDS.medium) },
+  { field: 'priority', externalField: 'priority_id', direction: 'bidirectional', valueMap: asValueMap(DEFAULT_PRIORITY_IDS), default: String(DEFAULT_PRIORITY_IDS.P3) },
   { field: 'assignee', externalField: 'agent_id', direction: 'bidirectional' },
 ];

@@ -30,8 +30,8 @@ describe('credential schema', () => {
 
 describe('settings schema', () => {
   it('accepts value maps as objects or as JSON text from the CLI, and ids as numeric text', () => {
-    const parsed = haloSettingsSchema.safeParse({ status_map: '{"new":1,"closed":9}', priority_map: { high: 2 }, ticket_type_id: '3', client_id_default: 12 });
-    expect(parsed).toEqual({ success: true, data: { status_map: { new: 1, closed: 9 }, priority_map: { high: 2 }, ticket_type_id: 3, client_id_default: 12 } });
+    const parsed = haloSettingsSchema.safeParse({ status_map: '{"new":1,"closed":9}', priority_map: { P2: 2 }, ticket_type_id: '3', client_id_default: 12 });
+    expect(parsed).toEqual({ success: true, data: { status_map: { new: 1, closed: 9 }, priority_map: { P2: 2 }, ticket_type_id: 3, client_id_default: 12 } });
     expect(haloSettingsSchema.safeParse({}).success).toBe(true);
   });
 
@@ -50,6 +50,6 @@ describe('plugin', () => {
     expect(plugin.manifest).toMatchObject({ type: 'halo', aliases: ['haloitsm'], displayName: 'HaloITSM', version: '0.1.0', coreRange: '^1.0.0' });
     const fields = plugin.manifest.defaultMappings.incident?.map((m) => `${m.field}->${m.externalField}`);
     expect(fields).toEqual(['title->summary', 'description->details', 'status->status_id', 'priority->priority_id', 'assignee->agent_id']);
-    expect(plugin.manifest.defaultMappings.incident?.[2].valueMap).toEqual({ new: '1', in_progress: '2', on_hold: '3', closed: '9' });
+    expect(plugin.manifest.defaultMappings.incident?.[2].valueMap).toEqual({ new: '1', in_progress: '2', acknowledged: '2', on_hold: '3', closed: '9', resolved: '9', canceled: '9' });
   });
 });

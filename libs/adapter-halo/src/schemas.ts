@@ -1,4 +1,4 @@
-import { parseJsonText, z } from '@itsm-hub/core';
+import { INCIDENT_PRIORITIES, INCIDENT_STATUSES, parseJsonText, z } from '@itsm-hub/core';
 
 export const haloCredentialsSchema = z
   .object({
@@ -20,11 +20,11 @@ export const haloCredentialsSchema = z
 
 export type HaloCredentials = z.infer<typeof haloCredentialsSchema>;
 
-function idMap(name: string) {
+function idMap<const K extends readonly [string, ...string[]]>(name: string, keys: K) {
   return z.preprocess(
     parseJsonText,
-    z.record(
-      z.string().min(1, `${name} keys must be non-empty hub values`),
+    z.partialRecord(
+      z.enum(keys, { error: `${name} keys must be one of ${keys.join(', ')}` }),
       z.number({ error: `${name} values must be Halo ids (numbers)` }).int(`${name} values must be whole numbers`),
       { error: `${name} must be an object (or JSON text) mapping hub values to Halo ids, e.g. {"new":1}` },
     ),
@@ -40,8 +40,8 @@ function haloId(name: string) {
 
 export const haloSettingsSchema = z
   .object({
-    status_map: idMap('status_map').optional(),
-    priority_map: idMap('priority_map').optional(),
+    status_map: idMap('status_map', INCIDENT_STATUSES).optional(),
+    priority_map: idMap('priority_map', INCIDENT_PRIORITIES).optional(),
     ticket_type_id: haloId('ticket_type_id').optional(),
     client_id_default: haloId('client_id_default').optional(),
   })

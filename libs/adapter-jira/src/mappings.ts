@@ -1,20 +1,22 @@
-import type { FieldMapping } from '@itsm-hub/core';
+import type { FieldMapping, IncidentPriority, IncidentStatus } from '@itsm-hub/core';
 
 /**
  * Hub status -> Jira status name for Jira's default workflow (To Do / In Progress / Done). Reverse
- * lookups take the first hub status that maps, so the order decides: `Done` reads back as `resolved`.
- * Integrations override it with the `status_map` setting.
+ * lookups take the first hub status that maps, so the order decides: `In Progress` reads back as
+ * `in_progress` and `Done` as `resolved`. Integrations override it with the `status_map` setting.
  */
-export const DEFAULT_STATUS_MAP: Record<string, string> = {
+export const DEFAULT_STATUS_MAP: Record<IncidentStatus, string> = {
   new: 'To Do',
   in_progress: 'In Progress',
+  acknowledged: 'In Progress',
   on_hold: 'In Progress',
   resolved: 'Done',
   closed: 'Done',
+  canceled: 'Done',
 };
 
 /** Hub priority -> Jira's default priority scheme (Highest .. Lowest); overridden by `priority_map`. */
-export const DEFAULT_PRIORITY_MAP: Record<string, string> = {
+export const DEFAULT_PRIORITY_MAP: Record<IncidentPriority, string> = {
   P1: 'Highest',
   P2: 'High',
   P3: 'Medium',

@@ -1,6 +1,7 @@
-import { parseJsonText, z } from '@itsm-hub/core';
+import { INCIDENT_PRIORITIES, INCIDENT_STATUSES, parseJsonText, z } from '@itsm-hub/core';
 
-export const JIRA_PRIORITY_LEVELS = ['P1', 'P2', 'P3', 'P4', 'P5'] as const;
+/** The canonical priorities, which are the keys `priority_map` accepts. */
+export const JIRA_PRIORITY_LEVELS = INCIDENT_PRIORITIES;
 
 const required = (field: string, what: string) => (issue: { input: unknown }) =>
   issue.input === undefined ? `${field} is required` : `${field} must be ${what}`;
@@ -27,7 +28,7 @@ export const jiraSettingsSchema = z
     status_map: z
       .preprocess(
         parseJsonText,
-        z.record(z.string().min(1), z.string().min(1, { error: 'Jira status names must not be empty' }), {
+        z.partialRecord(z.enum(INCIDENT_STATUSES), z.string().min(1, { error: 'Jira status names must not be empty' }), {
           error: 'status_map must be an object (or JSON text) of hub status -> Jira status name',
         }),
       )

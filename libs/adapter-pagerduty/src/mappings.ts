@@ -14,11 +14,12 @@ export const incidentMappings: FieldMapping[] = [
     direction: 'bidirectional',
     valueMap: {
       new: 'triggered',
+      acknowledged: 'acknowledged',
       in_progress: 'acknowledged',
       on_hold: 'acknowledged',
       resolved: 'resolved',
       closed: 'resolved',
-      cancelled: 'resolved',
+      canceled: 'resolved',
     },
     default: 'triggered',
   },
@@ -27,7 +28,7 @@ export const incidentMappings: FieldMapping[] = [
     field: 'priority',
     externalField: 'priority.summary',
     direction: 'bidirectional',
-    valueMap: { critical: 'P1', high: 'P2', medium: 'P3', low: 'P4', planning: 'P5' },
+    valueMap: { P1: 'P1', P2: 'P2', P3: 'P3', P4: 'P4', P5: 'P5' },
   },
   { field: 'assignee', externalField: 'assignments.0.assignee.id', direction: 'bidirectional' },
 ];

@@ -1,6 +1,8 @@
 import Router from '@koa/router';
-import { parseInput, type Principal, type z } from '@itsm-hub/core';
+import { parseInput, ValidationError, type Principal, z } from '@itsm-hub/core';
 import type { Context } from 'koa';
+
+const NO_QUERY = z.object({}).strict();
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -43,8 +45,16 @@ export class ApiRouter {
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.router[spec.method](koaPath, async (ctx) => {
       const principal = spec.public ? (undefined as unknown as Principal) : await this.authenticate(ctx);
-      const query = spec.query ? parseInput(spec.query, { ...ctx.query }, 'query parameters') : (undefined as Q);
+      refuseNul(ctx.params as Record<string, string>, 'path parameters');
+      refuseNul(ctx.query, 'query parameters');
+      // A route without a query schema takes no query parameters: refuse them rather than ignore them.
+      const query = spec.query
+        ? parseInput(spec.query, { ...ctx.query }, 'query parameters')
+        : spec.public
+          ? (undefined as Q)
+          : (parseInput(NO_QUERY, { ...ctx.query }, 'query parameters'), undefined as Q);
       const rawBody = (ctx.request as { body?: unknown }).body;
+      if (spec.body) refuseNul(rawBody, 'request body');
       const body = spec.body ? parseInput(spec.body, rawBody ?? {}, 'request body') : (undefined as B);
       const result = await spec.handler({ ctx, body, query, params: ctx.params as Record<string, string>, principal });
       // A handler that returns nothing has answered through ctx itself (e.g. readiness with 503).
@@ -53,4 +63,29 @@ export class ApiRouter {
       if (result !== undefined && ctx.status !== 204) ctx.body = result;
     });
   }
+}
+
+/**
+ * PostgreSQL cannot store U+0000 in text or jsonb: such input would fail in the database as a 500.
+ * Refuse it up front as a 400 naming the field.
+ */
+function refuseNul(value: unknown, what: string): void {
+  const field = nulPath(value, '');
+  if (field === undefined) return;
+  const name = field || '(body)';
+  throw new ValidationError(`Invalid ${what}: ${name}: must not contain the NUL character (U+0000)`, [
+    { field: name, message: 'must not contain the NUL character (U+0000)' },
+  ]);
+}
+
+function nulPath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return childPath;
+    const found = nulPath(child, childPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

@@ -54,7 +54,17 @@ export function createApp(container: DependencyContainer): Koa {
   app.use(metrics.middleware());
   app.use(problemMiddleware(logger));
   app.use(requireJsonBody);
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT_BYTES, jsonStrict: true, encoding: 'utf-8' }));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      // Parse every media type requireJsonBody lets through (its own list lacks e.g. application/merge-patch+json,
+      // whose body would otherwise be silently ignored and the request answered as if it were empty).
+      detectJSON: (ctx) => Boolean(ctx.is('application/json', 'application/*+json')),
+      jsonLimit: BODY_LIMIT_BYTES,
+      jsonStrict: true,
+      encoding: 'utf-8',
+    }),
+  );
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());
   return app;

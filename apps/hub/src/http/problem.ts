@@ -60,6 +60,9 @@ export function problemMiddleware(logger: HubLogger) {
       const problem = toProblem(err, ctx.path);
       if (problem.status >= 500) logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
       ctx.status = problem.status;
+      // Refused before its body was read to the end (413, 415): the rest of the body is still on the
+      // socket, so a kept-alive connection would stall the client's next request. Close it instead.
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
       ctx.type = 'application/problem+json';
       ctx.body = problem;
     }

@@ -56,8 +56,9 @@ export function registerOwnershipRoutes(
     query: OrgQuery, status: 204,
     handler: async ({ params, query, principal }) => {
       requireAdminRole(principal);
+      const field = parseInput(fieldName, params.field, 'field name', 'field');
       const row = await integrationOf(principal, params.id, query);
-      await ownership.delete(row.id, params.field);
+      await ownership.delete(row.id, field);
     },
   });
 }

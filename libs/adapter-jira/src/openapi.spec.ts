@@ -8,7 +8,7 @@ import { startEmulator, type JiraEmulatorHandle } from './emulator';
 /**
  * Keeps the adapter and emulator honest against Atlassian's published OpenAPI file. The committed
  * extract (paths, query parameter names, schema property names) is what the checks use; when the full
- * spec is around (shared/vendor-specs, or JIRA_OPENAPI_SPEC) the extract is checked against it.
+ * spec is around (tools/vendor-specs, or JIRA_OPENAPI_SPEC) the extract is checked against it.
  */
 interface SpecExtract {
   sha256: string;
@@ -17,7 +17,7 @@ interface SpecExtract {
 }
 
 const extract = JSON.parse(readFileSync(resolve(__dirname, '__fixtures__/jira-openapi-extract.json'), 'utf8')) as SpecExtract;
-const fullSpecPath = process.env.JIRA_OPENAPI_SPEC ?? resolve(__dirname, '../../../../shared/vendor-specs/jira/swagger-v3.v3.json');
+const fullSpecPath = process.env.JIRA_OPENAPI_SPEC ?? resolve(__dirname, '../../../tools/vendor-specs/jira/swagger-v3.v3.json');
 
 describe('Jira OpenAPI conformance', () => {
   let jira: JiraEmulatorHandle;

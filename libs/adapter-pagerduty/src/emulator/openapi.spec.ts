@@ -6,8 +6,8 @@ import plugin from '../index';
 import { startEmulator, type RunningPagerDutyEmulator } from './index';
 
 // Checks the emulator's answers and the adapter's requests against PagerDuty's published REST spec
-// (shared/vendor-specs/pagerduty/rest/openapiv3.json, next to the main checkout).
-const SPEC_PATH = resolve(__dirname, '../../../../../shared/vendor-specs/pagerduty/rest/openapiv3.json');
+// (a verbatim copy in tools/vendor-specs, see SOURCES.md there).
+const SPEC_PATH = resolve(__dirname, '../../../../tools/vendor-specs/pagerduty/rest/openapiv3.json');
 
 type JsonSchema = Record<string, any>;
 
@@ -95,7 +95,7 @@ async function answer(path: string, headers: Record<string, string> = auth()) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(SPEC_PATH)) throw new Error(`PagerDuty REST spec not found at ${SPEC_PATH}: shared/ must sit beside the main checkout`);
+  if (!existsSync(SPEC_PATH)) throw new Error(`PagerDuty REST spec not found at ${SPEC_PATH}: it is committed under tools/vendor-specs`);
   validator = new SpecValidator(JSON.parse(readFileSync(SPEC_PATH, 'utf8')));
   pd = await startEmulator();
 });

@@ -20,3 +20,4 @@ export * from './integrations/integrationSchemas';
 export { OwnershipService, type OwnershipRule } from './ownership/OwnershipService';
 export { parseInput, issuesToFieldErrors } from './validation/parseInput';
 export { parseJsonText } from './validation/parseJsonText';
+export { canonicalMappingProblems } from './mapping/canonicalMappingProblems';

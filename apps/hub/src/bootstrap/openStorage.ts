@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigurationError, openDatabase, SecretBox, startEmbeddedPostgres, type HubLogger } from '@itsm-hub/core';
 import type { DataSource } from 'typeorm';
 import type { HubConfig } from '../config/HubConfig';
+import { lockDataDir } from './dataDirLock';
 
 export interface Storage {
   dataSource: DataSource;
@@ -23,7 +24,11 @@ export async function openStorage(config: HubConfig, logger: HubLogger): Promise
     return { dataSource, secrets, embedded: false, close: () => dataSource.destroy() };
   }
   const started = Date.now();
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pgdata'), maxConnections: config.dbPoolSize * 2 + 2 });
+  const unlock = lockDataDir(config.dataDir);
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pgdata'), maxConnections: config.dbPoolSize * 2 + 2 }).catch((err: unknown) => {
+    unlock();
+    throw err;
+  });
   try {
     const dataSource = await openDatabase({ url: embedded.url, poolSize: config.dbPoolSize });
     logger.info({ data_dir: config.dataDir, ms: Date.now() - started }, 'embedded PostgreSQL (PGlite) ready, migrations applied');
@@ -34,10 +39,12 @@ export async function openStorage(config: HubConfig, logger: HubLogger): Promise
       close: async () => {
         await dataSource.destroy();
         await embedded.close();
+        unlock();
       },
     };
   } catch (err) {
     await embedded.close();
+    unlock();
     throw err;
   }
 }

@@ -55,6 +55,7 @@ describe('restart keeps data', () => {
       expect(statSync(path.join(dataDir, 'encryption-key')).mode & 0o777).toBe(0o600);
       expect(first.output()).toContain('generated an encryption key');
       expect((await call(first.url, token, 'POST', '/api/v1/integrations', integration)).status).toBe(201);
+      await expect(spawnHub({ HUB_DATA_DIR: dataDir })).rejects.toThrow(`Another hub (pid ${first.child.pid}) is using ${dataDir}`);
       expect(await stopHub(first.child)).toBe(0);
 
       const second = await spawnHub({ HUB_DATA_DIR: dataDir });

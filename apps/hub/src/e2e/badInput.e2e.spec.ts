@@ -233,12 +233,7 @@ describe('bad input is refused as a problem and stores nothing', () => {
         sent++;
       },
     });
-    const response = await fetch(t.hub.url + '/api/v1/integrations', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-      body: stream,
-      duplex: 'half',
-    } as RequestInit);
+    const response = await postChunked(t.hub.url, stream);
     const body = await response.json();
     expectProblem({ status: response.status, body, type: response.headers.get('content-type') ?? '' }, 413, 'HUB_ERR_REQUEST_TOO_LARGE');
     expect(await count()).toBe(before);
@@ -250,12 +245,7 @@ describe('bad input is refused as a problem and stores nothing', () => {
         controller.close();
       },
     });
-    const ok = await fetch(t.hub.url + '/api/v1/integrations', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-      body: small,
-      duplex: 'half',
-    } as RequestInit);
+    const ok = await postChunked(t.hub.url, small);
     expect(ok.status).toBe(201);
     expect(await count()).toBe(before + 1);
     expect((await t.api('DELETE', '/api/v1/integrations/chunked-small')).status).toBe(204);
@@ -506,4 +496,14 @@ function mulberry32(seed: number): () => number {
     x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
     return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** POSTs a streamed body with no Content-Length, so the hub sees a chunked request. */
+function postChunked(hubUrl: string, body: ReadableStream<Uint8Array>): Promise<Response> {
+  return fetch(hubUrl + '/api/v1/integrations', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body,
+    duplex: 'half',
+  } as RequestInit);
 }

@@ -27,7 +27,7 @@ describe('HaloAdapter.testConnection', () => {
   });
   afterAll(() => halo.close());
   afterEach(async () => {
-    await fetch(`${halo.url}/__emulator/faults`, { method: 'DELETE' });
+    await fetch(`${halo.url}/_emulator/faults`, { method: 'DELETE' });
   });
 
   it('passes every check against the emulator with the default credentials', async () => {

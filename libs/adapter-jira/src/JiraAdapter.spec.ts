@@ -18,7 +18,7 @@ describe('JiraAdapter.testConnection', () => {
   });
   afterEach(async () => {
     jira.state.withheldPermissions.clear();
-    await fetch(`${jira.url}/__emulator/faults`, { method: 'DELETE' });
+    await fetch(`${jira.url}/_emulator/faults`, { method: 'DELETE' });
   });
 
   const adapter = (overrides: { credentials?: Record<string, unknown>; settings?: Record<string, unknown>; baseUrl?: string } = {}) =>

@@ -13,7 +13,7 @@ afterAll(async () => {
   await pd.close();
 });
 afterEach(async () => {
-  await fetch(`${pd.url}/__emulator/faults`, { method: 'DELETE' });
+  await fetch(`${pd.url}/_emulator/faults`, { method: 'DELETE' });
 });
 
 function adapter(options: { credentials?: Record<string, unknown>; settings?: Record<string, unknown>; baseUrl?: string } = {}): Adapter {

@@ -15,7 +15,7 @@ export const DEFAULT_CREDENTIALS: HaloEmulatorCredentials = { client_id: 'hub-cl
 
 /**
  * Starts an in-memory Halo emulator: `POST /auth/token`, `GET /api/Tickets`, `GET /api/Agent`, plus the
- * shared fault-injection control under `/__emulator`. Point an integration's base_url at `url`.
+ * shared fault-injection control under `/_emulator`. Point an integration's base_url at `url`.
  */
 export async function startEmulator(options: HaloEmulatorOptions = {}): Promise<HaloEmulatorHandle> {
   const credentials: HaloEmulatorCredentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };

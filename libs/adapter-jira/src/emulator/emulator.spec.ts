@@ -17,7 +17,7 @@ describe('Jira emulator', () => {
   });
   afterEach(async () => {
     jira.state.withheldPermissions.clear();
-    await fetch(`${jira.url}/__emulator/faults`, { method: 'DELETE' });
+    await fetch(`${jira.url}/_emulator/faults`, { method: 'DELETE' });
   });
 
   it('uses the default credentials unless told otherwise', async () => {

@@ -13,7 +13,14 @@ export interface ExternalRecord {
   updatedAt?: string;
   /** The hub id this record carries as its correlation key, when it has one. */
   correlationId?: string;
-  fields: Record<string, unknown>;
+  /**
+   * Flat map keyed by the `externalField` names of the adapter's mappings, in the platform's own
+   * vocabulary (ServiceNow state `6`, PagerDuty status `resolved`). References to people are
+   * presented as email addresses; the adapter resolves them to platform ids on write. Null or
+   * absent means empty.
+   */
+  fields: Record<string, string | null>;
+  /** The record's journal, oldest first, when the call that produced the record reads it. */
   comments?: ExternalComment[];
 }
 

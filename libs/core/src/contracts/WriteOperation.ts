@@ -2,14 +2,19 @@ import type { ExternalRecord } from './ExternalRecord';
 import type { RecordKind } from './RecordKind';
 
 export type WriteOperation =
-  | { op: 'create'; kind: RecordKind; correlationId: string; fields: Record<string, unknown> }
-  | { op: 'update'; kind: RecordKind; id: string; fields: Record<string, unknown>; expectedVersion?: string }
+  | { op: 'create'; kind: RecordKind; correlationId: string; fields: Record<string, string | null> }
+  /** `fields` holds only the fields that changed since the last synced values. */
+  | { op: 'update'; kind: RecordKind; id: string; fields: Record<string, string | null>; expectedVersion?: string }
   | { op: 'delete'; kind: RecordKind; id: string }
   | { op: 'comment'; kind: RecordKind; id: string; correlationId: string; body: string; visibility: 'public' | 'internal' }
   | { op: 'relate'; kind: RecordKind; fromId: string; toId: string; relation: string };
 
 export type WriteResult =
-  | { ok: true; record?: ExternalRecord; warnings?: string[] }
+  /**
+   * `record` is the record as the platform holds it after the write (create and update), so its
+   * version and values become the new base. `commentId` is the platform's id of a written comment.
+   */
+  | { ok: true; record?: ExternalRecord; commentId?: string; warnings?: string[] }
   | { ok: false; error: ErrorClassification; vendorMessage: string; status?: number };
 
 /** What to do about a failed vendor call (after Airbyte's error handler). */

@@ -1,8 +1,11 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
 
 export interface EmulatorHandle {
   /** Base URL the emulator answers on, e.g. `http://127.0.0.1:41234`. */
@@ -11,7 +14,7 @@ export interface EmulatorHandle {
   close(): Promise<void>;
 }
 
-/** A fault the next matching requests suffer, set through `POST /__emulator/faults`. */
+/** A one-shot fault for the next matching requests, queued from code with `injectFault`. */
 export interface Fault {
   /** Only requests whose path starts with this are affected (default: all). */
   pathPrefix?: string;
@@ -26,52 +29,113 @@ export interface Fault {
   dropResponse?: boolean;
 }
 
+/** Standing fault behaviour set through `POST /_emulator/faults`; rates are 0..1. */
+export const faultProfileSchema = z.strictObject({
+  error_rate: z.number().min(0).max(1).optional(),
+  error_status: z.number().int().min(400).max(599).optional(),
+  rate_limit_per_minute: z.number().int().positive().optional(),
+  timeout_rate: z.number().min(0).max(1).optional(),
+  latency_ms: z.number().int().min(0).max(60_000).optional(),
+  /** Seed of the fault dice, so a run with faults can be repeated. */
+  seed: z.number().int().optional(),
+  /** Only requests whose path starts with this are affected (default: all API paths). */
+  path_prefix: z.string().optional(),
+});
+export type FaultProfile = z.infer<typeof faultProfileSchema>;
+
+const webhookTargetSchema = z.strictObject({ url: z.url(), secret: z.string().min(1) });
+export type WebhookTarget = z.infer<typeof webhookTargetSchema>;
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  /** 0 when the response was dropped (the ambiguous timeout). */
+  status: number;
+  time: string;
+  durationMs: number;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  url: string;
+  status?: number;
+  error?: string;
+  attempts: number;
+}
+
+export interface EmulatorOptions {
+  /** Time source in epoch milliseconds (default Date.now). */
+  now?: () => number;
+}
+
+const MINUTE_MS = 60_000;
+const DELIVERY_ATTEMPTS = 3;
+
 /**
- * Shared frame of the platform emulators: a Koa app with JSON and form bodies, a fault-injection
- * control under `/__emulator`, and a listen/close lifecycle. Platform routes go on `router`.
+ * Shared frame of the platform emulators: a Koa app with JSON and form bodies, the control API under
+ * `/_emulator` (faults, webhook subscriptions, request log, reset), and a listen/close lifecycle.
+ * Platform routes go on `router`; platforms override `faultBody`, `signWebhook` and `resetState`.
  */
 export class EmulatorApp {
   readonly app = new Koa();
   readonly router = new Router();
+  readonly requests: LoggedRequest[] = [];
+  readonly deliveries: WebhookDelivery[] = [];
+  protected readonly now: () => number;
   private faults: Fault[] = [];
+  private profile: FaultProfile = {};
+  private dice = mulberry32(1);
+  private window: number[] = [];
+  private webhookTargets: WebhookTarget[] = [];
+  private deliveryChain: Promise<void> = Promise.resolve();
   private server?: Server;
 
-  constructor() {
+  constructor(options: EmulatorOptions = {}) {
+    this.now = options.now ?? Date.now;
     this.app.proxy = false;
-    const control = new Router({ prefix: '/__emulator' });
-    control.post('/faults', (ctx) => {
-      const body = ctx.request.body as Fault | Fault[];
-      (Array.isArray(body) ? body : [body]).forEach((f) => this.injectFault(f));
-      ctx.status = 204;
-    });
-    control.delete('/faults', (ctx) => {
-      this.clearFaults();
-      ctx.status = 204;
-    });
     this.app.use(bodyParser({ enableTypes: ['json', 'form', 'text'], encoding: 'utf-8', jsonStrict: false }));
-    this.app.use(control.routes());
-    this.app.use(async (ctx, next) => {
-      const fault = this.takeFault(ctx.method, ctx.path);
-      if (!fault) return next();
-      if (fault.dropResponse) {
-        await next();
-        ctx.req.socket.destroy();
-        return;
-      }
-      if (fault.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(fault.retryAfterSeconds));
-      ctx.status = fault.status ?? 500;
-      ctx.body = fault.body ?? { error: 'injected fault' };
-    });
+    this.app.use(this.controlRouter().routes());
+    this.app.use((ctx, next) => this.logged(ctx, next));
+    this.app.use((ctx, next) => this.faulted(ctx, next));
   }
 
-  /** Adds faults from code (tests) the same way the control endpoint does. */
+  /** Adds one-shot faults from code (tests). */
   injectFault(fault: Fault): void {
     if (fault.count !== undefined && fault.count <= 0) return;
     this.faults.push({ count: 1, ...fault });
   }
 
+  setFaultProfile(profile: FaultProfile): void {
+    this.profile = profile;
+    this.dice = mulberry32(profile.seed ?? 1);
+    this.window = [];
+  }
+
   clearFaults(): void {
     this.faults = [];
+    this.setFaultProfile({});
+  }
+
+  subscribeWebhooks(target: WebhookTarget): void {
+    this.webhookTargets.push(target);
+  }
+
+  /** Clears faults, the request log, webhook subscriptions and the platform's data. */
+  reset(): void {
+    this.clearFaults();
+    this.requests.length = 0;
+    this.deliveries.length = 0;
+    this.webhookTargets = [];
+    this.resetState();
+  }
+
+  /** Resolves once every webhook delivery queued so far has been answered or given up. */
+  async settleWebhooks(): Promise<void> {
+    let chain: Promise<void>;
+    do {
+      chain = this.deliveryChain;
+      await chain;
+    } while (chain !== this.deliveryChain);
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<EmulatorHandle> {
@@ -86,12 +150,139 @@ export class EmulatorApp {
     return {
       url: `http://${host}:${address.port}`,
       port: address.port,
-      close: () =>
-        new Promise<void>((resolve) => {
+      close: async () => {
+        await this.settleWebhooks();
+        await new Promise<void>((resolve) => {
           server.closeAllConnections();
           server.close(() => resolve());
-        }),
+        });
+      },
     };
+  }
+
+  /**
+   * Queues the platform's webhook for `payload` to every subscriber, in order, signed with
+   * `signWebhook`. Delivery happens after the current request has been answered.
+   */
+  protected deliverWebhook(payload: unknown): void {
+    if (this.webhookTargets.length === 0) return;
+    const raw = JSON.stringify(payload);
+    for (const target of this.webhookTargets) {
+      const delivery: WebhookDelivery = { id: randomUUID(), url: target.url, attempts: 0 };
+      this.deliveries.push(delivery);
+      const headers = { 'content-type': 'application/json', ...this.signWebhook(raw, target.secret, delivery.id) };
+      this.deliveryChain = this.deliveryChain.then(() => send(delivery, headers, raw));
+    }
+  }
+
+  /** Headers that authenticate a webhook body to its receiver; platforms override. */
+  protected signWebhook(_raw: string, _secret: string, deliveryId: string): Record<string, string> {
+    return { 'x-emulator-delivery': deliveryId };
+  }
+
+  /** The platform's error body for an injected status; platforms override. */
+  protected faultBody(status: number): unknown {
+    return { error: status === 429 ? 'rate limit exceeded' : 'injected fault' };
+  }
+
+  /** Restores the platform's seeded data; platforms override. */
+  protected resetState(): void {}
+
+  private controlRouter(): Router {
+    const control = new Router({ prefix: '/_emulator' });
+    control.post('/faults', (ctx) => {
+      const parsed = faultProfileSchema.safeParse(ctx.request.body ?? {});
+      if (!parsed.success) {
+        ctx.status = 400;
+        ctx.body = { error: 'invalid fault profile', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+        return;
+      }
+      this.setFaultProfile(parsed.data);
+      ctx.body = this.profile;
+    });
+    control.get('/faults', (ctx) => {
+      ctx.body = this.profile;
+    });
+    control.delete('/faults', (ctx) => {
+      this.clearFaults();
+      ctx.status = 204;
+    });
+    control.post('/webhooks', (ctx) => {
+      const parsed = webhookTargetSchema.safeParse(ctx.request.body ?? {});
+      if (!parsed.success) {
+        ctx.status = 400;
+        ctx.body = { error: 'invalid webhook target', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+        return;
+      }
+      this.subscribeWebhooks(parsed.data);
+      ctx.status = 201;
+      ctx.body = { url: parsed.data.url };
+    });
+    control.get('/webhooks', (ctx) => {
+      ctx.body = { targets: this.webhookTargets.map((t) => ({ url: t.url })), deliveries: this.deliveries };
+    });
+    control.get('/requests', (ctx) => {
+      ctx.body = { requests: this.requests };
+    });
+    control.post('/reset', (ctx) => {
+      this.reset();
+      ctx.status = 204;
+    });
+    return control;
+  }
+
+  private async logged(ctx: Koa.Context, next: Koa.Next): Promise<void> {
+    const started = this.now();
+    try {
+      await next();
+    } finally {
+      this.requests.push({
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.req.socket.destroyed && !ctx.res.headersSent ? 0 : ctx.status,
+        time: new Date(started).toISOString(),
+        durationMs: this.now() - started,
+      });
+    }
+  }
+
+  private async faulted(ctx: Koa.Context, next: Koa.Next): Promise<void> {
+    const fault = this.takeFault(ctx.method, ctx.path);
+    if (fault) return this.applyFault(ctx, next, fault);
+    const profile = this.profile;
+    if (profile.path_prefix && !ctx.path.startsWith(profile.path_prefix)) return next();
+    if (profile.latency_ms) await delay(profile.latency_ms);
+    const limited = this.rateLimited();
+    if (limited !== undefined) return this.applyFault(ctx, next, { status: 429, retryAfterSeconds: limited });
+    if (profile.error_rate && this.dice() < profile.error_rate) return this.applyFault(ctx, next, { status: profile.error_status ?? 503 });
+    if (profile.timeout_rate && this.dice() < profile.timeout_rate) return this.applyFault(ctx, next, { dropResponse: true });
+    return next();
+  }
+
+  private async applyFault(ctx: Koa.Context, next: Koa.Next, fault: Fault): Promise<void> {
+    if (fault.dropResponse) {
+      // The request is applied and its answer lost: the ambiguous failure a client must survive.
+      await next();
+      ctx.req.socket.destroy();
+      return;
+    }
+    const status = fault.status ?? 500;
+    if (fault.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(fault.retryAfterSeconds));
+    ctx.status = status;
+    ctx.body = fault.body ?? this.faultBody(status);
+  }
+
+  /** Seconds until the per-minute window has room, or undefined when this request fits. */
+  private rateLimited(): number | undefined {
+    const limit = this.profile.rate_limit_per_minute;
+    if (!limit) return undefined;
+    const now = this.now();
+    this.window = this.window.filter((t) => t > now - MINUTE_MS);
+    if (this.window.length < limit) {
+      this.window.push(now);
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((this.window[0] + MINUTE_MS - now) / 1000));
   }
 
   private takeFault(method: string, path: string): Fault | undefined {
@@ -104,6 +295,33 @@ export class EmulatorApp {
     if (fault.count <= 0) this.faults.splice(index, 1);
     return fault;
   }
+}
+
+async function send(delivery: WebhookDelivery, headers: Record<string, string>, raw: string): Promise<void> {
+  while (delivery.attempts < DELIVERY_ATTEMPTS) {
+    delivery.attempts += 1;
+    try {
+      const response = await fetch(delivery.url, { method: 'POST', headers, body: raw, signal: AbortSignal.timeout(10_000) });
+      await response.arrayBuffer();
+      delivery.status = response.status;
+      delivery.error = undefined;
+      if (response.status < 500 && response.status !== 429) return;
+    } catch (err) {
+      delivery.error = (err as Error).message;
+    }
+  }
+}
+
+/** Small seeded PRNG so injected faults repeat from run to run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export type { Context as EmulatorContext } from 'koa';

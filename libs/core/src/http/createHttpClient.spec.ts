@@ -46,7 +46,7 @@ describe('createHttpClient', () => {
     emulator.injectFault({ pathPrefix: '/things', status: 500, count: 5 });
     const failed = await client().request({ method: 'GET', url: '/things', retry: true });
     expect(failed.status).toBe(500);
-    await fetch(`${handle.url}/__emulator/faults`, { method: 'DELETE' });
+    await fetch(`${handle.url}/_emulator/faults`, { method: 'DELETE' });
   });
 
   it('never retries a write, so attempts cannot multiply', async () => {

@@ -13,6 +13,12 @@ export interface InboundEvent {
   type: InboundEventType;
   /** Delivery or event id used to drop replays. */
   deliveryId?: string;
+  /**
+   * The record the event is about. Webhooks are notifications: `id` is required, `version` and
+   * `updatedAt` should be set when the payload carries them (an event whose version the hub
+   * already synced is an echo and costs no read), and `fields` may be partial: the hub reads the
+   * record for its current state. A `commented` event carries the new comments in `comments`.
+   */
   record: ExternalRecord;
   /** Names of the fields the platform says changed, when it says. */
   changedFields?: string[];

@@ -1,5 +1,5 @@
-import { AdapterRegistry, TOKENS, type Clock, type HubLogger, type HubSettings, type SecretBox } from '@itsm-hub/core';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { AdapterRegistry, IntegrationRuntimes, SyncEngine, SyncMetrics, SyncSignals, TOKENS, type Clock, type HubLogger, type HubSettings, type SecretBox, type SyncSettings } from '@itsm-hub/core';
+import { container as rootContainer, Lifecycle, type DependencyContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 
 /** One child container per hub instance, so several hubs (tests) never share singletons. */
@@ -10,6 +10,7 @@ export function createContainer(deps: {
   logger: HubLogger;
   clock: Clock;
   settings: HubSettings;
+  sync: SyncSettings;
 }): DependencyContainer {
   const container = rootContainer.createChildContainer();
   container.registerInstance(TOKENS.DataSource, deps.dataSource);
@@ -18,5 +19,10 @@ export function createContainer(deps: {
   container.registerInstance(TOKENS.Logger, deps.logger);
   container.registerInstance(TOKENS.Clock, deps.clock);
   container.registerInstance(TOKENS.HubSettings, deps.settings);
+  container.registerInstance(TOKENS.SyncSettings, deps.sync);
+  // Stateful services: one per hub (signals, metrics, cached adapters, the running loops).
+  for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, SyncEngine] as const) {
+    container.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
+  }
   return container;
 }

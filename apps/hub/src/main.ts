@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createLogger, isHubError } from '@itsm-hub/core';
 import { loadConfig } from './config/HubConfig';
+import { startTracing } from './observability/tracing';
 import { startHub } from './server';
 
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger({ level: config.logLevel });
+  const tracing = startTracing();
   let hub;
   try {
     hub = await startHub(config, logger);
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing open requests');
     await hub.close();
+    await tracing?.shutdown();
     logger.info({}, 'stopped');
     process.exit(0);
   };

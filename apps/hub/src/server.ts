@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { AdapterRegistry, createLogger, TokenService, type HubLogger } from '@itsm-hub/core';
+import { AdapterRegistry, createLogger, SyncEngine, TokenService, type HubLogger } from '@itsm-hub/core';
 import { openStorage } from './bootstrap/openStorage';
 import type { HubConfig } from './config/HubConfig';
 import { createContainer } from './container';
@@ -31,6 +31,7 @@ export async function startHub(config: HubConfig, logger: HubLogger = createLogg
       logger,
       clock: { now: () => new Date() },
       settings: { publicUrl, httpTimeoutMs: config.httpTimeoutMs },
+      sync: config.sync,
     });
     await bootstrapAdminToken(container.resolve(TokenService), config, logger);
     const app = createApp(container);
@@ -41,7 +42,9 @@ export async function startHub(config: HubConfig, logger: HubLogger = createLogg
     });
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-    logger.info({ url, adapters: adapters.types, embedded_database: storage.embedded }, `ITSM Hub listening on ${url}`);
+    const engine = container.resolve(SyncEngine);
+    engine.start();
+    logger.info({ url, adapters: adapters.types, embedded_database: storage.embedded, sync_enabled: config.sync.enabled }, `ITSM Hub listening on ${url}`);
     return {
       url,
       port,
@@ -51,6 +54,7 @@ export async function startHub(config: HubConfig, logger: HubLogger = createLogg
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await engine.stop();
         await storage.close();
       },
     };

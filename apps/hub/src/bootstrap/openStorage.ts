@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigurationError, openDatabase, SecretBox, startEmbeddedPostgres, type HubLogger } from '@itsm-hub/core';
+import { ConfigurationError, EMBEDDED_POOL_SIZE, openDatabase, SecretBox, startEmbeddedPostgres, type HubLogger } from '@itsm-hub/core';
 import type { DataSource } from 'typeorm';
 import type { HubConfig } from '../config/HubConfig';
 import { lockDataDir } from './dataDirLock';
@@ -25,12 +25,12 @@ export async function openStorage(config: HubConfig, logger: HubLogger): Promise
   }
   const started = Date.now();
   const unlock = lockDataDir(config.dataDir);
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pgdata'), maxConnections: config.dbPoolSize * 2 + 2 }).catch((err: unknown) => {
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pgdata'), maxConnections: 4 }).catch((err: unknown) => {
     unlock();
     throw err;
   });
   try {
-    const dataSource = await openDatabase({ url: embedded.url, poolSize: config.dbPoolSize });
+    const dataSource = await openDatabase({ url: embedded.url, poolSize: EMBEDDED_POOL_SIZE });
     logger.info({ data_dir: config.dataDir, ms: Date.now() - started }, 'embedded PostgreSQL (PGlite) ready, migrations applied');
     return {
       dataSource,

@@ -1,7 +1,9 @@
 import path from 'node:path';
-import { ConfigurationError, issuesToFieldErrors, z } from '@itsm-hub/core';
+import { ConfigurationError, DEFAULT_SYNC_SETTINGS, issuesToFieldErrors, parseDuration, z, type SyncSettings } from '@itsm-hub/core';
 
 const booleanString = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+const duration = z.string().refine((v) => parseDuration(v) !== undefined, 'must be a duration such as 500ms, 5s or 2m').transform((v) => parseDuration(v) as number);
 
 const EnvSchema = z.object({
   HUB_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -19,6 +21,14 @@ const EnvSchema = z.object({
   HUB_DB_POOL_SIZE: z.coerce.number().int().positive().max(100).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUB_PRINT_ADMIN_TOKEN: booleanString.default(true),
+  INCIDENTS_SYNC_ENABLED: booleanString.default(DEFAULT_SYNC_SETTINGS.enabled),
+  INCIDENTS_SYNC_CONFLICT_WINDOW: duration.default(DEFAULT_SYNC_SETTINGS.conflictWindowMs),
+  INCIDENTS_SYNC_MAX_RETRIES: z.coerce.number().int().min(0).max(100).default(DEFAULT_SYNC_SETTINGS.maxRetries),
+  INCIDENTS_SYNC_RATE_LIMIT: z.coerce.number().int().positive().default(DEFAULT_SYNC_SETTINGS.defaultRateLimitPerMinute),
+  INCIDENTS_SYNC_BACKOFF_MULTIPLIER: z.coerce.number().min(1).max(10).default(DEFAULT_SYNC_SETTINGS.backoffMultiplier),
+  INCIDENTS_SYNC_BACKOFF_BASE: duration.default(DEFAULT_SYNC_SETTINGS.backoffBaseMs),
+  INCIDENTS_SYNC_TRACE: booleanString.default(DEFAULT_SYNC_SETTINGS.trace),
+  INCIDENTS_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULT_SYNC_SETTINGS.concurrency),
 });
 
 export interface HubConfig {
@@ -34,6 +44,7 @@ export interface HubConfig {
   dbPoolSize: number;
   logLevel: string;
   printAdminToken: boolean;
+  sync: SyncSettings;
 }
 
 /** Reads and validates the environment; an invalid variable stops startup with its name. */
@@ -58,5 +69,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbPoolSize: e.HUB_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     printAdminToken: e.HUB_PRINT_ADMIN_TOKEN,
+    sync: {
+      ...DEFAULT_SYNC_SETTINGS,
+      enabled: e.INCIDENTS_SYNC_ENABLED,
+      conflictWindowMs: e.INCIDENTS_SYNC_CONFLICT_WINDOW,
+      maxRetries: e.INCIDENTS_SYNC_MAX_RETRIES,
+      defaultRateLimitPerMinute: e.INCIDENTS_SYNC_RATE_LIMIT,
+      backoffMultiplier: e.INCIDENTS_SYNC_BACKOFF_MULTIPLIER,
+      backoffBaseMs: e.INCIDENTS_SYNC_BACKOFF_BASE,
+      trace: e.INCIDENTS_SYNC_TRACE,
+      concurrency: e.INCIDENTS_SYNC_CONCURRENCY,
+    },
   };
 }

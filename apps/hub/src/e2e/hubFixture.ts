@@ -1,4 +1,4 @@
-import { createLogger, SecretBox, type HubLogger } from '@itsm-hub/core';
+import { createLogger, DEFAULT_SYNC_SETTINGS, SecretBox, type HubLogger, type SyncSettings } from '@itsm-hub/core';
 import { createTestDatabase, type TestDatabase } from '@itsm-hub/core/testing';
 import { Writable } from 'node:stream';
 import type { HubConfig } from '../config/HubConfig';
@@ -29,7 +29,7 @@ export interface TestHub {
 }
 
 /** The real hub, in process, on a private database of the test server, with the real adapters. */
-export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<TestHub> {
+export async function startTestHub(overrides: Partial<Omit<HubConfig, 'sync'>> & { sync?: Partial<SyncSettings> } = {}): Promise<TestHub> {
   const db = await createTestDatabase();
   const logs = new LogCapture();
   const logger: HubLogger = createLogger({ level: 'info', destination: logs });
@@ -43,10 +43,12 @@ export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<
     adminToken: ADMIN_TOKEN,
     extraAdapters: [],
     httpTimeoutMs: 5_000,
-    dbPoolSize: 4,
+    dbPoolSize: db.poolSize,
     logLevel: 'info',
     printAdminToken: false,
     ...overrides,
+    // Short retry delays and idle polls keep end-to-end runs fast; tests wait on state, never on time.
+    sync: { ...DEFAULT_SYNC_SETTINGS, backoffBaseMs: 20, backoffMaxMs: 500, idlePollMs: 50, ...overrides.sync },
   };
   let hub = await startHub(config, logger);
   const fixture: TestHub = {

@@ -4,8 +4,16 @@ import {
   AdapterRegistry,
   HubError,
   ErrorCodes,
+  ConflictService,
+  DeadLetterQueue,
+  IncidentService,
   IntegrationService,
+  LinkService,
+  MappingService,
   OrganizationService,
+  SyncMetrics,
+  SyncStatusService,
+  WebhookReceiver,
   OwnershipService,
   TOKENS,
   TokenService,
@@ -21,7 +29,9 @@ import { problemMiddleware } from './problem';
 import { registerHealthRoutes } from './routes/healthRoutes';
 import { registerIntegrationRoutes } from './routes/integrationRoutes';
 import { registerOrganizationRoutes } from './routes/organizationRoutes';
+import { registerIncidentRoutes } from './routes/incidentRoutes';
 import { registerOwnershipRoutes } from './routes/ownershipRoutes';
+import { registerSyncRoutes } from './routes/syncRoutes';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const HUB_VERSION: string = require('../../package.json').version;
@@ -30,7 +40,7 @@ const HUB_VERSION: string = require('../../package.json').version;
 export function createApp(container: DependencyContainer): Koa {
   const logger = container.resolve<HubLogger>(TOKENS.Logger);
   const tokens = container.resolve(TokenService);
-  const metrics = new Metrics();
+  const metrics = new Metrics([container.resolve(SyncMetrics).registry]);
   const api = new ApiRouter((ctx) => tokens.authenticate(bearerOf(ctx)));
   const deps = {
     db: container.resolve<DataSource>(TOKENS.DataSource),
@@ -40,6 +50,13 @@ export function createApp(container: DependencyContainer): Koa {
     integrations: container.resolve(IntegrationService),
     connector: container.resolve(AdapterConnector),
     ownership: container.resolve(OwnershipService),
+    incidents: container.resolve(IncidentService),
+    links: container.resolve(LinkService),
+    status: container.resolve(SyncStatusService),
+    mappings: container.resolve(MappingService),
+    deadLetters: container.resolve(DeadLetterQueue),
+    conflicts: container.resolve(ConflictService),
+    webhooks: container.resolve(WebhookReceiver),
     metrics,
     openApi: () => openApi,
   };
@@ -47,6 +64,8 @@ export function createApp(container: DependencyContainer): Koa {
   registerOrganizationRoutes(api, deps);
   registerIntegrationRoutes(api, deps);
   registerOwnershipRoutes(api, deps);
+  registerIncidentRoutes(api, deps);
+  registerSyncRoutes(api, deps);
   const openApi = buildOpenApi(api.specs, HUB_VERSION);
 
   const app = new Koa();

@@ -18,8 +18,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  private readonly merged: Registry;
+
+  /** `others`: registries of other parts (the sync engine) exposed on the same endpoint. */
+  constructor(others: Registry[] = []) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
+    this.merged = others.length > 0 ? Registry.merge([this.registry, ...others]) : this.registry;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  text(): Promise<string> {
+    return this.merged.metrics();
   }
 
   middleware() {

@@ -6,6 +6,7 @@ export const TOKENS = {
   Logger: Symbol.for('itsm-hub.Logger'),
   Clock: Symbol.for('itsm-hub.Clock'),
   HubSettings: Symbol.for('itsm-hub.HubSettings'),
+  SyncSettings: Symbol.for('itsm-hub.SyncSettings'),
 } as const;
 
 /** Process-wide settings services need (subset of the hub's env config). */

@@ -9,6 +9,7 @@ import { TOKENS, type HubSettings } from '../di/tokens';
 import { DatabaseAuditSink } from '../http/DatabaseAuditSink';
 import { createHttpClient } from '../http/createHttpClient';
 import type { IntegrationConfiguration } from '../persistence/entities/IntegrationConfiguration';
+import { splitSettings } from './genericSettings';
 import { IntegrationService } from './IntegrationService';
 
 /** Builds a live adapter for one stored integration: decrypted config, audited HTTP client, logger, clock. */
@@ -30,7 +31,7 @@ export class AdapterConnector {
     return loaded.plugin.create({
       integration: { id: row.id, organizationId: row.organizationId, name: row.name, baseUrl: row.baseUrl, direction: row.direction },
       credentials,
-      settings: row.settings,
+      settings: splitSettings(row.settings).adapter,
       webhookSecret,
       http: createHttpClient({
         baseUrl: row.baseUrl,

@@ -35,7 +35,7 @@ describe('IntegrationService', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = await openDatabase({ url: database.url });
+    db = await openDatabase({ url: database.url, poolSize: database.poolSize });
     const registry = new AdapterRegistry();
     registry.register(fake, 'fake-package');
     service = new IntegrationService(db, new SecretBox(Buffer.alloc(32, 7)), registry, { publicUrl: 'https://hub.example.com', httpTimeoutMs: 1000 });

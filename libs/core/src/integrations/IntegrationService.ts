@@ -8,6 +8,7 @@ import { IntegrationConfiguration } from '../persistence/entities/IntegrationCon
 import { isUniqueViolation } from '../persistence/isUniqueViolation';
 import type { SecretBox } from '../security/SecretBox';
 import { parseInput } from '../validation/parseInput';
+import { genericSettingsSchema, splitSettings } from './genericSettings';
 import type { CreateIntegrationInput, IntegrationView, UpdateIntegrationInput } from './integrationSchemas';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -139,8 +140,11 @@ function validateCredentials(adapter: LoadedAdapter, credentials: unknown): Reco
   return parseInput(adapter.plugin.manifest.credentialSchema, credentials, `${adapter.type} credentials`, 'credentials') as Record<string, unknown>;
 }
 
-function validateSettings(adapter: LoadedAdapter, settings: unknown): Record<string, unknown> {
-  return parseInput(adapter.plugin.manifest.settingsSchema, settings, `${adapter.type} settings`, 'settings') as Record<string, unknown>;
+function validateSettings(adapter: LoadedAdapter, settings: Record<string, unknown>): Record<string, unknown> {
+  const { generic, adapter: own } = splitSettings(settings);
+  const engine = parseInput(genericSettingsSchema, generic, 'sync settings', 'settings');
+  const validated = parseInput(adapter.plugin.manifest.settingsSchema, own, `${adapter.type} settings`, 'settings') as Record<string, unknown>;
+  return { ...validated, ...engine };
 }
 
 function mergeKeys(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {

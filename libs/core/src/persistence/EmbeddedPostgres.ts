@@ -8,9 +8,13 @@ export interface EmbeddedPostgresHandle {
 
 /**
  * PostgreSQL in WebAssembly (PGlite) behind a loopback wire-protocol socket, so the hub uses the
- * same driver, SQL and migrations as on a real server. All connections share one PGlite session:
- * transactions must stay short and never wait on another connection.
+ * same driver, SQL and migrations as on a real server. All connections share one PGlite session
+ * and the socket server mixes up concurrent extended-protocol messages of several connections, so
+ * pools on it must have one connection (EMBEDDED_POOL_SIZE): transactions must stay short and
+ * never wait on another query outside them.
  */
+export const EMBEDDED_POOL_SIZE = 1;
+
 export async function startEmbeddedPostgres(options: { dataDir: string; maxConnections?: number }): Promise<EmbeddedPostgresHandle> {
   mkdirSync(options.dataDir, { recursive: true });
   // PGlite ships as ESM; the dynamic import keeps this CommonJS module loadable everywhere else.

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -31,7 +32,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   const dataSource = createDataSource(options);
   await dataSource.initialize();
   try {
-    await migrate(dataSource);
+    await migrate(dataSource, options.url);
   } catch (err) {
     await dataSource.destroy();
     throw err;
@@ -39,15 +40,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   return dataSource;
 }
 
-export async function migrate(dataSource: DataSource): Promise<void> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
+/**
+ * Applies pending migrations under an advisory lock held on a connection of its own, so that the
+ * pool (possibly of one connection, on the embedded database) stays free for the migrations.
+ */
+export async function migrate(dataSource: DataSource, url: string): Promise<void> {
+  const lock = new Client({ connectionString: url });
+  await lock.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await dataSource.runMigrations({ transaction: 'each' });
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-    await runner.release();
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.end();
   }
 }
 

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { EMBEDDED_POOL_SIZE } from '../persistence/EmbeddedPostgres';
 
 export interface TestDatabase {
   /** postgres:// URL of a database that belongs to the calling test file alone. */
   url: string;
+  /** Pool size to open it with: one connection on the embedded servers (see EMBEDDED_POOL_SIZE). */
+  poolSize: number;
   drop(): Promise<void>;
 }
 
@@ -21,6 +24,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url.pathname = `/${name}`;
     return {
       url: url.toString(),
+      poolSize: 5,
       drop: () => withClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
     };
   }
@@ -30,7 +34,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const url = urls[(Number(process.env.JEST_WORKER_ID ?? '1') - 1) % urls.length];
   await withClient(url, (c) => c.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public'));
-  return { url, drop: async () => undefined };
+  return { url, poolSize: EMBEDDED_POOL_SIZE, drop: async () => undefined };
 }
 
 async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {

@@ -36,8 +36,8 @@ export function registerHealthRoutes(api: ApiRouter, deps: { db: DataSource; ada
   api.route({
     method: 'get', path: '/metrics', tag: 'health', summary: 'Prometheus metrics.', public: true,
     handler: async ({ ctx }) => {
-      ctx.type = deps.metrics.registry.contentType;
-      return deps.metrics.registry.metrics();
+      ctx.type = deps.metrics.contentType;
+      return deps.metrics.text();
     },
   });
   api.route({

@@ -5,7 +5,9 @@ import {
   IntegrationSchema,
   IntegrationService,
   ListIntegrationsQuerySchema,
+  ConflictError,
   OrganizationService,
+  SyncStatusService,
   UpdateIntegrationSchema,
   z,
 } from '@itsm-hub/core';
@@ -14,9 +16,9 @@ import { OrgQuery, requireAdminRole, scopeOf } from './scope';
 
 export function registerIntegrationRoutes(
   api: ApiRouter,
-  deps: { orgs: OrganizationService; integrations: IntegrationService; connector: AdapterConnector },
+  deps: { orgs: OrganizationService; integrations: IntegrationService; connector: AdapterConnector; status: SyncStatusService },
 ) {
-  const { orgs, integrations, connector } = deps;
+  const { orgs, integrations, connector, status } = deps;
 
   api.route({
     method: 'post', path: '/api/v1/integrations', tag: 'integrations', summary: 'Create an integration.',
@@ -50,11 +52,19 @@ export function registerIntegrationRoutes(
     },
   });
   api.route({
-    method: 'delete', path: '/api/v1/integrations/{id}', tag: 'integrations', summary: 'Delete an integration.',
-    query: OrgQuery, status: 204,
+    method: 'delete', path: '/api/v1/integrations/{id}', tag: 'integrations', summary: 'Delete an integration; with undelivered outbox or dead letter entries only with force=true.',
+    query: OrgQuery.extend({ force: z.enum(['true', 'false']).optional() }), status: 204,
     handler: async ({ params, query, principal }) => {
       requireAdminRole(principal);
-      await integrations.delete(await scopeOf(orgs, principal, query), params.id);
+      const org = await scopeOf(orgs, principal, query);
+      const row = await integrations.get(org, params.id);
+      const pending = await status.pendingWork(row.id);
+      if (query.force !== 'true' && (pending.outbox > 0 || pending.deadLetters > 0)) {
+        throw new ConflictError(
+          `Integration '${row.name}' has ${pending.outbox} undelivered outbox entries and ${pending.deadLetters} dead letter entries; deleting it drops them. Repeat with ?force=true to delete anyway.`,
+        );
+      }
+      await integrations.delete(org, row.id);
     },
   });
   api.route({

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { FieldMapping } from '../../contracts/FieldMapping';
 import type { ConflictStrategy, SyncDirection } from '../../contracts/SyncDirection';
 
 @Entity({ name: 'integration_configurations' })
@@ -42,6 +43,10 @@ export class IntegrationConfiguration {
 
   @Column({ type: 'jsonb' })
   settings: Record<string, unknown>;
+
+  /** Incident field mappings replacing the adapter's defaults; null means the defaults. */
+  @Column({ name: 'field_mappings', type: 'jsonb', nullable: true })
+  fieldMappings: FieldMapping[] | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

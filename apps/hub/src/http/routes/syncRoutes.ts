@@ -1,0 +1,130 @@
+import {
+  ConflictService,
+  DeadLetterQueue,
+  IntegrationService,
+  LINK_STATES,
+  LinkService,
+  MappingService,
+  OrganizationService,
+  putMappingsSchema,
+  SyncStatusService,
+  WebhookReceiver,
+  z,
+} from '@itsm-hub/core';
+import type { ApiRouter } from '../ApiRouter';
+import { OrgQuery, requireAdminRole, scopeOf } from './scope';
+
+const Page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
+const PageQuery = z.strictObject({ ...OrgQuery.shape, ...Page });
+
+/** Sync status, links, mappings, audit, dead letters, conflicts and the webhook receiver. */
+export function registerSyncRoutes(
+  api: ApiRouter,
+  deps: {
+    orgs: OrganizationService;
+    integrations: IntegrationService;
+    links: LinkService;
+    status: SyncStatusService;
+    mappings: MappingService;
+    deadLetters: DeadLetterQueue;
+    conflicts: ConflictService;
+    webhooks: WebhookReceiver;
+  },
+) {
+  const { orgs, integrations, links, status, mappings, deadLetters, conflicts, webhooks } = deps;
+  const integrationOf = async (principal: Parameters<typeof scopeOf>[1], id: string, query: { organization_id?: string }) =>
+    integrations.get(await scopeOf(orgs, principal, query), id);
+
+  api.route({
+    method: 'get', path: '/api/v1/integrations/{id}/sync-status', tag: 'sync', summary: 'Link states, queue depths, dead letters, conflicts, last success and error.',
+    query: OrgQuery,
+    handler: async ({ params, query, principal }) => status.of((await integrationOf(principal, params.id, query)).id),
+  });
+  api.route({
+    method: 'get', path: '/api/v1/integrations/{id}/links', tag: 'links', summary: 'List the integration\'s linked incidents.',
+    query: z.strictObject({ ...PageQuery.shape, status: z.enum(LINK_STATES).optional() }),
+    handler: async ({ params, query, principal }) => links.forIntegration((await integrationOf(principal, params.id, query)).id, query),
+  });
+  api.route({
+    method: 'get', path: '/api/v1/integrations/{id}/mappings', tag: 'mappings', summary: 'The incident field mappings (the adapter\'s defaults until replaced).',
+    query: OrgQuery,
+    handler: async ({ params, query, principal }) => mappings.get(await integrationOf(principal, params.id, query)),
+  });
+  api.route({
+    method: 'put', path: '/api/v1/integrations/{id}/mappings', tag: 'mappings', summary: 'Replace the field mappings; an empty list restores the defaults.',
+    body: putMappingsSchema, query: OrgQuery,
+    handler: async ({ body, params, query, principal }) => {
+      requireAdminRole(principal);
+      return mappings.replace(await integrationOf(principal, params.id, query), body);
+    },
+  });
+  api.route({
+    method: 'get', path: '/api/v1/integrations/{id}/audit', tag: 'sync', summary: 'The audit log of external calls (no bodies).',
+    query: PageQuery,
+    handler: async ({ params, query, principal }) => mappings.audit((await integrationOf(principal, params.id, query)).id, query),
+  });
+  api.route({
+    method: 'get', path: '/api/v1/integrations/{id}/dead-letter-queue', tag: 'dead-letter-queue', summary: 'List dead letter entries.',
+    query: PageQuery,
+    handler: async ({ params, query, principal }) => deadLetters.list((await integrationOf(principal, params.id, query)).id, query),
+  });
+  api.route({
+    method: 'post', path: '/api/v1/integrations/{id}/dead-letter-queue/{entry}/retry', tag: 'dead-letter-queue', summary: 'Send an entry again with a fresh retry budget.',
+    query: OrgQuery, status: 202,
+    handler: async ({ params, query, principal }) => {
+      await deadLetters.retry((await integrationOf(principal, params.id, query)).id, params.entry);
+      return { retried: params.entry };
+    },
+  });
+  api.route({
+    method: 'delete', path: '/api/v1/integrations/{id}/dead-letter-queue/{entry}', tag: 'dead-letter-queue', summary: 'Discard an entry.',
+    query: OrgQuery, status: 204,
+    handler: async ({ params, query, principal }) => {
+      requireAdminRole(principal);
+      await deadLetters.discard((await integrationOf(principal, params.id, query)).id, params.entry);
+    },
+  });
+  api.route({
+    method: 'get', path: '/api/v1/conflicts', tag: 'conflicts', summary: 'List conflicts.',
+    query: z.strictObject({ ...PageQuery.shape, integration: z.string().optional(), status: z.enum(['pending', 'resolved', 'ignored']).optional(), incident: z.string().optional() }),
+    handler: async ({ query, principal }) => {
+      const org = await scopeOf(orgs, principal, query);
+      const integration = query.integration ? (await integrations.get(org, query.integration)).id : undefined;
+      return conflicts.list(org, { ...query, integration });
+    },
+  });
+  api.route({
+    method: 'get', path: '/api/v1/conflicts/{id}', tag: 'conflicts', summary: 'Get a conflict.',
+    query: OrgQuery,
+    handler: async ({ params, query, principal }) => conflicts.get(await scopeOf(orgs, principal, query), params.id),
+  });
+  api.route({
+    method: 'post', path: '/api/v1/conflicts/{id}/resolve', tag: 'conflicts', summary: 'Resolve a pending conflict with the platform (hub) or the external value.',
+    body: z.strictObject({ use: z.enum(['platform', 'external']) }), query: OrgQuery,
+    handler: async ({ body, params, query, principal }) => conflicts.resolve(await scopeOf(orgs, principal, query), params.id, body.use),
+  });
+  api.route({
+    method: 'post', path: '/api/v1/conflicts/{id}/ignore', tag: 'conflicts', summary: 'Ignore a pending conflict: nothing is written.',
+    query: OrgQuery,
+    handler: async ({ params, query, principal }) => conflicts.resolve(await scopeOf(orgs, principal, query), params.id, 'ignore'),
+  });
+  api.route({
+    method: 'post', path: '/api/v1/webhooks/{integration_id}', tag: 'webhooks', summary: 'Receive a platform webhook (authenticated by its signature, not a token).',
+    public: true, status: 202,
+    handler: async ({ ctx, params }) => {
+      const raw = (ctx.request as { rawBody?: string }).rawBody ?? '';
+      const receipt = await webhooks.receive(params.integration_id, {
+        headers: ctx.headers as Record<string, string | undefined>,
+        rawBody: Buffer.from(raw, 'utf8'),
+        query: ctx.query as Record<string, string | undefined>,
+      });
+      // A replay is acknowledged with 200 so the platform stops redelivering it.
+      if (receipt.queued === 0) {
+        ctx.status = 200;
+        ctx.body = receipt;
+        return undefined;
+      }
+      return receipt;
+    },
+  });
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { INCIDENT_FIELDS } from '../contracts/Incident';
+
+/**
+ * Integration settings the sync engine reads itself, for every adapter; the rest of `settings`
+ * belongs to the adapter and is validated by its own schema.
+ */
+export const genericSettingsSchema = z.strictObject({
+  poll_interval_seconds: z.number().int().min(0).max(86_400).optional().describe('Poll the platform this often; 0 or absent: webhooks only.'),
+  create_filter: z
+    .partialRecord(z.enum(INCIDENT_FIELDS), z.array(z.string()).min(1))
+    .optional()
+    .describe('Create hub incidents on this platform only when every listed field has one of the listed values (default: all).'),
+});
+export type GenericSettings = z.infer<typeof genericSettingsSchema>;
+
+export const GENERIC_SETTING_KEYS = Object.keys(genericSettingsSchema.shape);
+
+/** Splits stored settings into the engine's part and the adapter's part. */
+export function splitSettings(settings: Record<string, unknown>): { generic: Record<string, unknown>; adapter: Record<string, unknown> } {
+  const generic: Record<string, unknown> = {};
+  const adapter: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings)) (GENERIC_SETTING_KEYS.includes(key) ? generic : adapter)[key] = value;
+  return { generic, adapter };
+}

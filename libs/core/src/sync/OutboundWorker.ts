@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto';
+import type { Span } from '@opentelemetry/api';
+import { inject, injectable } from 'tsyringe';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../contracts/Clock';
+import type { ExternalRecord } from '../contracts/ExternalRecord';
+import type { Logger } from '../contracts/Logger';
+import type { ErrorClassification, WriteOperation, WriteResult } from '../contracts/WriteOperation';
+import { TOKENS } from '../di/tokens';
+import { changedExternal, desiredExternal, mappedExternal, type ExternalValues } from '../mapping/FieldMapper';
+import { toComment, toIncident } from '../records/incidentRows';
+import type { Incident } from '../records/incidentSchemas';
+import { DeadLetterQueue, type OutboxEntry } from './DeadLetterQueue';
+import { IntegrationRuntimes, sendsOutbound, type IntegrationRuntime } from './IntegrationRuntimes';
+import { claimHeads, OUTBOX, reschedule } from './lanes';
+import { findLink, saveLink, type Link } from './links';
+import { RateLimiter } from './RateLimiter';
+import { SyncMetrics } from './SyncMetrics';
+import { backoffDelay, type SyncSettings } from './SyncSettings';
+import { inSpan, SPANS, traceField } from './tracing';
+
+type Outcome = 'success' | 'skipped';
+
+class WriteFailed extends Error {
+  constructor(readonly failure: { error: ErrorClassification; vendorMessage: string; status?: number }, readonly request: WriteOperation) {
+    super(failure.vendorMessage);
+  }
+}
+
+class RateLimited extends Error {
+  constructor(readonly waitMs: number) {
+    super(`rate limit reached, next slot in ${waitMs} ms`);
+  }
+}
+
+/**
+ * Delivers outbox entries to platforms: claims lane heads, maps the incident, creates or updates
+ * only what differs from the link's base, and records the result; failures retry with backoff
+ * through the outbox, then land in the dead letter queue.
+ */
+@injectable()
+export class OutboundWorker {
+  private readonly limiter: RateLimiter;
+
+  constructor(
+    @inject(TOKENS.DataSource) private readonly db: DataSource,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(TOKENS.SyncSettings) private readonly settings: SyncSettings,
+    private readonly runtimes: IntegrationRuntimes,
+    private readonly deadLetters: DeadLetterQueue,
+    private readonly metrics: SyncMetrics,
+  ) {
+    this.limiter = new RateLimiter(db);
+  }
+
+  /** Claims and handles one batch; returns how many entries it claimed. */
+  async runOnce(owner: string): Promise<number> {
+    const rows = await claimHeads(this.db, OUTBOX, owner, this.clock.now(), this.settings.leaseMs, this.settings.concurrency);
+    await Promise.all(rows.map((row) => this.handle(owner, toEntry(row))));
+    return rows.length;
+  }
+
+  private async handle(owner: string, entry: OutboxEntry): Promise<void> {
+    const runtime = await this.runtimes.load(entry.integration_id);
+    const type = runtime?.type ?? 'unknown';
+    const end = this.metrics.jobDuration.startTimer({ direction: 'outbound', integration_type: type });
+    const attributes = {
+      'sync.integration_id': entry.integration_id,
+      'sync.integration_type': type,
+      'sync.direction': 'outbound',
+      'sync.incident_id': entry.incident_id,
+    };
+    try {
+      await inSpan(SPANS.outbound, attributes, async (span) => {
+        let result: string;
+        try {
+          const outcome = runtime && runtime.enabled && sendsOutbound(runtime.direction) ? await this.deliver(runtime, entry, span) : 'skipped';
+          await this.complete(entry, owner);
+          if (outcome === 'success') this.metrics.latency.observe({ integration_type: type }, (this.clock.now().getTime() - entry.created_at.getTime()) / 1000);
+          result = outcome;
+        } catch (err) {
+          result = await this.failed(owner, entry, runtime, err);
+        }
+        span.setAttribute('sync.result', result === 'dead_letter' ? 'error' : result);
+        this.metrics.jobs.inc({ direction: 'outbound', integration_type: type, result });
+      });
+    } finally {
+      end();
+    }
+  }
+
+  private async deliver(runtime: IntegrationRuntime, entry: OutboxEntry, span: Span): Promise<Outcome> {
+    const rows = await this.db.query(`SELECT * FROM incidents WHERE id = $1`, [entry.incident_id]);
+    if (rows.length === 0) return 'skipped';
+    const incident = toIncident(rows[0]);
+    const link = await findLink(this.db, incident.id, runtime.id);
+    if (entry.kind === 'comment') return this.deliverComment(runtime, entry, link);
+    const held = await this.heldFields(incident.id, runtime.id);
+    const existing = Boolean(link?.external_id);
+    const desired = desiredExternal(incident, runtime.mappings, (m) => {
+      const skip = held.has(m.field) || (existing && !entry.corrective && runtime.owners.get(m.field)?.owner === 'external');
+      traceField(this.settings.trace, span, m.field, skip ? (held.has(m.field) ? 'held_by_conflict' : 'skipped_by_ownership') : 'mapped', m.externalField);
+      return skip;
+    });
+    span.setAttribute('sync.field_count', Object.keys(desired).length);
+    if (!link?.external_id) return this.create(runtime, entry, incident, link, desired, span);
+    span.setAttribute('sync.external_id', link.external_id);
+    return this.update(runtime, incident, link, desired);
+  }
+
+  private async create(runtime: IntegrationRuntime, entry: OutboxEntry, incident: Incident, link: Link | undefined, desired: ExternalValues, span: Span): Promise<Outcome> {
+    if (!matchesCreateFilter(runtime, incident)) return 'skipped';
+    // A previous attempt may have created it and lost the answer: look it up before repeating.
+    let record = entry.attempts > 0 || link ? await runtime.adapter.find?.({ kind: 'incident', correlationId: incident.id }) : undefined;
+    let warnings: string[] | undefined;
+    if (!record) {
+      const op: WriteOperation = { op: 'create', kind: 'incident', correlationId: incident.id, fields: desired };
+      await this.takeSlot(runtime);
+      await saveLink(this.db, incident.id, runtime.id, { in_flight: desired }, this.clock.now());
+      const result = await this.write(runtime, op);
+      record = result.record;
+      warnings = result.warnings;
+    }
+    if (!record) throw new Error(`${runtime.type} adapter returned no record for a create`);
+    span.setAttribute('sync.external_id', record.id);
+    await this.linked(runtime, incident.id, record, { ...desired, ...mappedExternal(record.fields, runtime.mappings) }, warnings);
+    return 'success';
+  }
+
+  private async update(runtime: IntegrationRuntime, incident: Incident, link: Link, desired: ExternalValues): Promise<Outcome> {
+    const changed = changedExternal(desired, link.base);
+    const ignored = { ...link.ignored };
+    for (const [field, value] of Object.entries(changed)) {
+      if (!(field in ignored)) continue;
+      if (ignored[field] === value) delete changed[field];
+      else delete ignored[field];
+    }
+    if (Object.keys(changed).length === 0) {
+      if (link.sync_status !== 'synced' && link.sync_status !== 'conflict') await saveLink(this.db, incident.id, runtime.id, { sync_status: 'synced', last_error: null, retry_count: 0 }, this.clock.now());
+      return 'skipped';
+    }
+    const op: WriteOperation = { op: 'update', kind: 'incident', id: link.external_id as string, fields: changed, expectedVersion: link.last_synced_version ?? undefined };
+    await this.takeSlot(runtime);
+    await saveLink(this.db, incident.id, runtime.id, { in_flight: changed }, this.clock.now());
+    const result = await this.write(runtime, op);
+    const base = { ...link.base, ...changed };
+    const record = result.record ?? { kind: 'incident', id: link.external_id as string, fields: {}, version: link.last_synced_version ?? undefined };
+    await this.linked(runtime, incident.id, record, base, result.warnings, ignored);
+    return 'success';
+  }
+
+  private async deliverComment(runtime: IntegrationRuntime, entry: OutboxEntry, link: Link | undefined): Promise<Outcome> {
+    if (!link) return 'skipped';
+    if (!link.external_id) throw new WriteFailed({ error: { action: 'fail', kind: 'user', message: 'not created' }, vendorMessage: `The incident does not exist on ${runtime.row.name} yet (its create failed), so the comment cannot be added.` }, { op: 'comment', kind: 'incident', id: '', correlationId: entry.comment_id ?? '', body: '', visibility: 'public' });
+    const rows = await this.db.query(`SELECT * FROM incident_comments WHERE id = $1`, [entry.comment_id]);
+    if (rows.length === 0) return 'skipped';
+    const comment = toComment(rows[0]);
+    const sent = await this.db.query(`SELECT external_comment_id FROM incident_comment_links WHERE comment_id = $1 AND integration_id = $2`, [comment.id, runtime.id]);
+    if (sent[0]?.external_comment_id) return 'skipped';
+    if (sent.length > 0 || entry.attempts > 0) {
+      const found = await this.findSentComment(runtime, link.external_id, comment.body);
+      if (found) {
+        await this.commentLinked(comment.id, runtime.id, found);
+        return 'success';
+      }
+    }
+    await this.db.query(
+      `INSERT INTO incident_comment_links (comment_id, integration_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [comment.id, runtime.id],
+    );
+    await this.takeSlot(runtime);
+    const op: WriteOperation = { op: 'comment', kind: 'incident', id: link.external_id, correlationId: comment.id, body: comment.body, visibility: comment.visibility };
+    const result = await this.write(runtime, op);
+    await this.commentLinked(comment.id, runtime.id, result.commentId ?? null);
+    return 'success';
+  }
+
+  /** A comment whose body matches and that no hub comment is linked to yet. */
+  private async findSentComment(runtime: IntegrationRuntime, externalId: string, body: string): Promise<string | undefined> {
+    const record = await runtime.adapter.read?.('incident', externalId);
+    for (const candidate of record?.comments ?? []) {
+      if (candidate.body.trim() !== body.trim()) continue;
+      const taken = await this.db.query(`SELECT 1 FROM incident_comment_links WHERE integration_id = $1 AND external_comment_id = $2`, [runtime.id, candidate.id]);
+      if (taken.length === 0) return candidate.id;
+    }
+    return undefined;
+  }
+
+  private async commentLinked(commentId: string, integrationId: string, externalId: string | null): Promise<void> {
+    await this.db.query(
+      `INSERT INTO incident_comment_links (comment_id, integration_id, external_comment_id) VALUES ($1, $2, $3)
+       ON CONFLICT (comment_id, integration_id) DO UPDATE SET external_comment_id = $3`,
+      [commentId, integrationId, externalId],
+    );
+  }
+
+  private async linked(runtime: IntegrationRuntime, incidentId: string, record: ExternalRecord, base: ExternalValues, warnings: string[] | undefined, ignored?: ExternalValues): Promise<void> {
+    const now = this.clock.now();
+    await this.db.transaction(async (tx) => {
+      await saveLink(tx, incidentId, runtime.id, {
+        external_id: record.id,
+        ...(record.number ? { external_number: record.number } : {}),
+        ...(record.url ? { external_url: record.url } : {}),
+        last_synced_version: record.version ?? null,
+        last_synced_hash: hashOf(base),
+        base,
+        in_flight: {},
+        ...(ignored ? { ignored } : {}),
+        sync_status: 'synced',
+        retry_count: 0,
+        last_error: warnings?.length ? `warning: ${warnings.join('; ')}` : null,
+        last_synced_at: now.toISOString(),
+      }, now);
+      await tx.query(
+        `INSERT INTO sync_integration_state (integration_id, last_success_at) VALUES ($1, $2)
+         ON CONFLICT (integration_id) DO UPDATE SET last_success_at = $2`,
+        [runtime.id, now.toISOString()],
+      );
+    });
+    if (warnings?.length) this.logger.warn({ integration_id: runtime.id, incident_id: incidentId, warnings }, 'platform accepted the write with warnings');
+  }
+
+  private async write(runtime: IntegrationRuntime, op: WriteOperation): Promise<Extract<WriteResult, { ok: true }>> {
+    if (!runtime.adapter.write) throw new WriteFailed({ error: { action: 'fail', kind: 'config', message: 'no write' }, vendorMessage: `The ${runtime.type} adapter cannot write incidents.` }, op);
+    const [result] = await runtime.adapter.write([op]);
+    if (!result) throw new Error(`${runtime.type} adapter returned no result`);
+    if (!result.ok) throw new WriteFailed(result, op);
+    return result;
+  }
+
+  private async takeSlot(runtime: IntegrationRuntime): Promise<void> {
+    const wait = await this.limiter.acquire(runtime.id, runtime.rateLimitPerMinute, this.clock.now());
+    if (wait > 0) throw new RateLimited(wait);
+  }
+
+  private async heldFields(incidentId: string, integrationId: string): Promise<Set<string>> {
+    const rows = await this.db.query(
+      `SELECT field_name FROM conflict_records WHERE incident_id = $1 AND integration_id = $2 AND status = 'pending'`,
+      [incidentId, integrationId],
+    );
+    return new Set(rows.map((r: { field_name: string }) => r.field_name));
+  }
+
+  private async complete(entry: OutboxEntry, owner: string): Promise<void> {
+    await this.db.query(`DELETE FROM sync_outbox WHERE id = $1 AND lease_owner = $2`, [entry.id, owner]);
+  }
+
+  /** Decides retry or dead letter for a failed job; returns the metric result. */
+  private async failed(owner: string, entry: OutboxEntry, runtime: IntegrationRuntime | undefined, err: unknown): Promise<string> {
+    const now = this.clock.now();
+    if (err instanceof RateLimited) {
+      // Waiting for our own budget is not a failed attempt.
+      await reschedule(this.db, OUTBOX, entry.id, owner, new Date(now.getTime() + err.waitMs), entry.attempts, err.message);
+      return 'retry';
+    }
+    const attempts = entry.attempts + 1;
+    const failure = err instanceof WriteFailed ? err.failure : undefined;
+    const message = failure ? failure.vendorMessage || failure.error.message : (err as Error).message;
+    const transient = !failure || ['retry', 'rate_limited', 'refresh_auth'].includes(failure.error.action);
+    if (failure?.error.action === 'ignore') {
+      await this.complete(entry, owner);
+      return 'skipped';
+    }
+    if (transient && attempts <= this.settings.maxRetries) {
+      const at = new Date(now.getTime() + backoffDelay(this.settings, attempts, failure?.error.retryAfterMs));
+      await reschedule(this.db, OUTBOX, entry.id, owner, at, attempts, message);
+      await saveLink(this.db, entry.incident_id, entry.integration_id, { sync_status: 'error', retry_count: attempts, last_error: message }, now);
+      await this.deadLetters.markError(this.db, entry.integration_id, message);
+      if (!failure) this.logger.error({ integration_id: entry.integration_id, incident_id: entry.incident_id, err: message }, 'outbound job failed');
+      return 'retry';
+    }
+    await this.deadLetters.bury(entry, {
+      message: transient ? `Gave up after ${attempts} attempts: ${message}` : message,
+      status: failure?.status,
+      kind: failure?.error.kind,
+      request: err instanceof WriteFailed ? err.request : undefined,
+      attempts,
+    });
+    this.metrics.deadLettered.inc({ integration_type: runtime?.type ?? 'unknown' });
+    return 'dead_letter';
+  }
+}
+
+function matchesCreateFilter(runtime: IntegrationRuntime, incident: Incident): boolean {
+  const filter = runtime.settings.create_filter ?? {};
+  return Object.entries(filter).every(([field, allowed]) => allowed?.includes(String(incident[field as keyof Incident] ?? '')));
+}
+
+function hashOf(values: ExternalValues): string {
+  const sorted = Object.keys(values).sort().map((k) => [k, values[k]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 32);
+}
+
+function toEntry(row: Record<string, unknown>): OutboxEntry {
+  return {
+    id: String(row.id),
+    organization_id: String(row.organization_id),
+    integration_id: String(row.integration_id),
+    incident_id: String(row.incident_id),
+    kind: row.kind as OutboxEntry['kind'],
+    comment_id: (row.comment_id as string | null) ?? null,
+    origin: String(row.origin),
+    corrective: Boolean(row.corrective),
+    fields: (row.fields as string[]) ?? [],
+    attempts: Number(row.attempts),
+    created_at: row.created_at instanceof Date ? row.created_at : new Date(String(row.created_at)),
+  };
+}

@@ -1,0 +1,60 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { inject, injectable } from 'tsyringe';
+import type { DataSource } from 'typeorm';
+import { TOKENS } from '../di/tokens';
+
+/** Prometheus series of the sync engine, in their own registry that the hub's /metrics merges. */
+@injectable()
+export class SyncMetrics {
+  readonly registry = new Registry();
+  readonly jobs = new Counter({
+    name: 'itsm_sync_jobs_total',
+    help: 'Sync jobs handled, by direction and result (success, skipped, error, retry, dead_letter).',
+    labelNames: ['direction', 'integration_type', 'result'],
+    registers: [this.registry],
+  });
+  readonly jobDuration = new Histogram({
+    name: 'itsm_sync_job_duration_seconds',
+    help: 'Time to handle one sync job, platform calls included.',
+    labelNames: ['direction', 'integration_type'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'itsm_sync_latency_seconds',
+    help: 'From a committed hub change to its write on the platform.',
+    labelNames: ['integration_type'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly conflicts = new Counter({
+    name: 'itsm_sync_conflicts_total',
+    help: 'Conflicts detected, by strategy and outcome (platform, external, pending).',
+    labelNames: ['strategy', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly deadLettered = new Counter({
+    name: 'itsm_sync_dead_letters_total',
+    help: 'Jobs moved to the dead letter queue.',
+    labelNames: ['integration_type'],
+    registers: [this.registry],
+  });
+
+  constructor(@inject(TOKENS.DataSource) db: DataSource) {
+    new Gauge({
+      name: 'itsm_sync_queue_depth',
+      help: 'Entries waiting in the outbox, the inbox and the dead letter queue.',
+      labelNames: ['queue'],
+      registers: [this.registry],
+      async collect() {
+        const [row] = await db.query(
+          `SELECT (SELECT count(*) FROM sync_outbox)::int AS outbox, (SELECT count(*) FROM sync_inbox)::int AS inbox,
+                  (SELECT count(*) FROM dead_letter_entries)::int AS dead_letter`,
+        );
+        this.set({ queue: 'outbox' }, row.outbox);
+        this.set({ queue: 'inbox' }, row.inbox);
+        this.set({ queue: 'dead_letter' }, row.dead_letter);
+      },
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { inject, injectable } from 'tsyringe';
+import type { DataSource } from 'typeorm';
+import type { WebhookRequest } from '../contracts/InboundEvent';
+import { TOKENS } from '../di/tokens';
+import { ErrorCodes } from '../errors/codes';
+import { AuthenticationError, NotFoundError, ValidationError } from '../errors/HubError';
+import { IntegrationRuntimes } from './IntegrationRuntimes';
+import { SyncSignals } from './Wakeup';
+import { inSpan, SPANS } from './tracing';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface WebhookReceipt {
+  queued: number;
+  duplicates: number;
+}
+
+/**
+ * `POST /api/v1/webhooks/{integration_id}`: verifies the platform's signature over the raw body,
+ * drops replays by delivery id and queues the events; processing happens in the inbox worker,
+ * also while syncing is switched off.
+ */
+@injectable()
+export class WebhookReceiver {
+  constructor(
+    @inject(TOKENS.DataSource) private readonly db: DataSource,
+    @inject(SyncSignals) private readonly signals: SyncSignals,
+    private readonly runtimes: IntegrationRuntimes,
+  ) {}
+
+  async receive(integrationId: string, request: WebhookRequest): Promise<WebhookReceipt> {
+    const runtime = UUID.test(integrationId) ? await this.runtimes.load(integrationId) : undefined;
+    if (!runtime) throw new NotFoundError('Integration', integrationId);
+    const attributes = { 'sync.integration_id': runtime.id, 'sync.integration_type': runtime.type, 'sync.direction': 'inbound' };
+    return inSpan(SPANS.webhook, attributes, async (span) => {
+      const { adapter } = runtime;
+      if (!adapter.verifyWebhook || !adapter.parseWebhook) throw new NotFoundError('Webhook receiver for integration', runtime.row.name);
+      const verified = adapter.verifyWebhook(request);
+      if (!verified.ok) throw new AuthenticationError(verified.error.message, ErrorCodes.WEBHOOK_INVALID_SIGNATURE);
+      const parsed = adapter.parseWebhook(request);
+      if (!parsed.ok) throw new ValidationError(parsed.error.message, [{ field: '(body)', message: parsed.error.message }]);
+      const bodyHash = createHash('sha256').update(request.rawBody).digest('hex').slice(0, 32);
+      const receipt = await this.db.transaction(async (tx) => {
+        const counts: WebhookReceipt = { queued: 0, duplicates: 0 };
+        for (const [index, event] of parsed.value.entries()) {
+          const deliveryId = event.deliveryId ?? `body:${bodyHash}:${index}`;
+          const fresh = await tx.query(
+            `INSERT INTO webhook_deliveries (integration_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id`,
+            [runtime.id, deliveryId],
+          );
+          if (fresh.length === 0) {
+            counts.duplicates += 1;
+            continue;
+          }
+          await tx.query(
+            `INSERT INTO sync_inbox (organization_id, integration_id, external_id, delivery_id, source, event) VALUES ($1, $2, $3, $4, 'webhook', $5::jsonb)`,
+            [runtime.organizationId, runtime.id, event.record.id, deliveryId, JSON.stringify(event)],
+          );
+          counts.queued += 1;
+        }
+        return counts;
+      });
+      span.setAttribute('sync.result', receipt.queued > 0 ? 'success' : 'skipped');
+      if (receipt.queued > 0) this.signals.inbox.notify();
+      return receipt;
+    });
+  }
+}

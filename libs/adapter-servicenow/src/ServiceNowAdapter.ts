@@ -5,12 +5,28 @@ import {
   type AdapterContext,
   type ConnectionCheck,
   type ErrorClassification,
+  type ExternalRecord,
+  type FindQuery,
   type HttpResponse,
+  type InboundEvent,
+  type ListQuery,
+  type RecordKind,
+  type RecordPage,
+  type Result,
   type VendorFailure,
+  type WebhookFailure,
+  type WebhookRequest,
+  type WriteOperation,
+  type WriteResult,
 } from '@itsm-hub/core';
 import { classifyServiceNowError, vendorMessage } from './classifyError';
 import { authModeOf, describeIssues, ServiceNowClient, type TableListOutcome } from './client';
-import { credentialSchema, DEFAULT_INCIDENT_TABLE, type ServiceNowCredentials, type ServiceNowSettings } from './schemas';
+import { userFailure } from './incident/failures';
+import { IncidentReader } from './incident/IncidentReader';
+import { IncidentWriter } from './incident/IncidentWriter';
+import { ReferenceResolver } from './incident/references';
+import { credentialSchema, DEFAULT_CLOSE_CODE, DEFAULT_INCIDENT_TABLE, type ServiceNowCredentials, type ServiceNowSettings } from './schemas';
+import { parseEvents, verifySignature } from './webhooks';
 
 export type ServiceNowContext = AdapterContext<ServiceNowCredentials, ServiceNowSettings>;
 
@@ -22,13 +38,54 @@ export class ServiceNowAdapter implements Adapter {
   private readonly client?: ServiceNowClient;
   private readonly credentialProblem?: string;
   private readonly incidentTable: string;
+  private readonly reader?: IncidentReader;
+  private readonly writer?: IncidentWriter;
 
   constructor(private readonly context: ServiceNowContext) {
     const parsed = credentialSchema.safeParse(context.credentials);
     const mode = parsed.success ? authModeOf(parsed.data) : undefined;
     if (parsed.success && mode) this.client = new ServiceNowClient(context.http, context.clock, parsed.data, context.settings, mode);
     else this.credentialProblem = parsed.success ? 'no usable credentials' : describeIssues(parsed.error.issues);
-    this.incidentTable = context.settings.incident_table ?? DEFAULT_INCIDENT_TABLE;
+    const settings = context.settings;
+    this.incidentTable = settings.incident_table ?? DEFAULT_INCIDENT_TABLE;
+    if (this.client) {
+      const incidentQuery = settings.incident_query ?? settings.encoded_query;
+      this.reader = new IncidentReader(this.client, { table: this.incidentTable, baseUrl: context.integration.baseUrl, incidentQuery });
+      this.writer = new IncidentWriter(this.client, new ReferenceResolver(this.client), this.reader, {
+        table: this.incidentTable,
+        closeCode: settings.close_code ?? DEFAULT_CLOSE_CODE,
+        classify: (failure) => this.classifyError(failure),
+      });
+    }
+  }
+
+  async read(kind: RecordKind, id: string): Promise<ExternalRecord | undefined> {
+    return this.incidents(kind).read(id);
+  }
+
+  async find(query: FindQuery): Promise<ExternalRecord | undefined> {
+    const reader = this.incidents(query.kind);
+    // Incidents have no unique name: only the correlation id identifies one.
+    return query.correlationId ? reader.findByCorrelationId(query.correlationId) : undefined;
+  }
+
+  async list(query: ListQuery): Promise<RecordPage> {
+    return this.incidents(query.kind).list(query.cursor, query.page, query.pageSize);
+  }
+
+  async write(operations: WriteOperation[]): Promise<WriteResult[]> {
+    const results: WriteResult[] = [];
+    // In order, one at a time: later operations may depend on earlier ones (a comment on a new incident).
+    for (const op of operations) results.push(await this.writeOne(op));
+    return results;
+  }
+
+  verifyWebhook(request: WebhookRequest): Result<true, WebhookFailure> {
+    return verifySignature(request, this.context.webhookSecret);
+  }
+
+  parseWebhook(request: WebhookRequest): Result<InboundEvent[], WebhookFailure> {
+    return parseEvents(request, this.context.integration.baseUrl);
   }
 
   async testConnection(): Promise<ConnectionCheck[]> {
@@ -67,6 +124,29 @@ export class ServiceNowAdapter implements Adapter {
   classifyError(failure: VendorFailure): ErrorClassification {
     const canRefreshAuth = this.client !== undefined && this.client.authMode !== 'basic';
     return classifyServiceNowError(failure, { now: this.context.clock.now(), canRefreshAuth });
+  }
+
+  private async writeOne(op: WriteOperation): Promise<WriteResult> {
+    const writer = this.writer;
+    if (!writer) return { ok: false, error: { action: 'fail', kind: 'config', message: `Invalid ServiceNow credentials: ${this.credentialProblem}` }, vendorMessage: `Invalid ServiceNow credentials: ${this.credentialProblem}` };
+    if (op.kind !== 'incident') return userFailure(`The ServiceNow adapter does not write ${op.kind} records`);
+    try {
+      if (op.op === 'create') return await writer.create(op);
+      if (op.op === 'update') return await writer.update(op);
+      if (op.op === 'comment') return await writer.comment(op);
+      return userFailure(`The ServiceNow adapter does not support '${op.op}' on incidents`);
+    } catch (err) {
+      if (err instanceof TransportError) return { ok: false, error: this.classifyError({ type: 'transport', error: err }), vendorMessage: err.message };
+      if (err instanceof VendorResponseError) return { ok: false, error: { action: 'fail', kind: 'system', message: err.message }, vendorMessage: err.message };
+      throw err;
+    }
+  }
+
+  private incidents(kind: RecordKind): IncidentReader {
+    // The host only calls these for kinds the manifest declares, and without a client nothing can be read.
+    if (kind !== 'incident') throw new TypeError(`The ServiceNow adapter does not read ${kind} records`);
+    if (!this.reader) throw new VendorResponseError(`Invalid ServiceNow credentials: ${this.credentialProblem}`);
+    return this.reader;
   }
 
   private async attempt<T>(call: () => Promise<T>): Promise<Attempt<T>> {

@@ -1,5 +1,5 @@
 import { VendorResponseError, type Clock, type HttpClient, type HttpRequest, type HttpResponse } from '@itsm-hub/core';
-import { tableListSchema, tokenResponseSchema, type TableRecord } from './client/types';
+import { tableListSchema, tableRecordResultSchema, tokenResponseSchema, type TableRecord } from './client/types';
 import type { ServiceNowCredentials, ServiceNowSettings } from './schemas';
 
 export type AuthMode = 'oauth_password' | 'oauth_client_credentials' | 'basic';
@@ -17,6 +17,10 @@ export function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<Prope
 
 export type TableListOutcome =
   | { ok: true; status: number; records: TableRecord[]; total?: number }
+  | { ok: false; status: number; response: HttpResponse };
+
+export type TableRecordOutcome =
+  | { ok: true; status: number; record: TableRecord }
   | { ok: false; status: number; response: HttpResponse };
 
 interface CachedToken {
@@ -73,6 +77,33 @@ export class ServiceNowClient {
     const header = response.headers['x-total-count'];
     const total = header === undefined ? undefined : Number(header);
     return { ok: true, status: 200, records: parsed.data.result, total: Number.isFinite(total) ? total : undefined };
+  }
+
+  /** GET /{table}/{sys_id}; a missing record is the 404 outcome. */
+  async getRecord(table: string, sysId: string, params: Record<string, string>): Promise<TableRecordOutcome> {
+    const url = `${this.tablePath(table)}/${encodeURIComponent(sysId)}`;
+    return this.oneRecord(url, await this.send({ method: 'GET', url, query: params, retry: true }));
+  }
+
+  /** POST /{table}. Not retried here: a repeated create would duplicate, so retries go through the outbox. */
+  async createRecord(table: string, body: Record<string, string>, params: Record<string, string>): Promise<TableRecordOutcome> {
+    const url = this.tablePath(table);
+    return this.oneRecord(url, await this.send({ method: 'POST', url, json: body, query: params }));
+  }
+
+  /** PATCH /{table}/{sys_id} with only the given fields. */
+  async updateRecord(table: string, sysId: string, body: Record<string, string>, params: Record<string, string>): Promise<TableRecordOutcome> {
+    const url = `${this.tablePath(table)}/${encodeURIComponent(sysId)}`;
+    return this.oneRecord(url, await this.send({ method: 'PATCH', url, json: body, query: params }));
+  }
+
+  private oneRecord(url: string, response: HttpResponse): TableRecordOutcome {
+    if (response.status !== 200 && response.status !== 201) return { ok: false, status: response.status, response };
+    const parsed = tableRecordResultSchema.safeParse(response.body);
+    if (!parsed.success) {
+      throw new VendorResponseError(`ServiceNow answered ${url} with an unexpected body: ${describeIssues(parsed.error.issues)}`);
+    }
+    return { ok: true, status: response.status, record: parsed.data.result };
   }
 
   /** https://docs.servicenow.com/bundle/xanadu-api-reference/page/integrate/inbound-rest/concept/c_TableAPI.html (versioned form /api/now/{api_version}/table) */

@@ -9,7 +9,6 @@ export const manifest: AdapterManifest = {
   coreRange: '^1.0.0',
   credentialSchema,
   settingsSchema,
-  // Only testConnection and classifyError exist so far: no record capability is declared yet.
-  capabilities: { incident: [] },
+  capabilities: { incident: ['read', 'find', 'list', 'create', 'update', 'comment', 'webhook'] },
   defaultMappings: { incident: incidentMappings },
 };

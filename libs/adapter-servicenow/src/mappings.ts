@@ -36,6 +36,11 @@ export const incidentMappings: FieldMapping[] = [
   { field: 'priority', externalField: 'priority', direction: 'inbound', valueMap: PRIORITY_VALUES },
   { field: 'priority', externalField: 'impact', direction: 'outbound', valueMap: IMPACT_VALUES, default: IMPACT_VALUES.P4 },
   { field: 'priority', externalField: 'urgency', direction: 'outbound', valueMap: URGENCY_VALUES, default: URGENCY_VALUES.P4 },
-  // assigned_to is a sys_user reference: the value is the user's sys_id.
+  // People are presented as email addresses and the group by its name; the adapter resolves them to sys_ids on write.
   { field: 'assignee', externalField: 'assigned_to', direction: 'bidirectional' },
+  { field: 'caller', externalField: 'caller_id', direction: 'bidirectional' },
+  { field: 'category', externalField: 'category', direction: 'bidirectional' },
+  { field: 'subcategory', externalField: 'subcategory', direction: 'bidirectional' },
+  { field: 'assignment_group', externalField: 'assignment_group', direction: 'bidirectional' },
+  { field: 'resolution_note', externalField: 'close_notes', direction: 'bidirectional' },
 ];

@@ -46,6 +46,11 @@ describe('settingsSchema', () => {
     });
   });
 
+  it('accepts incident_query and close_code, and refuses an ORDERBY in incident_query', () => {
+    expect(settingsSchema.parse({ incident_query: 'active=true', close_code: 'Resolved by caller' })).toMatchObject({ incident_query: 'active=true', close_code: 'Resolved by caller' });
+    expect(messages({ incident_query: 'active=true^ORDERBYnumber' }, settingsSchema)[0]).toContain('must not contain ORDERBY');
+  });
+
   it('rejects unknown keys and malformed values', () => {
     expect(messages({ table: 'incident' }, settingsSchema)).toEqual(['|unknown setting field(s): table']);
     expect(messages({ api_version: '2' }, settingsSchema)).toEqual(["api_version|api_version must look like 'v1' or 'v2'"]);
@@ -58,6 +63,7 @@ describe('plugin', () => {
     expect(plugin.$$type).toBe('@itsm-hub/Adapter');
     expect(plugin.manifest).toMatchObject({ type: 'servicenow', version: '0.1.0', coreRange: '^1.0.0' });
     const fields = plugin.manifest.defaultMappings.incident?.map((m) => m.field);
-    expect(new Set(fields)).toEqual(new Set(['title', 'description', 'status', 'priority', 'assignee']));
+    expect(new Set(fields)).toEqual(new Set(['title', 'description', 'status', 'priority', 'assignee', 'caller', 'category', 'subcategory', 'assignment_group', 'resolution_note']));
+    expect(plugin.manifest.capabilities.incident).toEqual(['read', 'find', 'list', 'create', 'update', 'comment', 'webhook']);
   });
 });

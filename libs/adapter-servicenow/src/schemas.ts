@@ -49,6 +49,8 @@ export const credentialSchema = z
 export type ServiceNowCredentials = z.infer<typeof credentialSchema>;
 
 export const DEFAULT_INCIDENT_TABLE = 'incident';
+/** Base-system Resolution code choice; instances often rename their choices, hence the setting. */
+export const DEFAULT_CLOSE_CODE = 'Solved (Permanently)';
 
 export const settingsSchema = z
   .object(
@@ -57,7 +59,13 @@ export const settingsSchema = z
         .string({ error: 'incident_table must be a string' })
         .regex(/^[a-z][a-z0-9_]*$/, { error: 'incident_table must be a table name such as incident or u_incident' })
         .default(DEFAULT_INCIDENT_TABLE),
+      // Kept for integrations created before incident_query existed; incident_query wins when both are set.
       encoded_query: z.string({ error: 'encoded_query must be a string (a ServiceNow encoded query)' }).optional(),
+      incident_query: z
+        .string({ error: 'incident_query must be a string (a ServiceNow encoded query)' })
+        .refine((q) => !/(^|\^)ORDERBY/.test(q), { error: 'incident_query must not contain ORDERBY: the adapter orders listings itself' })
+        .optional(),
+      close_code: z.string({ error: 'close_code must be a string' }).min(1, { error: 'close_code must not be empty' }).optional(),
       api_version: z
         .string({ error: 'api_version must be a string' })
         .regex(/^v\d+$/, { error: "api_version must look like 'v1' or 'v2'" })

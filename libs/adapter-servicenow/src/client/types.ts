@@ -50,3 +50,6 @@ export type TableRecord = z.infer<typeof tableRecordSchema>;
 /** GET /api/now/table/{tableName}: {"result":[...]} with X-Total-Count and Link headers. */
 export const tableListSchema = z.object({ result: z.array(tableRecordSchema) });
 export type TableList = z.infer<typeof tableListSchema>;
+
+/** GET /{sys_id}, POST and PATCH answer one record: {"result":{...}}. */
+export const tableRecordResultSchema = z.object({ result: tableRecordSchema });

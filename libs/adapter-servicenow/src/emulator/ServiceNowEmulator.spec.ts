@@ -106,4 +106,20 @@ describe('ServiceNow emulator', () => {
     expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '7']);
     expect((await get('/api/now/table/incident')).status).toBe(200);
   });
+
+  it('writes incidents: number, priority matrix, dot-walks, query operators and the business-rule abort', async () => {
+    sn.emulator.reset();
+    const send = (method: string, path: string, body: unknown) =>
+      fetch(`${sn.url}${path}`, { method, headers: { Authorization: basic, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const created = await send('POST', '/api/now/v2/table/incident?sysparm_fields=number,priority,sys_mod_count,assigned_to.email&sysparm_exclude_reference_link=true', { short_description: 'x', impact: '3', urgency: '1', assigned_to: ADMIN_USER_ID, bogus: 'ignored' });
+    expect(created.status).toBe(201);
+    expect(await json(created)).toEqual({ result: { number: 'INC0010003', priority: '3', sys_mod_count: '0', 'assigned_to.email': 'admin@example.com' } });
+    const listed = await json(await get('/api/now/table/incident?sysparm_query=numberININC0010001,INC0010003^short_descriptionLIKEEMAIL^ORDERBYDESCnumber&sysparm_fields=number'));
+    expect(listed.result).toEqual([{ number: 'INC0010001' }]);
+    const refused = await send('PATCH', `/api/now/table/incident/${sn.emulator.tables.incident[0].sys_id}`, { assignment_group: 'Legacy Support' });
+    expect(refused.status).toBe(403);
+    expect((await json(refused)).error.detail).toContain("Operation against file 'incident' was aborted by Business Rule");
+    const missing = await send('PATCH', '/api/now/table/incident/0123456789abcdef0123456789abcdef', { state: '2' });
+    expect(missing.status).toBe(404);
+  });
 });

@@ -1,8 +1,15 @@
+import { createHmac } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { EmulatorApp, parseBasicAuth, type EmulatorContext } from '@itsm-hub/core';
 import type { ServiceNowCredentials } from '../schemas';
+import { DELIVERY_HEADER, SIGNATURE_HEADER } from '../webhookPayload';
+import { insertIncident, instantOf, updateIncident, type IncidentWrite } from './incidents';
 import { TokenStore } from './oauth';
 import { seedTables, type Row } from './seed';
-import { getRow, listRows, sendError } from './tables';
+import { getRow, listRows, render, sendError, sendJson, sendNotFound, type RowLookup } from './tables';
+
+/** Tables the API user may write through the Table API; the emulator keeps the rest read-only. */
+const WRITABLE_TABLES = ['incident'];
 
 export interface ServiceNowEmulatorOptions {
   credentials: ServiceNowCredentials;
@@ -21,8 +28,9 @@ export interface ServiceNowEmulatorOptions {
 type Next = () => Promise<unknown>;
 
 /**
- * In-memory ServiceNow instance: OAuth token endpoint, Basic and Bearer auth, and the Table API
- * (list and get) over seeded incident and sys_user tables.
+ * In-memory ServiceNow instance: OAuth token endpoint, Basic and Bearer auth, the Table API (list,
+ * get, and POST/PATCH/PUT on incident) over seeded incident, sys_user, sys_user_group and
+ * sys_journal_field tables, and the hub's signed webhook after every incident change.
  */
 export class ServiceNowEmulator extends EmulatorApp {
   readonly tables: Record<string, Row[]> = seedTables();
@@ -30,14 +38,14 @@ export class ServiceNowEmulator extends EmulatorApp {
   readableTables?: string[];
 
   constructor(private readonly options: ServiceNowEmulatorOptions) {
-    super();
+    super({ now: options.now });
     this.readableTables = options.readableTables;
     this.tokens = new TokenStore({
       credentials: options.credentials,
       accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 1799,
       refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds ?? 8_640_000,
       clientCredentialsEnabled: options.clientCredentialsEnabled ?? true,
-      now: options.now ?? Date.now,
+      now: this.now,
     });
     const auth = (ctx: EmulatorContext, next: Next) => this.authenticate(ctx, next);
     this.router.post('/oauth_token.do', (ctx) => this.tokens.handle(ctx));
@@ -45,6 +53,77 @@ export class ServiceNowEmulator extends EmulatorApp {
     this.router.get('/api/now/table/:table/:sysId', auth, (ctx) => this.get(ctx, ctx.params.table, ctx.params.sysId));
     this.router.get('/api/now/:version/table/:table', auth, (ctx) => this.versioned(ctx) && this.list(ctx, ctx.params.table));
     this.router.get('/api/now/:version/table/:table/:sysId', auth, (ctx) => this.versioned(ctx) && this.get(ctx, ctx.params.table, ctx.params.sysId));
+    this.router.post('/api/now/table/:table', auth, (ctx) => this.insert(ctx, ctx.params.table));
+    this.router.post('/api/now/:version/table/:table', auth, (ctx) => this.versioned(ctx) && this.insert(ctx, ctx.params.table));
+    for (const method of ['patch', 'put'] as const) {
+      this.router[method]('/api/now/table/:table/:sysId', auth, (ctx) => this.update(ctx, ctx.params.table, ctx.params.sysId));
+      this.router[method]('/api/now/:version/table/:table/:sysId', auth, (ctx) => this.versioned(ctx) && this.update(ctx, ctx.params.table, ctx.params.sysId));
+    }
+  }
+
+  protected override faultBody(status: number): unknown {
+    // Injected faults answer in the Table API envelope; the 429 wording is unconfirmed.
+    const message = status === 429 ? 'Rate limit exceeded' : (STATUS_CODES[status] ?? 'Error');
+    return { error: { message, detail: null }, status: 'failure' };
+  }
+
+  protected override signWebhook(raw: string, secret: string, deliveryId: string): Record<string, string> {
+    const signature = createHmac('sha256', secret).update(raw, 'utf8').digest('hex');
+    return { [SIGNATURE_HEADER]: `sha256=${signature}`, [DELIVERY_HEADER]: deliveryId };
+  }
+
+  protected override resetState(): void {
+    const fresh = seedTables();
+    for (const key of Object.keys(this.tables)) delete this.tables[key];
+    Object.assign(this.tables, fresh);
+  }
+
+  private readonly lookup: RowLookup = (table, sysId) => this.tables[table]?.find((r) => r.sys_id === sysId);
+
+  private insert(ctx: EmulatorContext, table: string): void {
+    const body = this.writable(ctx, table);
+    if (!body) return;
+    const outcome = insertIncident(this.writeContext(), body);
+    if (!outcome.ok) return sendError(ctx, outcome.status, outcome.message, outcome.detail);
+    ctx.set('Location', `${ctx.protocol}://${ctx.host}/api/now/table/${table}/${outcome.row.sys_id}`);
+    this.written(ctx, table, 201, outcome);
+  }
+
+  private update(ctx: EmulatorContext, table: string, sysId: string): void {
+    const body = this.writable(ctx, table);
+    if (!body) return;
+    const row = this.tables[table].find((r) => r.sys_id === sysId);
+    if (!row) return sendNotFound(ctx);
+    const outcome = updateIncident(this.writeContext(), row, body);
+    if (!outcome.ok) return sendError(ctx, outcome.status, outcome.message, outcome.detail);
+    this.written(ctx, table, 200, outcome);
+  }
+
+  private written(ctx: EmulatorContext, table: string, status: number, outcome: Extract<IncidentWrite, { ok: true }>): void {
+    // What the README's Business Rules do on a real instance, for changes from any client.
+    for (const payload of outcome.payloads) this.deliverWebhook(payload);
+    sendJson(ctx, status, { result: render(ctx, table, outcome.row, this.lookup) });
+  }
+
+  /** The JSON object body of a write to a writable table, or undefined once an error was sent. */
+  private writable(ctx: EmulatorContext, table: string): Record<string, unknown> | undefined {
+    if (!this.readable(ctx, table)) return undefined;
+    if (!WRITABLE_TABLES.includes(table)) {
+      // Wording unconfirmed: the emulator's API user simply has no write ACL on other tables.
+      sendError(ctx, 403, 'Operation Failed', `No write access to table ${table}`);
+      return undefined;
+    }
+    const body = (ctx.request as { body?: unknown }).body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      // Wording unconfirmed.
+      sendError(ctx, 400, 'Exception while reading request', 'The payload is not a JSON object');
+      return undefined;
+    }
+    return body as Record<string, unknown>;
+  }
+
+  private writeContext() {
+    return { tables: this.tables, at: instantOf(this.now()), user: this.options.credentials.username ?? 'admin' };
   }
 
   private async authenticate(ctx: EmulatorContext, next: Next): Promise<void> {
@@ -83,11 +162,11 @@ export class ServiceNowEmulator extends EmulatorApp {
 
   private list(ctx: EmulatorContext, table: string): void {
     const rows = this.readable(ctx, table);
-    if (rows) listRows(ctx, table, rows);
+    if (rows) listRows(ctx, table, rows, this.lookup);
   }
 
   private get(ctx: EmulatorContext, table: string, sysId: string): void {
     const rows = this.readable(ctx, table);
-    if (rows) getRow(ctx, table, rows, sysId);
+    if (rows) getRow(ctx, table, rows, sysId, this.lookup);
   }
 }

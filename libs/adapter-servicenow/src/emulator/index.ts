@@ -4,7 +4,8 @@ import { ServiceNowEmulator, type ServiceNowEmulatorOptions } from './ServiceNow
 
 export { ServiceNowEmulator, type ServiceNowEmulatorOptions } from './ServiceNowEmulator';
 export { TokenStore, TOKEN_ERROR } from './oauth';
-export { ADMIN_USER_ID, CALLER_USER_ID, type Row } from './seed';
+export { ADMIN_USER_ID, CALLER_USER_ID, LEGACY_GROUP_ID, SERVICE_DESK_GROUP_ID, type Row } from './seed';
+export type { WebhookPayload } from '../webhookPayload';
 export type { ServiceNowCredentials } from '../schemas';
 
 /** Credentials the emulator accepts when none are given: all four, so every auth mode works. */

@@ -3,33 +3,55 @@ export type Row = Record<string, string>;
 
 export const ADMIN_USER_ID = '6816f79cc0a8016401c5a33be04be441';
 export const CALLER_USER_ID = '62826bf03710200044e0bfc8bcbe5df1';
+export const SERVICE_DESK_GROUP_ID = 'd625dccec0a8016700a222a0f7900d06';
+export const LEGACY_GROUP_ID = '8a4dde73c6112278017a6a4baf547aa7';
 
 /** Reference columns per table and the table they point to. */
 export const REFERENCES: Record<string, Record<string, string>> = {
-  incident: { caller_id: 'sys_user', assigned_to: 'sys_user', opened_by: 'sys_user' },
+  incident: { caller_id: 'sys_user', assigned_to: 'sys_user', opened_by: 'sys_user', assignment_group: 'sys_user_group' },
   sys_user: {},
+  sys_user_group: {},
+  sys_journal_field: {},
 };
 
-function system(createdOn: string, modCount = '0'): Row {
+/** Incident columns the emulator stores; writes to other names are ignored, as instances ignore unknown fields. */
+export const INCIDENT_COLUMNS = [
+  'number', 'short_description', 'description', 'state', 'impact', 'urgency', 'priority', 'active', 'caller_id', 'opened_by',
+  'assigned_to', 'assignment_group', 'category', 'subcategory', 'close_code', 'close_notes', 'correlation_id', 'opened_at',
+  'resolved_at', 'closed_at', 'sys_class_name',
+] as const;
+
+export function system(createdOn: string, modCount = '0', by = 'admin'): Row {
   return {
     sys_created_on: createdOn,
-    sys_created_by: 'admin',
+    sys_created_by: by,
     sys_updated_on: createdOn,
-    sys_updated_by: 'admin',
+    sys_updated_by: by,
     sys_mod_count: modCount,
     sys_tags: '',
   };
 }
 
-/** Fresh seed data: a couple of users and incidents, dates in UTC `yyyy-MM-dd HH:mm:ss`. */
+function incident(values: Row): Row {
+  const empty = Object.fromEntries(INCIDENT_COLUMNS.map((c) => [c, '']));
+  return { ...empty, active: 'true', sys_class_name: 'incident', ...values };
+}
+
+/** Fresh seed data: users, groups and incidents, dates in UTC `yyyy-MM-dd HH:mm:ss`. */
 export function seedTables(): Record<string, Row[]> {
   return {
     sys_user: [
       { sys_id: ADMIN_USER_ID, user_name: 'admin', name: 'System Administrator', first_name: 'System', last_name: 'Administrator', email: 'admin@example.com', active: 'true', sys_class_name: 'sys_user', ...system('2024-01-02 08:00:00') },
       { sys_id: CALLER_USER_ID, user_name: 'abel.tuter', name: 'Abel Tuter', first_name: 'Abel', last_name: 'Tuter', email: 'abel.tuter@example.com', active: 'true', sys_class_name: 'sys_user', ...system('2024-01-02 08:05:00') },
     ],
+    sys_user_group: [
+      { sys_id: SERVICE_DESK_GROUP_ID, name: 'Service Desk', active: 'true', ...system('2024-01-02 08:00:00') },
+      // Inactive: the emulator's assignment business rule refuses it, as instances commonly do.
+      { sys_id: LEGACY_GROUP_ID, name: 'Legacy Support', active: 'false', ...system('2024-01-02 08:00:00') },
+    ],
+    sys_journal_field: [],
     incident: [
-      {
+      incident({
         sys_id: '9d385017c611228701d22104cc95c371',
         number: 'INC0010001',
         short_description: 'Email server is slow',
@@ -38,15 +60,14 @@ export function seedTables(): Record<string, Row[]> {
         impact: '2',
         urgency: '2',
         priority: '3',
-        active: 'true',
         caller_id: CALLER_USER_ID,
         opened_by: CALLER_USER_ID,
-        assigned_to: '',
+        category: 'software',
+        subcategory: 'email',
         opened_at: '2025-08-01 09:15:00',
-        sys_class_name: 'incident',
         ...system('2025-08-01 09:15:00'),
-      },
-      {
+      }),
+      incident({
         sys_id: 'e8caedcbc0a80164017df472f39eaed1',
         number: 'INC0010002',
         short_description: 'Network outage in building 2',
@@ -55,15 +76,15 @@ export function seedTables(): Record<string, Row[]> {
         impact: '1',
         urgency: '1',
         priority: '1',
-        active: 'true',
         caller_id: CALLER_USER_ID,
         opened_by: ADMIN_USER_ID,
         assigned_to: ADMIN_USER_ID,
+        assignment_group: SERVICE_DESK_GROUP_ID,
+        category: 'network',
         opened_at: '2025-08-02 14:40:00',
-        sys_class_name: 'incident',
         ...system('2025-08-02 14:40:00', '2'),
         sys_updated_on: '2025-08-02 15:05:12',
-      },
+      }),
     ],
   };
 }

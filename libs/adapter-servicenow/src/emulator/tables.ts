@@ -20,14 +20,16 @@ function origin(ctx: EmulatorContext): string {
   return `${ctx.protocol}://${ctx.host}`;
 }
 
-function param(ctx: EmulatorContext, name: string): string | undefined {
+export function param(ctx: EmulatorContext, name: string): string | undefined {
   const value = ctx.query[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
 /**
- * Encoded-query subset: `^`-joined `field=value` and `field!=value`, `ORDERBY<field>` and
- * `ORDERBYDESC<field>`. Conditions on unknown fields are ignored, as instances do by default.
+ * Encoded-query subset: `^`-joined conditions with `=`, `!=`, `>=`, `<=`, `>`, `<`, `IN` (comma list)
+ * and `LIKE` (contains), `ORDERBY<field>` and `ORDERBYDESC<field>`. Values compare as strings,
+ * which orders `yyyy-MM-dd HH:mm:ss` dates correctly. Conditions on unknown fields are ignored,
+ * as instances do by default.
  */
 export function applyQuery(rows: Row[], query: string | undefined): Row[] {
   if (!query) return rows;
@@ -40,28 +42,56 @@ export function applyQuery(rows: Row[], query: string | undefined): Row[] {
       orders.push({ field: order[2], desc: order[1] !== undefined });
       continue;
     }
-    const condition = /^([A-Za-z0-9_.]+?)(!=|=)(.*)$/.exec(term);
+    const condition = /^([a-z0-9_.]+?)(!=|>=|<=|=|>|<|IN|LIKE)(.*)$/.exec(term);
     if (!condition || !columns.has(condition[1])) continue;
     const [, field, op, value] = condition;
-    result = result.filter((r) => ((r[field] ?? '') === value) === (op === '='));
+    result = result.filter((r) => matches(r[field] ?? '', op, value));
   }
   if (orders.length === 0) return result;
   return [...result].sort((a, b) => {
     for (const { field, desc } of orders) {
-      const cmp = (a[field] ?? '').localeCompare(b[field] ?? '');
+      const cmp = compare(a[field] ?? '', b[field] ?? '');
       if (cmp !== 0) return desc ? -cmp : cmp;
     }
     return 0;
   });
 }
 
-/** Renders a stored row: field selection, and references as {link, value} unless excluded. */
-function render(ctx: EmulatorContext, table: string, row: Row): Record<string, unknown> {
+function matches(actual: string, op: string, value: string): boolean {
+  switch (op) {
+    case '=': return actual === value;
+    case '!=': return actual !== value;
+    case '>=': return compare(actual, value) >= 0;
+    case '<=': return compare(actual, value) <= 0;
+    case '>': return compare(actual, value) > 0;
+    case '<': return compare(actual, value) < 0;
+    case 'IN': return value.split(',').includes(actual);
+    default: return actual.toLowerCase().includes(value.toLowerCase());
+  }
+}
+
+// Code-unit order, not locale order: dates and sys_ids must sort the way the instance's database sorts them.
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Finds a row of another table, for dot-walked fields. */
+export type RowLookup = (table: string, sysId: string) => Row | undefined;
+
+/**
+ * Renders a stored row: field selection (with dot-walks through references such as
+ * `assigned_to.email`), and references as {link, value} unless excluded.
+ */
+export function render(ctx: EmulatorContext, table: string, row: Row, lookup: RowLookup): Record<string, unknown> {
   const fields = param(ctx, 'sysparm_fields')?.split(',').map((f) => f.trim()).filter(Boolean);
   const excludeLinks = param(ctx, 'sysparm_exclude_reference_link') === 'true';
   const references = REFERENCES[table] ?? {};
   const out: Record<string, unknown> = {};
   for (const field of fields ?? Object.keys(row)) {
+    if (field.includes('.')) {
+      out[field] = dotWalk(table, row, field.split('.'), lookup);
+      continue;
+    }
     const value = row[field] ?? '';
     const target = references[field];
     out[field] = target && value !== '' && !excludeLinks ? { link: `${origin(ctx)}/api/now/table/${target}/${value}`, value } : value;
@@ -69,15 +99,24 @@ function render(ctx: EmulatorContext, table: string, row: Row): Record<string, u
   return out;
 }
 
+function dotWalk(table: string, row: Row, path: string[], lookup: RowLookup): string {
+  const [head, ...rest] = path;
+  const value = row[head] ?? '';
+  if (rest.length === 0) return value;
+  const target = REFERENCES[table]?.[head];
+  const next = target && value !== '' ? lookup(target, value) : undefined;
+  return next && target ? dotWalk(target, next, rest, lookup) : '';
+}
+
 /** GET /api/now/table/{table}: {"result":[...]} with X-Total-Count and a first/prev/next/last Link header. */
-export function listRows(ctx: EmulatorContext, table: string, rows: Row[]): void {
+export function listRows(ctx: EmulatorContext, table: string, rows: Row[], lookup: RowLookup): void {
   const offset = Number(param(ctx, 'sysparm_offset') ?? 0);
   if (Number.isFinite(offset) && offset < 0) return sendError(ctx, 400, `offset is ${offset}`, 'Negative offset is not supported');
   const limitParam = Number(param(ctx, 'sysparm_limit'));
   const limit = Number.isInteger(limitParam) && limitParam > 0 ? limitParam : DEFAULT_LIMIT;
   const start = Number.isInteger(offset) ? offset : 0;
   const matching = applyQuery(rows, param(ctx, 'sysparm_query'));
-  const page = matching.slice(start, start + limit).map((row) => render(ctx, table, row));
+  const page = matching.slice(start, start + limit).map((row) => render(ctx, table, row, lookup));
 
   const headers: Record<string, string> = {};
   if (param(ctx, 'sysparm_no_count') !== 'true') headers['X-Total-Count'] = String(matching.length);
@@ -101,9 +140,13 @@ function linkHeader(ctx: EmulatorContext, offset: number, limit: number, total: 
 }
 
 /** GET /api/now/table/{table}/{sys_id}. */
-export function getRow(ctx: EmulatorContext, table: string, rows: Row[], sysId: string): void {
+export function getRow(ctx: EmulatorContext, table: string, rows: Row[], sysId: string, lookup: RowLookup): void {
   const row = rows.find((r) => r.sys_id === sysId);
-  // Wording commonly reported; unconfirmed from a ServiceNow reference page.
-  if (!row) return sendError(ctx, 404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
-  sendJson(ctx, 200, { result: render(ctx, table, row) });
+  if (!row) return sendNotFound(ctx);
+  sendJson(ctx, 200, { result: render(ctx, table, row, lookup) });
+}
+
+// Wording commonly reported; unconfirmed from a ServiceNow reference page.
+export function sendNotFound(ctx: EmulatorContext): void {
+  sendError(ctx, 404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");
 }

@@ -1,16 +1,89 @@
-import { TransportError, type Adapter, type AdapterContext, type ConnectionCheck, type ErrorClassification, type VendorFailure } from '@itsm-hub/core';
+import {
+  ConfigurationError,
+  TransportError,
+  type Adapter,
+  type AdapterContext,
+  type ConnectionCheck,
+  type ErrorClassification,
+  type ExternalRecord,
+  type FindQuery,
+  type InboundEvent,
+  type ListQuery,
+  type RecordKind,
+  type RecordPage,
+  type Result,
+  type VendorFailure,
+  type WebhookFailure,
+  type WebhookRequest,
+  type WriteOperation,
+  type WriteResult,
+} from '@itsm-hub/core';
 import { classifyPagerDutyError } from './classifyError';
 import { PagerDutyClient, type PagerDutyResult } from './client';
+import { PagerDutyDirectory } from './directory';
+import { listChangedIncidents, readFailed } from './listing';
+import { toExternalRecord } from './records';
 import { pagerDutyCredentialsSchema, pagerDutySettingsSchema, type PagerDutyCredentials, type PagerDutySettings } from './schemas';
+import { parsePagerDutyWebhook, verifyPagerDutySignature } from './webhooks';
+import { IncidentWriter } from './writes';
 
 type Parsed = { ok: true; credentials: PagerDutyCredentials; settings: PagerDutySettings } | { ok: false; problems: string[] };
 
-/** A PagerDuty integration: connection checks and error classification. */
+type Connected = { client: PagerDutyClient; directory: PagerDutyDirectory; settings: PagerDutySettings };
+
+/** A PagerDuty integration: incidents read, found, listed, written and received by webhook. */
 export class PagerDutyAdapter implements Adapter {
   private readonly config: Parsed;
+  private connected?: Connected;
 
   constructor(private readonly context: AdapterContext) {
     this.config = parseConfig(context);
+  }
+
+  async read(kind: RecordKind, id: string): Promise<ExternalRecord | undefined> {
+    if (kind !== 'incident') return undefined;
+    const { client, directory } = this.connection();
+    const incident = await client.getIncident(id);
+    if (!incident.ok && incident.status === 404) return undefined;
+    if (!incident.ok) throw readFailed(`GET /incidents/${id}`, incident);
+    const notes = await client.listNotes(id);
+    if (!notes.ok) throw readFailed(`GET /incidents/${id}/notes`, notes);
+    return toExternalRecord(incident.data, directory, notes.data);
+  }
+
+  async find(query: FindQuery): Promise<ExternalRecord | undefined> {
+    if (query.kind !== 'incident' || query.correlationId === undefined) return undefined;
+    const { client, directory } = this.connection();
+    // date_range=all: without it PagerDuty only searches the last month.
+    const found = await client.listIncidents({ incident_key: query.correlationId, date_range: 'all', limit: 100 });
+    if (!found.ok) throw readFailed('GET /incidents', found);
+    // The filter also matches incidents whose alerts carry the key, so the key itself is compared;
+    // after a resolve a key may be reused, and the newest incident is the live one.
+    const matching = found.data.incidents.filter((i) => i.incident_key === query.correlationId).sort((a, b) => b.incident_number - a.incident_number);
+    return matching[0] ? toExternalRecord(matching[0], directory) : undefined;
+  }
+
+  async list(query: ListQuery): Promise<RecordPage> {
+    if (query.kind !== 'incident') return { records: [] };
+    const { client, directory, settings } = this.connection();
+    return listChangedIncidents(client, directory, this.context.clock, settings.service_ids, query);
+  }
+
+  async write(operations: WriteOperation[]): Promise<WriteResult[]> {
+    const { client, directory, settings } = this.connection();
+    const writer = new IncidentWriter(client, directory, settings, (failure) => this.classifyError(failure));
+    const results: WriteResult[] = [];
+    // One at a time, in order: later operations may depend on earlier ones (create, then comment).
+    for (const op of operations) results.push(await writer.apply(op));
+    return results;
+  }
+
+  verifyWebhook(request: WebhookRequest): Result<true, WebhookFailure> {
+    return verifyPagerDutySignature(request, this.context.webhookSecret);
+  }
+
+  parseWebhook(request: WebhookRequest): Result<InboundEvent[], WebhookFailure> {
+    return parsePagerDutyWebhook(request, this.config.ok ? this.config.settings.service_ids : undefined);
   }
 
   async testConnection(): Promise<ConnectionCheck[]> {
@@ -47,6 +120,15 @@ export class PagerDutyAdapter implements Adapter {
 
   classifyError(failure: VendorFailure): ErrorClassification {
     return classifyPagerDutyError(failure, this.context.clock);
+  }
+
+  private connection(): Connected {
+    if (!this.config.ok) throw new ConfigurationError(`PagerDuty integration is misconfigured: ${this.config.problems.join('; ')}`);
+    if (!this.connected) {
+      const client = new PagerDutyClient(this.context.http, this.config.credentials);
+      this.connected = { client, directory: new PagerDutyDirectory(client), settings: this.config.settings };
+    }
+    return this.connected;
   }
 
   private async timed<T>(call: () => Promise<PagerDutyResult<T>>): Promise<{ result: PagerDutyResult<T>; durationMs: number }> {

@@ -1,13 +1,24 @@
-import type { HttpClient, HttpRequest, HttpResponse, Schema, z } from '@itsm-hub/core';
+import type { HttpClient, HttpMethod, HttpRequest, HttpResponse, Schema, z } from '@itsm-hub/core';
 import {
   pagerDutyAbilitiesSchema,
   pagerDutyErrorBodySchema,
   pagerDutyIncidentListSchema,
+  pagerDutyIncidentResponseSchema,
+  pagerDutyLogEntryListSchema,
+  pagerDutyNoteListSchema,
+  pagerDutyNoteResponseSchema,
+  pagerDutyPriorityListSchema,
   pagerDutyServiceResponseSchema,
   pagerDutyUserListSchema,
+  pagerDutyUserResponseSchema,
   type PagerDutyAbilities,
+  type PagerDutyIncident,
   type PagerDutyIncidentList,
+  type PagerDutyLogEntryList,
+  type PagerDutyNote,
+  type PagerDutyPriorityList,
   type PagerDutyService,
+  type PagerDutyUser,
   type PagerDutyUserList,
 } from './client/types';
 import type { PagerDutyCredentials } from './schemas';
@@ -50,19 +61,68 @@ export class PagerDutyClient {
   }
 
   // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1incidents/get
-  listIncidents(query: { limit?: number; offset?: number } = {}): Promise<PagerDutyResult<PagerDutyIncidentList>> {
+  listIncidents(
+    query: { limit?: number; offset?: number; incident_key?: string; date_range?: 'all' } = {},
+  ): Promise<PagerDutyResult<PagerDutyIncidentList>> {
     return this.get({ url: '/incidents', query }, pagerDutyIncidentListSchema);
+  }
+
+  // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1incidents~1%7Bid%7D/get
+  async getIncident(id: string): Promise<PagerDutyResult<PagerDutyIncident>> {
+    return unwrap(await this.get({ url: `/incidents/${encodeURIComponent(id)}` }, pagerDutyIncidentResponseSchema), (d) => d.incident);
+  }
+
+  // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1incidents/post
+  async createIncident(from: string, incident: Record<string, unknown>): Promise<PagerDutyResult<PagerDutyIncident>> {
+    return unwrap(await this.write('POST', '/incidents', from, { incident }, pagerDutyIncidentResponseSchema), (d) => d.incident);
+  }
+
+  // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1incidents~1%7Bid%7D/put
+  async updateIncident(id: string, from: string, incident: Record<string, unknown>): Promise<PagerDutyResult<PagerDutyIncident>> {
+    const url = `/incidents/${encodeURIComponent(id)}`;
+    return unwrap(await this.write('PUT', url, from, { incident }, pagerDutyIncidentResponseSchema), (d) => d.incident);
+  }
+
+  // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1incidents~1%7Bid%7D~1notes/get
+  async listNotes(incidentId: string): Promise<PagerDutyResult<PagerDutyNote[]>> {
+    return unwrap(await this.get({ url: `/incidents/${encodeURIComponent(incidentId)}/notes` }, pagerDutyNoteListSchema), (d) => d.notes);
+  }
+
+  // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1incidents~1%7Bid%7D~1notes/post
+  async createNote(incidentId: string, from: string, content: string): Promise<PagerDutyResult<PagerDutyNote>> {
+    const url = `/incidents/${encodeURIComponent(incidentId)}/notes`;
+    return unwrap(await this.write('POST', url, from, { note: { content } }, pagerDutyNoteResponseSchema), (d) => d.note);
+  }
+
+  // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1priorities/get
+  listPriorities(query: { limit?: number; offset?: number } = {}): Promise<PagerDutyResult<PagerDutyPriorityList>> {
+    return this.get({ url: '/priorities', query }, pagerDutyPriorityListSchema);
+  }
+
+  // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1log_entries/get
+  listLogEntries(query: { since: string; limit: number; offset: number }): Promise<PagerDutyResult<PagerDutyLogEntryList>> {
+    return this.get({ url: '/log_entries', query }, pagerDutyLogEntryListSchema);
   }
 
   // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1services~1%7Bid%7D/get
   async getService(id: string): Promise<PagerDutyResult<PagerDutyService>> {
-    const result = await this.get({ url: `/services/${encodeURIComponent(id)}` }, pagerDutyServiceResponseSchema);
-    return result.ok ? { ...result, data: result.data.service } : result;
+    return unwrap(await this.get({ url: `/services/${encodeURIComponent(id)}` }, pagerDutyServiceResponseSchema), (d) => d.service);
   }
 
   // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1users/get
   listUsers(query: { query?: string; limit?: number; offset?: number } = {}): Promise<PagerDutyResult<PagerDutyUserList>> {
     return this.get({ url: '/users', query }, pagerDutyUserListSchema);
+  }
+
+  // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1users~1%7Bid%7D/get
+  async getUser(id: string): Promise<PagerDutyResult<PagerDutyUser>> {
+    return unwrap(await this.get({ url: `/users/${encodeURIComponent(id)}` }, pagerDutyUserResponseSchema), (d) => d.user);
+  }
+
+  /** Writes carry the acting user's email in `From` and are never retried here: the outbox retries them. */
+  private async write<T>(method: HttpMethod, url: string, from: string, json: unknown, schema: z.ZodType<T>): Promise<PagerDutyResult<T>> {
+    const response = await this.http.request({ method, url, json, headers: { ...this.headers(), From: from }, retry: false });
+    return interpret(`${method} ${url}`, response, schema);
   }
 
   private async get<T>(req: Pick<HttpRequest, 'url' | 'query'>, schema: z.ZodType<T>): Promise<PagerDutyResult<T>> {
@@ -77,6 +137,10 @@ export class PagerDutyClient {
       Accept: 'application/vnd.pagerduty+json;version=2',
     };
   }
+}
+
+function unwrap<T, U>(result: PagerDutyResult<T>, pick: (data: T) => U): PagerDutyResult<U> {
+  return result.ok ? { ...result, data: pick(result.data) } : result;
 }
 
 function interpret<T>(call: string, response: HttpResponse, schema: Schema<T>): PagerDutyResult<T> {

@@ -9,7 +9,6 @@ export const manifest: AdapterManifest = {
   coreRange: '^1.0.0',
   credentialSchema: pagerDutyCredentialsSchema,
   settingsSchema: pagerDutySettingsSchema,
-  // Declared per kind as read/list/write land; testConnection and classifyError need no capability.
-  capabilities: { incident: [] },
+  capabilities: { incident: ['read', 'find', 'list', 'create', 'update', 'comment', 'webhook'] },
   defaultMappings: { incident: incidentMappings },
 };

@@ -26,9 +26,18 @@ export const incidentMappings: FieldMapping[] = [
   {
     // Priority names are per-account (P1..P5 are PagerDuty's defaults); an integration may remap them.
     field: 'priority',
-    externalField: 'priority.summary',
+    externalField: 'priority',
     direction: 'bidirectional',
     valueMap: { P1: 'P1', P2: 'P2', P3: 'P3', P4: 'P4', P5: 'P5' },
   },
-  { field: 'assignee', externalField: 'assignments.0.assignee.id', direction: 'bidirectional' },
+  {
+    // Urgency drives PagerDuty's notifications, so it follows priority on the way out; it never comes back,
+    // because urgency alone cannot tell P1 from P2.
+    field: 'priority',
+    externalField: 'urgency',
+    direction: 'outbound',
+    valueMap: { P1: 'high', P2: 'high', P3: 'low', P4: 'low', P5: 'low' },
+  },
+  // The first assignee's email: the adapter resolves it to a PagerDuty user id and back.
+  { field: 'assignee', externalField: 'assignee', direction: 'bidirectional' },
 ];

@@ -56,6 +56,7 @@ describe('PagerDuty plugin', () => {
   it('is a branded adapter plugin with the incident mappings', () => {
     expect(plugin.$$type).toBe(ADAPTER_BRAND);
     expect(plugin.manifest).toMatchObject({ type: 'pagerduty', displayName: 'PagerDuty', version: '0.1.0', coreRange: '^1.0.0' });
-    expect(plugin.manifest.defaultMappings.incident?.map((m) => m.field)).toEqual(['title', 'description', 'status', 'priority', 'assignee']);
+    expect(plugin.manifest.defaultMappings.incident?.map((m) => m.field)).toEqual(['title', 'description', 'status', 'priority', 'priority', 'assignee']);
+    expect(plugin.manifest.capabilities).toEqual({ incident: ['read', 'find', 'list', 'create', 'update', 'comment', 'webhook'] });
   });
 });

@@ -81,3 +81,45 @@ export type PagerDutyUser = z.infer<typeof pagerDutyUserSchema>;
 /** GET /users 200. */
 export const pagerDutyUserListSchema = pagerDutyPaginationSchema.extend({ users: z.array(pagerDutyUserSchema) });
 export type PagerDutyUserList = z.infer<typeof pagerDutyUserListSchema>;
+
+/** GET/PUT /incidents/{id} 200 and POST /incidents 201. */
+export const pagerDutyIncidentResponseSchema = z.looseObject({ incident: pagerDutyIncidentSchema });
+
+/** `IncidentNote`; `user` is a user_reference, or a bot_user_reference when a service wrote it. */
+export const pagerDutyNoteSchema = z.looseObject({
+  id: z.string(),
+  content: z.string(),
+  created_at: z.string(),
+  user: pagerDutyReferenceSchema.nullish(),
+});
+export type PagerDutyNote = z.infer<typeof pagerDutyNoteSchema>;
+
+/** GET /incidents/{id}/notes 200 (not paged). */
+export const pagerDutyNoteListSchema = z.looseObject({ notes: z.array(pagerDutyNoteSchema) });
+
+/** POST /incidents/{id}/notes 200. */
+export const pagerDutyNoteResponseSchema = z.looseObject({ note: pagerDutyNoteSchema });
+
+export const pagerDutyPrioritySchema = z.looseObject({ id: z.string(), name: z.string() });
+export type PagerDutyPriority = z.infer<typeof pagerDutyPrioritySchema>;
+
+/** GET /priorities 200; empty when the account has priorities turned off. */
+export const pagerDutyPriorityListSchema = pagerDutyPaginationSchema.extend({ priorities: z.array(pagerDutyPrioritySchema) });
+export type PagerDutyPriorityList = z.infer<typeof pagerDutyPriorityListSchema>;
+
+/** GET /users/{id} 200. */
+export const pagerDutyUserResponseSchema = z.looseObject({ user: pagerDutyUserSchema });
+
+/** `LogEntry`: only the time and the incident (and service) it names are read. */
+export const pagerDutyLogEntrySchema = z.looseObject({
+  id: z.string(),
+  type: z.string(),
+  created_at: z.string(),
+  incident: pagerDutyReferenceSchema.nullish(),
+  service: pagerDutyReferenceSchema.nullish(),
+});
+export type PagerDutyLogEntry = z.infer<typeof pagerDutyLogEntrySchema>;
+
+/** GET /log_entries 200. */
+export const pagerDutyLogEntryListSchema = pagerDutyPaginationSchema.extend({ log_entries: z.array(pagerDutyLogEntrySchema) });
+export type PagerDutyLogEntryList = z.infer<typeof pagerDutyLogEntryListSchema>;

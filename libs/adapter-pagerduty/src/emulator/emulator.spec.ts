@@ -107,4 +107,27 @@ describe('PagerDuty emulator', () => {
     expect(res.headers.get('retry-after')).toBe('3');
     expect((await fetch(`${pd.url}/abilities`, { headers: headers() })).status).toBe(200);
   });
+
+  it('answers injected faults with PagerDuty’s error bodies, 429 included', async () => {
+    pd.emulator.injectFault({ pathPrefix: '/abilities', status: 429, retryAfterSeconds: 2 });
+    const limited = await get('/abilities');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ error: { message: 'Rate Limit Exceeded', code: 2020 } });
+    pd.emulator.setFaultProfile({ error_rate: 1, error_status: 502 });
+    const failed = await get('/abilities');
+    pd.emulator.clearFaults();
+    expect(failed.body).toEqual({ error: { message: 'An internal error has occurred. PagerDuty team has been notified.', code: 2000 } });
+  });
+
+  it('requires a From user on writes and restores the seeded account on reset', async () => {
+    const body = JSON.stringify({ note: { content: 'x' } });
+    const json = { ...headers(), 'Content-Type': 'application/json' };
+    const anonymous = await fetch(`${pd.url}/incidents/PINC001/notes`, { method: 'POST', headers: json, body });
+    expect(anonymous.status).toBe(400);
+    const written = await fetch(`${pd.url}/incidents/PINC001/notes`, { method: 'POST', headers: { ...json, From: 'oncall@example.com' }, body });
+    expect(written.status).toBe(200);
+    expect((await get('/incidents/PINC001/notes')).body.notes).toHaveLength(2);
+    await fetch(`${pd.url}/_emulator/reset`, { method: 'POST' });
+    expect((await get('/incidents/PINC001/notes')).body.notes).toHaveLength(1);
+  });
 });

@@ -1,9 +1,9 @@
-import type { PagerDutyStore, StoredIncident, StoredService, StoredUser } from './types';
+import type { PagerDutyStore, StoredIncident, StoredLogEntry, StoredNote, StoredPriority, StoredService, StoredUser } from './types';
 
 // Serializers to PagerDuty's response shapes. `origin` is the emulator's own URL, so `self` links
 // resolve against it the way real ones resolve against https://api.pagerduty.com.
 
-function reference(origin: string, type: string, collection: string, id: string, summary: string) {
+export function reference(origin: string, type: string, collection: string, id: string, summary: string) {
   return { id, type, summary, self: `${origin}/${collection}/${id}`, html_url: `${origin}/${collection}/${id}` };
 }
 
@@ -75,5 +75,46 @@ export function presentIncident(origin: string, store: PagerDutyStore, incident:
     incidents_responders: [],
     responder_requests: [],
     urgency: incident.urgency,
+  };
+}
+
+export function presentPriority(origin: string, priority: StoredPriority) {
+  return { ...reference(origin, 'priority', 'priorities', priority.id, priority.name), name: priority.name, description: `${priority.name} incidents` };
+}
+
+export function userReference(origin: string, store: PagerDutyStore, userId: string) {
+  return reference(origin, 'user_reference', 'users', userId, store.users.find((u) => u.id === userId)?.name ?? userId);
+}
+
+export function presentNote(origin: string, store: PagerDutyStore, note: StoredNote) {
+  return {
+    id: note.id,
+    user: userReference(origin, store, note.userId),
+    channel: { summary: 'The PagerDuty website or APIs' },
+    content: note.content,
+    created_at: note.createdAt,
+    updated_at: note.createdAt,
+  };
+}
+
+export function presentLogEntry(origin: string, store: PagerDutyStore, entry: StoredLogEntry) {
+  const service = store.services.get(entry.serviceId);
+  const serviceRef = reference(origin, 'service_reference', 'services', entry.serviceId, service?.name ?? entry.serviceId);
+  const incident = store.incidents.find((i) => i.id === entry.incidentId);
+  return {
+    id: entry.id,
+    type: entry.type,
+    summary: entry.summary,
+    self: `${origin}/log_entries/${entry.id}`,
+    html_url: `${origin}/incidents/${entry.incidentId}/log_entries/${entry.id}`,
+    created_at: entry.createdAt,
+    agent: entry.agentUserId ? userReference(origin, store, entry.agentUserId) : serviceRef,
+    channel: { type: entry.agentUserId ? 'website' : 'api' },
+    service: serviceRef,
+    incident: reference(origin, 'incident_reference', 'incidents', entry.incidentId, incident ? `[#${incident.number}] ${incident.title}` : entry.incidentId),
+    teams: [],
+    contexts: [],
+    event_details: {},
+    ...(entry.assigneeIds ? { assignees: entry.assigneeIds.map((id) => userReference(origin, store, id)) } : {}),
   };
 }

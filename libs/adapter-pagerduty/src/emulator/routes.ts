@@ -1,27 +1,25 @@
-import type { EmulatorApp, EmulatorContext } from '@itsm-hub/core';
-import { presentIncident, presentService, presentUser } from './present';
-import type { IncidentStatus, PagerDutyStore } from './types';
-
-/** PagerDuty's error body (`components.responses.*` in the REST spec). */
-export function pagerDutyError(message: string, code: number, errors?: string[]) {
-  return { error: { message, code, ...(errors ? { errors } : {}) } };
-}
+import { pagerDutyError } from './errors';
+import { invalidInput, list, notFound, origin, pageInfo, paging, time } from './http';
+import type { PagerDutyEmulator } from './PagerDutyEmulator';
+import { presentIncident, presentLogEntry, presentNote, presentPriority, presentService, presentUser } from './present';
+import type { IncidentStatus } from './types';
 
 // Messages and codes from PagerDuty's error code table (developer-docs REST-API/14-Errors.md).
 const AUTHENTICATION_FAILED = pagerDutyError('Authentication failed', 2006);
 const NOT_FOUND = pagerDutyError('Not Found', 2100);
 const RATE_LIMITED = pagerDutyError('Rate Limit Exceeded', 2020);
 const INTERNAL = pagerDutyError('An internal error has occurred. PagerDuty team has been notified.', 2000);
+/** PagerDuty lists incidents and log entries of the last month unless told otherwise. */
+const DEFAULT_WINDOW_MS = 30 * 86_400_000;
 
 export interface RouteOptions {
   token: string;
   rateLimitPerMinute: number;
-  now: () => number;
 }
 
 /** Account-wide behaviour: error shapes for anything unhandled, the per-minute limit, token auth. */
-export function installMiddleware(emulator: EmulatorApp, options: RouteOptions): void {
-  let windowStart = options.now();
+export function installMiddleware(emulator: PagerDutyEmulator, options: RouteOptions): void {
+  let windowStart = emulator.time();
   let used = 0;
   emulator.app.use(async (ctx, next) => {
     try {
@@ -43,7 +41,7 @@ export function installMiddleware(emulator: EmulatorApp, options: RouteOptions):
       ctx.body = AUTHENTICATION_FAILED;
       return;
     }
-    const now = options.now();
+    const now = emulator.time();
     if (now - windowStart >= 60_000) {
       windowStart = now;
       used = 0;
@@ -62,8 +60,9 @@ export function installMiddleware(emulator: EmulatorApp, options: RouteOptions):
   });
 }
 
-export function installRoutes(emulator: EmulatorApp, store: PagerDutyStore): void {
-  const { router } = emulator;
+/** The read endpoints. */
+export function installRoutes(emulator: PagerDutyEmulator): void {
+  const { router, store } = emulator;
 
   router.get('/abilities', (ctx) => {
     ctx.body = { abilities: store.abilities };
@@ -79,9 +78,14 @@ export function installRoutes(emulator: EmulatorApp, store: PagerDutyStore): voi
       invalidInput(ctx, 'Status must be a list of triggered, acknowledged, or resolved.');
       return;
     }
+    const window = dateWindow(ctx.query, emulator.time());
+    if (!window) return invalidInput(ctx, 'Invalid since or until parameter.');
+    const key = typeof ctx.query.incident_key === 'string' ? ctx.query.incident_key : undefined;
     const matching = store.incidents
       .filter((i) => statuses.length === 0 || statuses.includes(i.status as IncidentStatus))
       .filter((i) => serviceIds.length === 0 || serviceIds.includes(i.serviceId))
+      .filter((i) => key === undefined || i.incidentKey === key)
+      .filter((i) => ctx.query.date_range === 'all' || (Date.parse(i.createdAt) >= window.since && Date.parse(i.createdAt) < window.until))
       .sort((a, b) => a.number - b.number);
     ctx.body = {
       incidents: matching.slice(page.offset, page.offset + page.limit).map((i) => presentIncident(origin(ctx), store, i)),
@@ -89,13 +93,44 @@ export function installRoutes(emulator: EmulatorApp, store: PagerDutyStore): voi
     };
   });
 
+  router.get('/incidents/:id', (ctx) => {
+    // Like PagerDuty, an incident number works in place of its id.
+    const incident = store.incidents.find((i) => i.id === ctx.params.id || String(i.number) === ctx.params.id);
+    if (!incident) return notFound(ctx);
+    ctx.body = { incident: presentIncident(origin(ctx), store, incident) };
+  });
+
+  router.get('/incidents/:id/notes', (ctx) => {
+    if (!store.incidents.some((i) => i.id === ctx.params.id)) return notFound(ctx);
+    ctx.body = { notes: store.notes.filter((n) => n.incidentId === ctx.params.id).map((n) => presentNote(origin(ctx), store, n)) };
+  });
+
+  router.get('/log_entries', (ctx) => {
+    const page = paging(ctx, 100);
+    if (!page) return;
+    const window = dateWindow(ctx.query, emulator.time());
+    if (!window) return invalidInput(ctx, 'Invalid since or until parameter.');
+    // Newest first, `since` inclusive and `until` exclusive (order and bounds unconfirmed against PagerDuty).
+    const matching = store.logEntries
+      .map((entry, index) => ({ entry, index }))
+      .filter(({ entry }) => Date.parse(entry.createdAt) >= window.since && Date.parse(entry.createdAt) < window.until)
+      .sort((a, b) => Date.parse(b.entry.createdAt) - Date.parse(a.entry.createdAt) || b.index - a.index)
+      .map(({ entry }) => entry);
+    ctx.body = {
+      log_entries: matching.slice(page.offset, page.offset + page.limit).map((e) => presentLogEntry(origin(ctx), store, e)),
+      ...pageInfo(page, matching.length),
+    };
+  });
+
+  router.get('/priorities', (ctx) => {
+    const page = paging(ctx, 100);
+    if (!page) return;
+    ctx.body = { priorities: store.priorities.slice(page.offset, page.offset + page.limit).map((p) => presentPriority(origin(ctx), p)), ...pageInfo(page, store.priorities.length) };
+  });
+
   router.get('/services/:id', (ctx) => {
     const service = store.services.get(ctx.params.id);
-    if (!service) {
-      ctx.status = 404;
-      ctx.body = NOT_FOUND;
-      return;
-    }
+    if (!service) return notFound(ctx);
     ctx.body = { service: presentService(origin(ctx), service) };
   });
 
@@ -110,45 +145,17 @@ export function installRoutes(emulator: EmulatorApp, store: PagerDutyStore): voi
       ...pageInfo(page, matching.length),
     };
   });
+
+  router.get('/users/:id', (ctx) => {
+    const user = store.users.find((u) => u.id === ctx.params.id);
+    if (!user) return notFound(ctx);
+    ctx.body = { user: presentUser(origin(ctx), user) };
+  });
 }
 
-interface Page {
-  limit: number;
-  offset: number;
-  total: boolean;
-}
-
-/** Classic offset paging: `limit` (default 25, at most `max`), `offset`, `total` (count only when asked). */
-function paging(ctx: EmulatorContext, max: number): Page | undefined {
-  const limit = integer(ctx.query.limit, 25);
-  const offset = integer(ctx.query.offset, 0);
-  if (limit === undefined || limit < 1) return invalidInput(ctx, 'Limit must be a positive integer.');
-  if (offset === undefined || offset < 0) return invalidInput(ctx, 'Offset must be a non-negative integer.');
-  return { limit: Math.min(limit, max), offset, total: ctx.query.total === 'true' };
-}
-
-function pageInfo(page: Page, count: number) {
-  return { limit: page.limit, offset: page.offset, more: page.offset + page.limit < count, total: page.total ? count : null };
-}
-
-function integer(value: string | string[] | undefined, fallback: number): number | undefined {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
-  return Number(value);
-}
-
-function list(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-function invalidInput(ctx: EmulatorContext, detail: string): undefined {
-  ctx.status = 400;
-  ctx.body = pagerDutyError('Invalid Input Provided', 2001, [detail]);
-  return undefined;
-}
-
-/** The emulator's own base URL, which `self` links point at (Koa 3's `ctx.origin` is the Origin request header). */
-function origin(ctx: EmulatorContext): string {
-  return `${ctx.protocol}://${ctx.host}`;
+/** `since`/`until` as epoch ms; `until` defaults to now and `since` to a month before it. */
+function dateWindow(query: Record<string, string | string[] | undefined>, now: number): { since: number; until: number } | undefined {
+  const until = time(query.until) ?? now + 1000;
+  const since = time(query.since) ?? until - DEFAULT_WINDOW_MS;
+  return Number.isNaN(since) || Number.isNaN(until) ? undefined : { since, until };
 }

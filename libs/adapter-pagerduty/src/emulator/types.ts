@@ -1,5 +1,6 @@
-import type { EmulatorApp, EmulatorHandle } from '@itsm-hub/core';
+import type { EmulatorHandle } from '@itsm-hub/core';
 import type { PagerDutyCredentials } from '../schemas';
+import type { PagerDutyEmulator } from './PagerDutyEmulator';
 
 export interface PagerDutyEmulatorOptions {
   port?: number;
@@ -8,11 +9,13 @@ export interface PagerDutyEmulatorOptions {
   credentials?: Partial<PagerDutyCredentials>;
   /** Requests allowed per minute and key before 429 (PagerDuty's documented default: 960). */
   rateLimitPerMinute?: number;
+  /** Time source in epoch milliseconds for every timestamp the emulator writes (default Date.now). */
+  now?: () => number;
 }
 
 export interface RunningPagerDutyEmulator extends EmulatorHandle {
   credentials: PagerDutyCredentials;
-  emulator: EmulatorApp;
+  emulator: PagerDutyEmulator;
   store: PagerDutyStore;
 }
 
@@ -49,6 +52,37 @@ export interface StoredIncident {
   updatedAt: string;
   lastStatusChangeAt: string;
   resolvedAt?: string;
+  /** `body.details` given on create; PagerDuty keeps it on the first alert, not on the incident. */
+  details?: string;
+}
+
+export interface StoredNote {
+  id: string;
+  incidentId: string;
+  userId: string;
+  content: string;
+  createdAt: string;
+}
+
+export type LogEntryType =
+  | 'trigger_log_entry'
+  | 'acknowledge_log_entry'
+  | 'unacknowledge_log_entry'
+  | 'resolve_log_entry'
+  | 'assign_log_entry'
+  | 'annotate_log_entry'
+  | 'urgency_change_log_entry';
+
+export interface StoredLogEntry {
+  id: string;
+  type: LogEntryType;
+  incidentId: string;
+  serviceId: string;
+  createdAt: string;
+  /** The user the change was made as (the From header); absent when the service did it. */
+  agentUserId?: string;
+  assigneeIds?: string[];
+  summary: string;
 }
 
 export interface StoredPriority {
@@ -63,4 +97,9 @@ export interface PagerDutyStore {
   users: StoredUser[];
   incidents: StoredIncident[];
   priorities: StoredPriority[];
+  notes: StoredNote[];
+  /** Oldest first, as written. */
+  logEntries: StoredLogEntry[];
+  /** Next number for generated ids and incident numbers. */
+  sequence: number;
 }

@@ -1,0 +1,57 @@
+import { createHmac } from 'node:crypto';
+import { EmulatorApp, type EmulatorOptions } from '@itsm-hub/core';
+import { pagerDutyError } from './errors';
+import { seedStore } from './seed';
+import type { PagerDutyStore } from './types';
+
+/**
+ * PagerDuty's account behind the shared emulator frame: its error bodies for injected faults, its
+ * v3 webhook signature, and its seeded data restored on reset.
+ */
+export class PagerDutyEmulator extends EmulatorApp {
+  readonly store: PagerDutyStore;
+
+  constructor(options: EmulatorOptions = {}) {
+    super(options);
+    this.store = seedStore(new Date(this.now()));
+  }
+
+  /** The emulator clock, in epoch milliseconds. */
+  time(): number {
+    return this.now();
+  }
+
+  /** Sends a v3 webhook payload to every subscriber, as PagerDuty does after each change. */
+  publish(payload: unknown): void {
+    this.deliverWebhook(payload);
+  }
+
+  protected override signWebhook(raw: string, secret: string, deliveryId: string): Record<string, string> {
+    return {
+      'x-pagerduty-signature': `v1=${createHmac('sha256', secret).update(raw, 'utf8').digest('hex')}`,
+      // PagerDuty's documented replay key (developer-docs webhooks/02-Behavior.md).
+      'x-webhook-id': deliveryId,
+      // The exact User-Agent PagerDuty sends is unconfirmed.
+      'user-agent': 'PagerDuty-Webhook/V3.0',
+    };
+  }
+
+  protected override faultBody(status: number): unknown {
+    return faultBodies[status] ?? (status >= 500 ? faultBodies[500] : pagerDutyError('Invalid Input Provided', 2001));
+  }
+
+  protected override resetState(): void {
+    // In place: callers keep a reference to the store.
+    Object.assign(this.store, seedStore(new Date(this.now())));
+  }
+}
+
+// Messages and codes from PagerDuty's error code table (developer-docs REST-API/14-Errors.md).
+const faultBodies: Record<number, unknown> = {
+  400: pagerDutyError('Invalid Input Provided', 2001),
+  401: pagerDutyError('Authentication failed', 2006),
+  403: pagerDutyError('Access Denied', 2010),
+  404: pagerDutyError('Not Found', 2100),
+  429: pagerDutyError('Rate Limit Exceeded', 2020),
+  500: pagerDutyError('An internal error has occurred. PagerDuty team has been notified.', 2000),
+};

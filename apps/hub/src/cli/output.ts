@@ -31,3 +31,11 @@ function cell(value: unknown): string {
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
+
+/** Prints one page of an `{items,total}` answer; the table says when more entries exist. */
+export function printPage(format: Format, page: { items: Array<Record<string, unknown>>; total: number }, columns: string[], offset = 0): void {
+  printRows(format, page.items, columns, page);
+  if (format === 'table' && page.items.length > 0 && page.items.length < page.total) {
+    process.stdout.write(`Showing ${offset + 1}-${offset + page.items.length} of ${page.total}; page with --limit and --offset\n`);
+  }
+}

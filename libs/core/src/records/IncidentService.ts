@@ -147,8 +147,8 @@ export class IncidentService {
     const filter = where.join(' AND ');
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM incidents WHERE ${filter}`, params);
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT * FROM incidents WHERE ${filter} ORDER BY updated_at DESC, id LIMIT ${query.limit} OFFSET ${query.offset}`,
-      params,
+      `SELECT * FROM incidents WHERE ${filter} ORDER BY updated_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, query.limit, query.offset],
     );
     return { items: rows.map(toIncident), total: count };
   }

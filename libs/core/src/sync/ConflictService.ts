@@ -58,8 +58,8 @@ export class ConflictService {
     }
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM conflict_records WHERE ${where.join(' AND ')}`, params);
     const rows = await this.db.query(
-      `SELECT * FROM conflict_records WHERE ${where.join(' AND ')} ORDER BY detected_at DESC, id LIMIT ${filter.limit} OFFSET ${filter.offset}`,
-      params,
+      `SELECT * FROM conflict_records WHERE ${where.join(' AND ')} ORDER BY detected_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, filter.limit, filter.offset],
     );
     return { items: rows.map(toView), total: count };
   }

@@ -11,7 +11,7 @@ import { IncidentService } from '../records/IncidentService';
 import type { Incident, IncidentColumn, IncidentValues } from '../records/incidentSchemas';
 import { conflictWinner } from './conflictRule';
 import type { IntegrationRuntime } from './IntegrationRuntimes';
-import { findLink, findLinkByExternalId, saveLink, type Link } from './links';
+import { findLink, findLinkByExternalId, isOlderVersion, newerVersion, saveLink, type Link } from './links';
 import { SyncMetrics } from './SyncMetrics';
 import type { SyncSettings } from './SyncSettings';
 import { SyncSignals } from './Wakeup';
@@ -49,7 +49,8 @@ export class InboundProcessor {
       if (!link) return this.createFromPlatform(tx, runtime, record);
       const incident = await this.incidents.lock(tx, runtime.organizationId, link.incident_id);
       const current = await findLink(tx, incident.id, runtime.id, true);
-      if (!current) return 'skipped';
+      // A read that lags behind our own latest write would look like the platform undoing it.
+      if (!current || isOlderVersion(record.version, current.last_synced_version)) return 'skipped';
       const decisions = await inSpan(SPANS.detectConflict, { 'sync.integration_id': runtime.id, 'sync.incident_id': incident.id, 'sync.external_id': record.id }, (s) =>
         this.decide(tx, runtime, incident, current, record, s),
       );
@@ -60,7 +61,7 @@ export class InboundProcessor {
       const pending = await tx.query(`SELECT 1 FROM conflict_records WHERE incident_id = $1 AND integration_id = $2 AND status = 'pending' LIMIT 1`, [incident.id, runtime.id]);
       await saveLink(tx, incident.id, runtime.id, {
         base: { ...current.base, ...decisions.base },
-        last_synced_version: record.version ?? current.last_synced_version,
+        last_synced_version: newerVersion(record.version, current.last_synced_version),
         sync_status: pending.length > 0 ? 'conflict' : current.sync_status === 'dead_letter' ? 'dead_letter' : 'synced',
         ...(record.number ? { external_number: record.number } : {}),
         ...(record.url ? { external_url: record.url } : {}),

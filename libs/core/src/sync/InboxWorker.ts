@@ -9,7 +9,7 @@ import { DeadLetterQueue } from './DeadLetterQueue';
 import { InboundProcessor } from './InboundProcessor';
 import { IntegrationRuntimes, takesInbound } from './IntegrationRuntimes';
 import { claimHeads, INBOX, reschedule } from './lanes';
-import { findLinkByExternalId } from './links';
+import { findLinkByExternalId, isOlderVersion } from './links';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
 import { inSpan, SPANS } from './tracing';
@@ -52,7 +52,7 @@ export class InboxWorker {
         if (runtime && runtime.enabled && takesInbound(runtime.direction) && event.type !== 'deleted') {
           const link = await findLinkByExternalId(this.db, integrationId, externalId);
           if (link) span.setAttribute('sync.incident_id', link.incident_id);
-          const echo = link && event.type !== 'commented' && event.record.version !== undefined && event.record.version === link.last_synced_version;
+          const echo = link && event.type !== 'commented' && (event.record.version === link.last_synced_version || isOlderVersion(event.record.version, link.last_synced_version));
           if (!echo) {
             const record = await runtime.adapter.read?.('incident', externalId);
             if (record) result = (await this.processor.apply(runtime, record, span)) === 'unchanged' ? 'skipped' : 'success';

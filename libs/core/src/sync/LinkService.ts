@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../contracts/Clock';
 import { TOKENS } from '../di/tokens';
-import { ConflictError, NotFoundError, ValidationError } from '../errors/HubError';
+import { ConflictError, NotFoundError } from '../errors/HubError';
 import { isUniqueViolation } from '../persistence/isUniqueViolation';
 import { mappedExternal } from '../mapping/FieldMapper';
 import { IncidentService } from '../records/IncidentService';
@@ -41,7 +41,7 @@ export class LinkService {
       filter += ' AND sync_status = $2';
     }
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM incident_external_links WHERE ${filter}`, params);
-    const rows = await this.db.query(`SELECT * FROM incident_external_links WHERE ${filter} ORDER BY updated_at DESC, id LIMIT ${page.limit} OFFSET ${page.offset}`, params);
+    const rows = await this.db.query(`SELECT * FROM incident_external_links WHERE ${filter} ORDER BY updated_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, page.limit, page.offset]);
     return { items: rows.map(toLink).map(view), total: count };
   }
 
@@ -54,7 +54,7 @@ export class LinkService {
     const runtime = await this.runtimes.load(integrationId);
     if (!runtime || runtime.organizationId !== organizationId) throw new NotFoundError('Integration', integrationId);
     const record = await runtime.adapter.read?.('incident', externalId);
-    if (!record) throw new ValidationError(`${runtime.row.name} has no incident '${externalId}'.`, [{ field: 'external_id', message: 'not found on the platform' }]);
+    if (!record) throw new NotFoundError(`${runtime.row.name} incident`, externalId);
     const existing = await this.db.query(`SELECT 1 FROM incident_external_links WHERE incident_id = $1 AND integration_id = $2 AND external_id IS NOT NULL`, [incidentId, runtime.id]);
     if (existing.length > 0) throw new ConflictError(`The incident is already linked on ${runtime.row.name}; unlink it first.`);
     try {

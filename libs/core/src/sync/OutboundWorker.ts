@@ -13,7 +13,7 @@ import type { Incident } from '../records/incidentSchemas';
 import { DeadLetterQueue, type OutboxEntry } from './DeadLetterQueue';
 import { IntegrationRuntimes, sendsOutbound, type IntegrationRuntime } from './IntegrationRuntimes';
 import { claimHeads, OUTBOX, reschedule } from './lanes';
-import { findLink, saveLink, type Link } from './links';
+import { findLink, newerVersion, saveLink, type Link } from './links';
 import { RateLimiter } from './RateLimiter';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
@@ -144,9 +144,12 @@ export class OutboundWorker {
     await this.takeSlot(runtime);
     await saveLink(this.db, incident.id, runtime.id, { in_flight: changed }, this.clock.now());
     const result = await this.write(runtime, op);
-    const base = { ...link.base, ...changed };
     const record = result.record ?? { kind: 'incident', id: link.external_id as string, fields: {}, version: link.last_synced_version ?? undefined };
-    await this.linked(runtime, incident.id, record, base, result.warnings, ignored);
+    // Fields the hub only reads may be derived from what it wrote (ServiceNow priority from impact
+    // and urgency): take them from the answer, or the next webhook would look like no change.
+    const derived = mappedExternal(record.fields, runtime.mappings.filter((m) => m.direction === 'inbound'));
+    const synced = { ...derived, ...changed };
+    await this.linked(runtime, incident.id, record, synced, result.warnings, ignored);
     return 'success';
   }
 
@@ -195,14 +198,21 @@ export class OutboundWorker {
     );
   }
 
-  private async linked(runtime: IntegrationRuntime, incidentId: string, record: ExternalRecord, base: ExternalValues, warnings: string[] | undefined, ignored?: ExternalValues): Promise<void> {
+  /**
+   * Records a successful write. `synced` holds the platform values it established; they are merged
+   * into the base as it is now, under the row lock, so inbound changes stored while the platform
+   * was being called are kept.
+   */
+  private async linked(runtime: IntegrationRuntime, incidentId: string, record: ExternalRecord, synced: ExternalValues, warnings: string[] | undefined, ignored?: ExternalValues): Promise<void> {
     const now = this.clock.now();
     await this.db.transaction(async (tx) => {
+      const current = await findLink(tx, incidentId, runtime.id, true);
+      const base = { ...current?.base, ...synced };
       await saveLink(tx, incidentId, runtime.id, {
         external_id: record.id,
         ...(record.number ? { external_number: record.number } : {}),
         ...(record.url ? { external_url: record.url } : {}),
-        last_synced_version: record.version ?? null,
+        last_synced_version: newerVersion(record.version, current?.last_synced_version),
         last_synced_hash: hashOf(base),
         base,
         in_flight: {},

@@ -72,3 +72,20 @@ export async function saveLink(db: Db, incidentId: string, integrationId: string
   );
   return toLink(rows[0]);
 }
+
+/**
+ * The later of two platform versions when they are comparable (ServiceNow's sys_mod_count is a
+ * counter); otherwise the first. Used to keep the newest version a link has seen.
+ */
+export function newerVersion(a: string | null | undefined, b: string | null | undefined): string | null {
+  if (a === undefined || a === null) return b ?? null;
+  if (b === undefined || b === null) return a;
+  return isCounter(a) && isCounter(b) && Number(b) > Number(a) ? b : a;
+}
+
+/** True when `candidate` is known to be older than `seen`: a read that lags a write just made. */
+export function isOlderVersion(candidate: string | undefined, seen: string | null): boolean {
+  return candidate !== undefined && seen !== null && isCounter(candidate) && isCounter(seen) && Number(candidate) < Number(seen);
+}
+
+const isCounter = (v: string) => /^\d{1,15}$/.test(v);

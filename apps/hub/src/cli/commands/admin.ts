@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import { saveCliConfig, type HubClient } from '../HubClient';
 import { printObject, printRows } from '../output';
-
-const formatOption = () => new Option('--format <format>', 'Output format').choices(['table', 'json']).default('table');
+import { formatOption } from './options';
 
 export function loginCommand(): Command {
   return new Command('login')

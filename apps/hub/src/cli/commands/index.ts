@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { HubClient } from '../HubClient';
 import { loginCommand, orgCommand, tokenCommand } from './admin';
+import { conflictCommand } from './conflict';
+import { incidentCommand } from './incident';
 import { integrationCommand } from './integration';
 
 export function allCommands(client: () => HubClient): Command[] {
-  return [loginCommand(), orgCommand(client), tokenCommand(client), integrationCommand(client)];
+  return [loginCommand(), orgCommand(client), tokenCommand(client), integrationCommand(client), conflictCommand(client), incidentCommand(client)];
 }

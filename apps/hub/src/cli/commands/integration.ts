@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import { ApiError, type HubClient } from '../HubClient';
-import { printObject, printRows, type Format } from '../output';
+import { printObject, printPage, printRows, type Format } from '../output';
+import { definedOnly, formatOption, limitOption, offsetOption, orgOption, pageQuery, parseInteger } from './options';
 
 /** CLI flag -> credential field of the integration (seed 000 plus the other credential kinds). */
 const CREDENTIAL_FLAGS: Array<[flag: string, key: string, help: string]> = [
@@ -15,16 +17,9 @@ const CREDENTIAL_FLAGS: Array<[flag: string, key: string, help: string]> = [
   ['--auth-server <url>', 'auth_server', 'Authorisation server URL (HaloITSM; default <base-url>/auth)'],
 ];
 
-const formatOption = () => new Option('--format <format>', 'Output format').choices(['table', 'json']).default('table');
-const orgOption = () => new Option('--org <organization>', 'Organization id or name (instance admin only)');
-
 const parseBool = (value: string) => {
   if (value !== 'true' && value !== 'false') throw new InvalidArgumentError('expected true or false');
   return value === 'true';
-};
-const parseInteger = (value: string) => {
-  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('expected an integer');
-  return Number(value);
 };
 const collectSetting = (value: string, previous: Record<string, string> = {}) => {
   const eq = value.indexOf('=');
@@ -57,7 +52,7 @@ export function integrationCommand(client: () => HubClient): Command {
     const credentials = Object.fromEntries(
       CREDENTIAL_FLAGS.map(([, key]) => [key, opts[camel(key)]]).filter(([, v]) => v !== undefined),
     );
-    const fields = {
+    const body = definedOnly({
       type: opts.type,
       base_url: opts.baseUrl,
       direction: opts.direction,
@@ -67,8 +62,7 @@ export function integrationCommand(client: () => HubClient): Command {
       rate_limit_per_minute: opts.rateLimit,
       settings: opts.setting,
       credentials: Object.keys(credentials).length > 0 ? credentials : undefined,
-    };
-    const body = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    });
     const existing = await client().request('GET', path(opts.name), undefined, { organization_id: opts.org }).catch((err) => {
       if (err instanceof ApiError && err.status === 404 && err.problem.code === 'HUB_ERR_NOT_FOUND' && /Integration/.test(err.message)) return undefined;
       throw err;
@@ -101,9 +95,10 @@ export function integrationCommand(client: () => HubClient): Command {
   cmd
     .command('delete <ref>')
     .description('Delete an integration by name or id')
+    .option('--force', 'Delete even with undelivered outbox or dead letter entries (they are dropped)')
     .addOption(orgOption())
     .action(async (ref, opts) => {
-      await client().request('DELETE', path(ref), undefined, { organization_id: opts.org });
+      await client().request('DELETE', path(ref), undefined, { organization_id: opts.org, force: opts.force ? 'true' : undefined });
       process.stdout.write(`Deleted integration ${ref}\n`);
     });
 
@@ -146,7 +141,86 @@ export function integrationCommand(client: () => HubClient): Command {
       await client().request('DELETE', path(ref, `/ownership/${encodeURIComponent(field)}`), undefined, { organization_id: opts.org });
       process.stdout.write(`Deleted ownership rule ${field}\n`);
     });
+
+  cmd
+    .command('sync-status <ref>')
+    .description('Link states, queue depths, dead letters, pending conflicts and the last success and error')
+    .addOption(orgOption())
+    .addOption(formatOption())
+    .action(async (ref, opts) => {
+      const status = await client().request('GET', path(ref, '/sync-status'), undefined, { organization_id: opts.org });
+      const { links, ...rest } = status;
+      const flat = { ...Object.fromEntries(Object.entries(links).map(([state, n]) => [`links.${state}`, n])), ...rest };
+      printObject(opts.format, opts.format === 'json' ? status : flat);
+    });
+
+  cmd
+    .command('dlq <integration>')
+    .description('List dead letter entries: jobs the platform kept refusing')
+    .addOption(limitOption())
+    .addOption(offsetOption())
+    .addOption(orgOption())
+    .addOption(formatOption())
+    .action(async (ref, opts) => {
+      const page = await client().request('GET', path(ref, '/dead-letter-queue'), undefined, { organization_id: opts.org, ...pageQuery(opts) });
+      printPage(opts.format, page, ['id', 'incident_id', 'kind', 'attempts', 'error_status', 'error_message', 'created_at'], opts.offset);
+    });
+  cmd
+    .command('dlq-retry <integration> <entry-id>')
+    .description('Send a dead letter entry again with a fresh retry budget')
+    .addOption(orgOption())
+    .action(async (ref, entry, opts) => {
+      await client().request('POST', path(ref, `/dead-letter-queue/${encodeURIComponent(entry)}/retry`), undefined, { organization_id: opts.org });
+      process.stdout.write(`Queued dead letter entry ${entry} for retry\n`);
+    });
+  cmd
+    .command('dlq-discard <integration> <entry-id>')
+    .description('Drop a dead letter entry without sending it')
+    .addOption(orgOption())
+    .action(async (ref, entry, opts) => {
+      await client().request('DELETE', path(ref, `/dead-letter-queue/${encodeURIComponent(entry)}`), undefined, { organization_id: opts.org });
+      process.stdout.write(`Discarded dead letter entry ${entry}\n`);
+    });
+
+  const mappings = cmd.command('mappings').description('Incident field mappings of an integration');
+  mappings
+    .command('get <integration>')
+    .description('Show the mappings (the adapter\'s defaults until set)')
+    .addOption(orgOption())
+    .addOption(formatOption())
+    .action(async (ref, opts) => printMappings(opts.format, await client().request('GET', path(ref, '/mappings'), undefined, { organization_id: opts.org })));
+  mappings
+    .command('set <integration>')
+    .description('Replace the mappings; an empty list restores the adapter\'s defaults')
+    .requiredOption('--file <file>', 'JSON file with {"mappings":[...]} or a bare array of mappings')
+    .addOption(orgOption())
+    .addOption(formatOption())
+    .action(async (ref, opts, command: Command) => {
+      const content = readMappingsFile(command, opts.file);
+      const body = Array.isArray(content) ? { mappings: content } : content;
+      printMappings(opts.format, await client().request('PUT', path(ref, '/mappings'), body, { organization_id: opts.org }));
+    });
   return cmd;
+}
+
+function printMappings(format: Format, view: { source: string; mappings: Array<Record<string, unknown>> }): void {
+  if (format === 'table') process.stdout.write(`Source: ${view.source}\n`);
+  printRows(format, view.mappings, ['field', 'external_field', 'direction', 'value_map', 'default'], view);
+}
+
+/** A file the user named is a usage error when unusable, so it fails before any request. */
+function readMappingsFile(command: Command, file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    command.error(`error: cannot read mappings file '${file}': ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    command.error(`error: mappings file '${file}' is not valid JSON: ${(err as Error).message}`);
+  }
 }
 
 function camel(key: string): string {

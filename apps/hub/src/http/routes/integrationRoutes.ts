@@ -61,7 +61,7 @@ export function registerIntegrationRoutes(
       const pending = await status.pendingWork(row.id);
       if (query.force !== 'true' && (pending.outbox > 0 || pending.deadLetters > 0)) {
         throw new ConflictError(
-          `Integration '${row.name}' has ${pending.outbox} undelivered outbox entries and ${pending.deadLetters} dead letter entries; deleting it drops them. Repeat with ?force=true to delete anyway.`,
+          `Integration '${row.name}' has ${pending.outbox} undelivered outbox entries and ${pending.deadLetters} dead letter entries; deleting it drops them. Delete with force to do it anyway (?force=true; im integration delete --force).`,
         );
       }
       await integrations.delete(org, row.id);

@@ -72,6 +72,7 @@ export function registerSyncRoutes(
     method: 'post', path: '/api/v1/integrations/{id}/dead-letter-queue/{entry}/retry', tag: 'dead-letter-queue', summary: 'Send an entry again with a fresh retry budget.',
     query: OrgQuery, status: 202,
     handler: async ({ params, query, principal }) => {
+      requireAdminRole(principal);
       await deadLetters.retry((await integrationOf(principal, params.id, query)).id, params.entry);
       return { retried: params.entry };
     },

@@ -1,5 +1,6 @@
 import type { ConnectionCheck } from './ConnectionCheck';
 import type { ExternalRecord, FindQuery, ListQuery, RecordPage } from './ExternalRecord';
+import type { FieldMapping } from './FieldMapping';
 import type { InboundEvent, Result, WebhookFailure, WebhookRequest } from './InboundEvent';
 import type { RecordKind } from './RecordKind';
 import type { ErrorClassification, WriteOperation, WriteResult } from './WriteOperation';
@@ -18,6 +19,11 @@ export interface Adapter {
   list?(query: ListQuery): Promise<RecordPage>;
   /** Applies operations in order; batches where the platform can. One result per operation. */
   write?(operations: WriteOperation[]): Promise<WriteResult[]>;
+  /**
+   * The default mappings of a kind for this integration's settings (a status map set in settings,
+   * say); absent means the manifest's `defaultMappings`. Mappings stored on the integration win.
+   */
+  defaultMappings?(kind: RecordKind): FieldMapping[] | undefined;
   verifyWebhook?(request: WebhookRequest): Result<true, WebhookFailure>;
   parseWebhook?(request: WebhookRequest): Result<InboundEvent[], WebhookFailure>;
   close?(): Promise<void>;

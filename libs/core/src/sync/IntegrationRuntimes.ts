@@ -62,9 +62,14 @@ export class IntegrationRuntimes {
     };
   }
 
-  /** The integration's stored incident mappings, else its adapter's defaults. */
+  /** The integration's stored incident mappings, else its adapter's defaults for its settings. */
   mappingsOf(row: IntegrationConfiguration): FieldMapping[] {
-    return row.fieldMappings ?? this.registry.resolve(row.type).plugin.manifest.defaultMappings.incident ?? [];
+    return (
+      row.fieldMappings ??
+      this.adapterFor(row).defaultMappings?.('incident') ??
+      this.registry.resolve(row.type).plugin.manifest.defaultMappings.incident ??
+      []
+    );
   }
 
   private adapterFor(row: IntegrationConfiguration): Adapter {

@@ -120,6 +120,10 @@ export class EmulatorApp {
     this.webhookTargets.push(target);
   }
 
+  unsubscribeWebhooks(): void {
+    this.webhookTargets = [];
+  }
+
   /** Clears faults, the request log, webhook subscriptions and the platform's data. */
   reset(): void {
     this.clearFaults();
@@ -220,6 +224,10 @@ export class EmulatorApp {
     });
     control.get('/webhooks', (ctx) => {
       ctx.body = { targets: this.webhookTargets.map((t) => ({ url: t.url })), deliveries: this.deliveries };
+    });
+    control.delete('/webhooks', (ctx) => {
+      this.unsubscribeWebhooks();
+      ctx.status = 204;
     });
     control.get('/requests', (ctx) => {
       ctx.body = { requests: this.requests };

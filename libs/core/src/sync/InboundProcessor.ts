@@ -45,7 +45,7 @@ export class InboundProcessor {
   async apply(runtime: IntegrationRuntime, record: ExternalRecord, span: Span): Promise<'created' | 'updated' | 'unchanged' | 'skipped'> {
     const outcome = await this.db.transaction(async (tx) => {
       const link = await this.linkFor(tx, runtime, record);
-      if (link === 'in_flight') return 'skipped';
+      if (link === 'skip') return 'skipped';
       if (!link) return this.createFromPlatform(tx, runtime, record);
       const incident = await this.incidents.lock(tx, runtime.organizationId, link.incident_id);
       const current = await findLink(tx, incident.id, runtime.id, true);
@@ -73,15 +73,17 @@ export class InboundProcessor {
     return outcome;
   }
 
-  /** The link of a platform record; adopts a record carrying a hub id; 'in_flight' while the hub's own create is unanswered. */
-  private async linkFor(tx: EntityManager, runtime: IntegrationRuntime, record: ExternalRecord): Promise<Link | 'in_flight' | undefined> {
+  /**
+   * The link of a platform record; adopts a record carrying a hub id. 'skip' while the hub's own
+   * create is unanswered, or when the incident is linked to another record on this integration.
+   */
+  private async linkFor(tx: EntityManager, runtime: IntegrationRuntime, record: ExternalRecord): Promise<Link | 'skip' | undefined> {
     const link = await findLinkByExternalId(tx, runtime.id, record.id);
     if (link || !record.correlationId) return link;
     const owned = await tx.query(`SELECT id FROM incidents WHERE id = $1 AND organization_id = $2`, [record.correlationId, runtime.organizationId]);
     if (owned.length === 0) return undefined;
     const existing = await findLink(tx, record.correlationId, runtime.id, true);
-    if (existing && !existing.external_id) return 'in_flight';
-    if (existing) return existing;
+    if (existing) return existing.external_id === record.id ? existing : 'skip';
     return saveLink(tx, record.correlationId, runtime.id, {
       external_id: record.id,
       base: mappedExternal(record.fields, runtime.mappings),

@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   INCIDENTS_SYNC_BACKOFF_BASE: duration.default(DEFAULT_SYNC_SETTINGS.backoffBaseMs),
   INCIDENTS_SYNC_TRACE: booleanString.default(DEFAULT_SYNC_SETTINGS.trace),
   INCIDENTS_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULT_SYNC_SETTINGS.concurrency),
+  INCIDENTS_SYNC_LEASE: duration.default(DEFAULT_SYNC_SETTINGS.leaseMs),
 });
 
 export interface HubConfig {
@@ -79,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       backoffBaseMs: e.INCIDENTS_SYNC_BACKOFF_BASE,
       trace: e.INCIDENTS_SYNC_TRACE,
       concurrency: e.INCIDENTS_SYNC_CONCURRENCY,
+      leaseMs: e.INCIDENTS_SYNC_LEASE,
     },
   };
 }

@@ -1,37 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestHub } from './hubFixture';
-
-const MAIN = path.resolve(__dirname, '../../dist/main.js');
-
-/** Starts the built hub as its own process and resolves once it logs its URL. */
-function spawnHub(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HUB_PORT: '0', HUB_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /ITSM Hub listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve({ child, url: match[1], output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`hub exited with ${code} before listening:\n${output}`)));
-  });
-}
-
-function stopHub(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
+import { MAIN, spawnHub, stopHub } from './hubProcess';
 
 async function call(url: string, token: string, method: string, p: string, body?: unknown) {
   const response = await fetch(url + p, {

@@ -15,7 +15,10 @@ export interface SyncSettings {
   defaultRateLimitPerMinute: number;
   /** INCIDENTS_SYNC_TRACE: a span event per field decision. */
   trace: boolean;
-  /** How long a claimed job stays leased; a crashed worker's jobs come back after it. */
+  /**
+   * INCIDENTS_SYNC_LEASE: how long a claimed job stays leased; a crashed worker's jobs come back
+   * after it. Keep it well above HUB_HTTP_TIMEOUT_MS so a slow call is never run twice.
+   */
   leaseMs: number;
   /** How often idle loops look for work that another process queued. */
   idlePollMs: number;

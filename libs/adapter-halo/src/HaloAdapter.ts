@@ -1,8 +1,32 @@
-import type { Adapter, AdapterContext, ConnectionCheck, ErrorClassification, VendorFailure } from '@itsm-hub/core';
+import type {
+  Adapter,
+  AdapterContext,
+  ConnectionCheck,
+  ErrorClassification,
+  ExternalRecord,
+  FieldMapping,
+  FindQuery,
+  InboundEvent,
+  ListQuery,
+  RecordKind,
+  RecordPage,
+  Result,
+  VendorFailure,
+  WebhookFailure,
+  WebhookRequest,
+  WriteOperation,
+  WriteResult,
+} from '@itsm-hub/core';
 import { OAUTH_ERRORS } from './assumptions';
 import { HaloClient, type HaloCallResult } from './client';
 import { classifyHaloError } from './errors';
-import type { HaloCredentials, HaloSettings } from './schemas';
+import { AgentDirectory } from './incident/agents';
+import { userFailure } from './incident/failures';
+import { IncidentReader } from './incident/IncidentReader';
+import { IncidentWriter } from './incident/IncidentWriter';
+import { incidentMappingsFor } from './mappings';
+import { haloSettingsSchema, type HaloCredentials, type HaloSettings } from './schemas';
+import { parseHaloWebhook, verifyBasicAuth } from './webhooks';
 
 /** What a user can do about each failure the connection test can meet. */
 const HINTS = {
@@ -10,11 +34,56 @@ const HINTS = {
   403: 'grant the API application this permission in Halo (Configuration > Integrations > Halo API)',
 } as const;
 
+/** A Halo integration: tickets (hub incidents) read, found, listed, written and received by webhook. */
 export class HaloAdapter implements Adapter {
   private readonly client: HaloClient;
+  private readonly settings: HaloSettings;
+  private readonly reader: IncidentReader;
+  private readonly writer: IncidentWriter;
 
   constructor(private readonly context: AdapterContext<HaloCredentials, HaloSettings>) {
     this.client = new HaloClient(context);
+    // The host hands over settings it validated with the manifest's schema; parsing again turns JSON text into maps.
+    const settings = haloSettingsSchema.safeParse(context.settings ?? {});
+    if (!settings.success) context.logger.warn({ issues: settings.error.issues.map((i) => i.message) }, 'Halo settings are invalid; using the defaults');
+    this.settings = settings.success ? settings.data : {};
+    const agents = new AgentDirectory(this.client);
+    this.reader = new IncidentReader(this.client, agents);
+    this.writer = new IncidentWriter(this.client, agents, this.reader, this.settings, (failure) => this.classifyError(failure));
+  }
+
+  async read(kind: RecordKind, id: string): Promise<ExternalRecord | undefined> {
+    return kind === 'incident' ? this.reader.read(id) : undefined;
+  }
+
+  async find(query: FindQuery): Promise<ExternalRecord | undefined> {
+    // Tickets have no unique name: only the correlation id identifies one.
+    if (query.kind !== 'incident' || !query.correlationId) return undefined;
+    return this.reader.findByCorrelationId(query.correlationId);
+  }
+
+  async list(query: ListQuery): Promise<RecordPage> {
+    if (query.kind !== 'incident') return { records: [] };
+    return this.reader.list(query.cursor, query.page, query.pageSize);
+  }
+
+  async write(operations: WriteOperation[]): Promise<WriteResult[]> {
+    const results: WriteResult[] = [];
+    // In order, one at a time: later operations may depend on earlier ones (a note on a new ticket).
+    for (const op of operations) results.push(await this.writeOne(op));
+    return results;
+  }
+
+  defaultMappings(kind: RecordKind): FieldMapping[] | undefined {
+    return kind === 'incident' ? incidentMappingsFor(this.settings) : undefined;
+  }
+
+  verifyWebhook(request: WebhookRequest): Result<true, WebhookFailure> {
+    return verifyBasicAuth(request, this.context.webhookSecret);
+  }
+
+  parseWebhook(request: WebhookRequest): Result<InboundEvent[], WebhookFailure> {
+    return parseHaloWebhook(request, this.client.rootUrl);
   }
 
   /**
@@ -70,6 +139,17 @@ export class HaloAdapter implements Adapter {
 
   classifyError(failure: VendorFailure): ErrorClassification {
     return classifyHaloError(failure, this.context.clock.now());
+  }
+
+  /** Transport failures come back from the client as results, so nothing here throws for a vendor failure. */
+  private writeOne(op: WriteOperation): Promise<WriteResult> {
+    if (op.kind !== 'incident') return Promise.resolve(userFailure(`The Halo adapter does not write ${op.kind} records`));
+    switch (op.op) {
+      case 'create': return this.writer.create(op);
+      case 'update': return this.writer.update(op);
+      case 'comment': return this.writer.comment(op);
+      default: return Promise.resolve(userFailure(`The Halo adapter does not support '${op.op}' on tickets`));
+    }
   }
 
   /** The resource server may live elsewhere than the auth server, so it can be unreachable on its own. */

@@ -1,5 +1,7 @@
 import { ErrorCodes, isHubError, type AdapterContext, type HttpRequest, type VendorFailure, type z } from '@itsm-hub/core';
 import {
+  ACTIONS_PATH,
+  ACTIONS_TICKET_FILTER,
   AGENTS_PATH,
   DEFAULT_AUTH_PATH,
   PAGING,
@@ -7,13 +9,21 @@ import {
   TICKETS_PATH,
   TOKEN_PATH,
   TOKEN_SCOPE,
+  ticketPath,
 } from './assumptions';
 import { vendorMessage } from './errors';
 import {
+  actionAnswerSchema,
+  actionListSchema,
   agentListSchema,
   ticketListSchema,
+  ticketSchema,
   tokenResponseSchema,
+  upsertAnswerSchema,
+  type HaloAction,
+  type HaloActionList,
   type HaloAgentList,
+  type HaloTicket,
   type HaloTicketList,
   type HaloTokenResponse,
 } from './client/types';
@@ -27,12 +37,19 @@ export type HaloCallResult<T> =
 /** Refresh this long before `expires_in` runs out, so no call carries a token that dies in flight. */
 const TOKEN_REFRESH_MARGIN_SECONDS = 60;
 
+interface ApiCall {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: HttpRequest['query'];
+  json?: unknown;
+}
+
 interface CachedToken {
   token: string;
   expiresAt: number;
 }
 
-/** Halo's HTTP API: client-credentials auth with a cached bearer token, and the reads the hub makes. */
+/** Halo's HTTP API: client-credentials auth with a cached bearer token, and the calls the hub makes. */
 export class HaloClient {
   private cached?: CachedToken;
   private pending?: Promise<HaloCallResult<HaloTokenResponse>>;
@@ -60,19 +77,44 @@ export class HaloClient {
   }
 
   /**
-   * One page of tickets; `pageinate` (sic) switches Halo's listing to `record_count` + `tickets`.
+   * One page of tickets; `pageinate` (sic) switches Halo's listing to `record_count` + `tickets`. `filters`
+   * adds Halo's ticket filters (last update, ordering, third_party_id).
    * https://halopsa.com/apidoc/info (resource reference; each instance serves its own at <base_url>/apidoc)
    */
-  listTickets(pageNo: number, pageSize: number): Promise<HaloCallResult<HaloTicketList>> {
-    return this.apiGet(TICKETS_PATH, { [PAGING.flag]: true, [PAGING.size]: pageSize, [PAGING.number]: pageNo }, ticketListSchema);
+  listTickets(pageNo: number, pageSize: number, filters: HttpRequest['query'] = {}): Promise<HaloCallResult<HaloTicketList>> {
+    const query = { ...filters, [PAGING.flag]: true, [PAGING.size]: pageSize, [PAGING.number]: pageNo };
+    return this.send({ method: 'GET', path: TICKETS_PATH, query }, ticketListSchema);
+  }
+
+  /** One ticket (see ASSUMPTION ticket-get). */
+  getTicket(id: string): Promise<HaloCallResult<HaloTicket>> {
+    return this.send({ method: 'GET', path: ticketPath(id) }, ticketSchema);
   }
 
   /**
-   * Agents (technicians); `count` limits the bare array this endpoint answers.
+   * Creates (no `id`) or updates one ticket through the array upsert (see ASSUMPTION ticket-upsert).
+   * Not retried here: writes retry through the hub's outbox.
+   */
+  upsertTicket(ticket: Record<string, unknown>): Promise<HaloCallResult<HaloTicket>> {
+    return this.send({ method: 'POST', path: TICKETS_PATH, json: [ticket] }, upsertAnswerSchema);
+  }
+
+  /** Every action of a ticket, oldest first (see ASSUMPTION actions). */
+  listActions(ticketId: string): Promise<HaloCallResult<HaloActionList>> {
+    return this.send({ method: 'GET', path: ACTIONS_PATH, query: { [ACTIONS_TICKET_FILTER]: ticketId } }, actionListSchema);
+  }
+
+  /** Adds one action (a note) to a ticket. */
+  addAction(action: Record<string, unknown>): Promise<HaloCallResult<HaloAction>> {
+    return this.send({ method: 'POST', path: ACTIONS_PATH, json: [action] }, actionAnswerSchema);
+  }
+
+  /**
+   * Agents (technicians); `count` limits the bare array this endpoint answers, and leaving it out lists all.
    * https://halopsa.com/apidoc/info (resource reference; each instance serves its own at <base_url>/apidoc)
    */
-  listAgents(count: number): Promise<HaloCallResult<HaloAgentList>> {
-    return this.apiGet(AGENTS_PATH, { [PAGING.count]: count }, agentListSchema);
+  listAgents(count?: number): Promise<HaloCallResult<HaloAgentList>> {
+    return this.send({ method: 'GET', path: AGENTS_PATH, query: count === undefined ? undefined : { [PAGING.count]: count } }, agentListSchema);
   }
 
   private async fetchToken(): Promise<HaloCallResult<HaloTokenResponse>> {
@@ -98,25 +140,30 @@ export class HaloClient {
     return result;
   }
 
-  private async apiGet<T>(path: string, query: HttpRequest['query'], schema: z.ZodType<T>): Promise<HaloCallResult<T>> {
+  /**
+   * One resource-server call with the cached bearer token. A cached token can be revoked or outlived by a
+   * server restart: on a 401 the client mints one new token and repeats the call once. Repeating a write
+   * is safe here because a 401 means Halo did not apply it.
+   */
+  private async send<T>(call: ApiCall, schema: z.ZodType<T, unknown>): Promise<HaloCallResult<T>> {
     const cached = this.cached && this.cached.expiresAt > this.now() ? this.cached.token : undefined;
     const fromCache = cached !== undefined;
     const token = cached ?? (await this.freshToken());
     if (typeof token !== 'string') return token;
     const request = (bearer: string): HttpRequest => ({
-      method: 'GET',
-      url: `${this.rootUrl}${path}`,
-      query,
+      method: call.method,
+      url: `${this.rootUrl}${call.path}`,
+      query: call.query,
+      json: call.json,
       headers: { Authorization: `Bearer ${bearer}` },
-      retry: true,
+      retry: call.method === 'GET',
     });
-    const result = await this.call(request(token), schema, path);
-    // A cached token can be revoked or outlived by a server restart: mint one new token, then give up.
+    const result = await this.call(request(token), schema, `${call.method} ${call.path}`);
     if (!result.ok && result.status === 401 && fromCache) {
       this.cached = undefined;
       const retryToken = await this.freshToken();
       if (typeof retryToken !== 'string') return retryToken;
-      return this.call(request(retryToken), schema, path);
+      return this.call(request(retryToken), schema, `${call.method} ${call.path}`);
     }
     return result;
   }
@@ -126,7 +173,7 @@ export class HaloClient {
     return result.ok ? result.data.access_token : result;
   }
 
-  private async call<T>(request: HttpRequest, schema: z.ZodType<T>, what: string): Promise<HaloCallResult<T>> {
+  private async call<T>(request: HttpRequest, schema: z.ZodType<T, unknown>, what: string): Promise<HaloCallResult<T>> {
     let response;
     try {
       response = await this.context.http.request(request);

@@ -11,6 +11,6 @@ export const manifest: AdapterManifest = {
   credentialSchema: haloCredentialsSchema,
   settingsSchema: haloSettingsSchema,
   // Operations are declared as they are implemented: the host calls only what is listed here.
-  capabilities: { incident: [] },
+  capabilities: { incident: ['read', 'find', 'list', 'create', 'update', 'comment', 'webhook'] },
   defaultMappings: { incident: incidentMappings },
 };

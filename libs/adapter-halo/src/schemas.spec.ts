@@ -49,7 +49,7 @@ describe('plugin', () => {
     expect(plugin.$$type).toBe(ADAPTER_BRAND);
     expect(plugin.manifest).toMatchObject({ type: 'halo', aliases: ['haloitsm'], displayName: 'HaloITSM', version: '0.1.0', coreRange: '^1.0.0' });
     const fields = plugin.manifest.defaultMappings.incident?.map((m) => `${m.field}->${m.externalField}`);
-    expect(fields).toEqual(['title->summary', 'description->details', 'status->status_id', 'priority->priority_id', 'assignee->agent_id']);
+    expect(fields).toEqual(['title->summary', 'description->details', 'status->status_id', 'priority->priority_id', 'assignee->agent_email']);
     expect(plugin.manifest.defaultMappings.incident?.[2].valueMap).toEqual({ new: '1', in_progress: '2', acknowledged: '2', on_hold: '3', closed: '9', resolved: '9', canceled: '9' });
   });
 });

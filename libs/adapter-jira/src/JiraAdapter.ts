@@ -8,23 +8,82 @@ import {
   type Clock,
   type ConnectionCheck,
   type ErrorClassification,
+  type ExternalRecord,
+  type FieldMapping,
+  type FindQuery,
+  type InboundEvent,
+  type ListQuery,
+  type RecordKind,
+  type RecordPage,
+  type Result,
   type VendorFailure,
+  type WebhookFailure,
+  type WebhookRequest,
+  type WriteOperation,
+  type WriteResult,
 } from '@itsm-hub/core';
 import { classifyJiraError } from './classifyJiraError';
 import { JiraClient, REQUIRED_ISSUE_PERMISSIONS, type JiraCallResult } from './client';
+import { incidentMappings } from './mappings';
+import { JiraPeople } from './people';
+import { IssueReader } from './reader';
 import { jiraCredentialSchema, jiraSettingsSchema, type JiraCredentials, type JiraSettings } from './schemas';
+import { parseJiraWebhook, verifyJiraSignature } from './webhooks';
+import { WorkflowNavigator } from './workflow';
+import { IssueWriter } from './writer';
 
 /** One call of a check: either Jira answered (any status) or the transport failed. */
 type Attempt<T> = { durationMs: number } & ({ reached: true; result: JiraCallResult<T> } | { reached: false; message: string });
 
-/** Jira Cloud adapter. This issue covers the connection test and error classification only. */
+/** Jira Cloud adapter: incidents are issues of one project, read, listed, written and received by webhook. */
 export class JiraAdapter implements Adapter {
   private readonly client: JiraClient;
   private readonly clock: Clock;
+  private readonly reader: IssueReader;
+  private readonly writer: IssueWriter;
 
   constructor(private readonly context: AdapterContext<JiraCredentials, JiraSettings>) {
     this.client = new JiraClient(context.http, context.credentials);
     this.clock = context.clock;
+    const people = new JiraPeople(this.client);
+    const { settings } = context;
+    this.reader = new IssueReader(this.client, people, { baseUrl: context.integration.baseUrl, projectKey: settings.project_key });
+    this.writer = new IssueWriter(this.client, this.reader, people, new WorkflowNavigator(this.client), settings, (failure) => this.classifyError(failure));
+  }
+
+  async read(kind: RecordKind, idOrKey: string): Promise<ExternalRecord | undefined> {
+    return kind === 'incident' ? this.reader.read(idOrKey) : undefined;
+  }
+
+  async find(query: FindQuery): Promise<ExternalRecord | undefined> {
+    // Issues have no unique name: only the correlation label identifies one.
+    if (query.kind !== 'incident' || query.correlationId === undefined) return undefined;
+    return this.reader.findByCorrelationId(query.correlationId);
+  }
+
+  async list(query: ListQuery): Promise<RecordPage> {
+    if (query.kind !== 'incident') return { records: [] };
+    return this.reader.list(query.cursor, query.page, query.pageSize);
+  }
+
+  async write(operations: WriteOperation[]): Promise<WriteResult[]> {
+    const results: WriteResult[] = [];
+    // In order, one at a time: later operations may depend on earlier ones (a comment on a new issue).
+    for (const op of operations) results.push(await this.writer.apply(op));
+    return results;
+  }
+
+  /** The default mappings with the integration's status_map and priority_map as value maps. */
+  defaultMappings(kind: RecordKind): FieldMapping[] | undefined {
+    return kind === 'incident' ? incidentMappings(this.context.settings) : undefined;
+  }
+
+  verifyWebhook(request: WebhookRequest): Result<true, WebhookFailure> {
+    return verifyJiraSignature(request, this.context.webhookSecret);
+  }
+
+  parseWebhook(request: WebhookRequest): Result<InboundEvent[], WebhookFailure> {
+    return parseJiraWebhook(request, this.context.integration.baseUrl);
   }
 
   /**

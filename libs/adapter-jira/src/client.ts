@@ -1,10 +1,22 @@
-import { z, type HttpClient, type HttpResponse } from '@itsm-hub/core';
+import { z, type HttpClient, type HttpRequest, type HttpResponse } from '@itsm-hub/core';
 import { jiraErrorMessage } from './classifyJiraError';
 import {
+  jiraCommentPageSchema,
+  jiraCommentSchema,
+  jiraCreatedIssueSchema,
+  jiraIssueSchema,
   jiraPermissionsSchema,
+  jiraSearchResultsSchema,
+  jiraTransitionsSchema,
   jiraUserListSchema,
   jiraUserSchema,
+  type JiraComment,
+  type JiraCommentPage,
+  type JiraCreatedIssue,
+  type JiraIssue,
   type JiraPermissions,
+  type JiraSearchResults,
+  type JiraTransitions,
   type JiraUser,
 } from './client/types';
 import type { JiraCredentials } from './schemas';
@@ -51,25 +63,70 @@ export class JiraClient {
     return this.get('/rest/api/3/user/search', { query, maxResults }, jiraUserListSchema);
   }
 
-  private async get<S extends z.ZodType>(
-    path: string,
-    query: Record<string, string | number | undefined>,
-    schema: S,
-  ): Promise<JiraCallResult<z.output<S>>> {
-    const response = await this.http.request({
-      method: 'GET',
-      url: path,
-      query,
-      headers: { Authorization: this.authorization },
-      retry: true,
-    });
+  /** https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-get */
+  getUser(accountId: string): Promise<JiraCallResult<JiraUser>> {
+    return this.get('/rest/api/3/user', { accountId }, jiraUserSchema);
+  }
+
+  /** https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-get */
+  getIssue(idOrKey: string, fields: string): Promise<JiraCallResult<JiraIssue>> {
+    return this.get(`/rest/api/3/issue/${encodeURIComponent(idOrKey)}`, { fields }, jiraIssueSchema);
+  }
+
+  /** https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-get */
+  searchJql(query: { jql: string; fields: string; maxResults: number; nextPageToken?: string }): Promise<JiraCallResult<JiraSearchResults>> {
+    return this.get('/rest/api/3/search/jql', query, jiraSearchResultsSchema);
+  }
+
+  /** https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/#api-rest-api-3-issue-issueidorkey-comment-get */
+  getComments(idOrKey: string, startAt: number, maxResults: number): Promise<JiraCallResult<JiraCommentPage>> {
+    return this.get(`/rest/api/3/issue/${encodeURIComponent(idOrKey)}/comment`, { startAt, maxResults, orderBy: 'created' }, jiraCommentPageSchema);
+  }
+
+  /** https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-transitions/#api-rest-api-3-issue-issueidorkey-transitions-get */
+  getTransitions(idOrKey: string): Promise<JiraCallResult<JiraTransitions>> {
+    return this.get(`/rest/api/3/issue/${encodeURIComponent(idOrKey)}/transitions`, {}, jiraTransitionsSchema);
+  }
+
+  /** https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-post */
+  createIssue(body: { fields: Record<string, unknown> }): Promise<JiraCallResult<JiraCreatedIssue>> {
+    return this.send('POST', '/rest/api/3/issue', body, jiraCreatedIssueSchema);
+  }
+
+  /** https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-put (204) */
+  editIssue(idOrKey: string, body: { fields: Record<string, unknown> }): Promise<JiraCallResult<unknown>> {
+    return this.send('PUT', `/rest/api/3/issue/${encodeURIComponent(idOrKey)}`, body, z.unknown());
+  }
+
+  /** https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-transitions/#api-rest-api-3-issue-issueidorkey-transitions-post (204) */
+  doTransition(idOrKey: string, transitionId: string): Promise<JiraCallResult<unknown>> {
+    return this.send('POST', `/rest/api/3/issue/${encodeURIComponent(idOrKey)}/transitions`, { transition: { id: transitionId } }, z.unknown());
+  }
+
+  /** https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/#api-rest-api-3-issue-issueidorkey-comment-post */
+  addComment(idOrKey: string, body: Record<string, unknown>): Promise<JiraCallResult<JiraComment>> {
+    return this.send('POST', `/rest/api/3/issue/${encodeURIComponent(idOrKey)}/comment`, body, jiraCommentSchema);
+  }
+
+  /** Reads retry inside the HTTP client. */
+  private get<S extends z.ZodType>(path: string, query: Record<string, string | number | undefined>, schema: S): Promise<JiraCallResult<z.output<S>>> {
+    return this.call({ method: 'GET', url: path, query, retry: true }, schema);
+  }
+
+  /** Writes never retry here: the outbox retries them, so attempts never multiply. */
+  private send<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, json: unknown, schema: S): Promise<JiraCallResult<z.output<S>>> {
+    return this.call({ method, url: path, json, retry: false }, schema);
+  }
+
+  private async call<S extends z.ZodType>(request: HttpRequest, schema: S): Promise<JiraCallResult<z.output<S>>> {
+    const response = await this.http.request({ ...request, headers: { Authorization: this.authorization, Accept: 'application/json' } });
     if (response.status < 200 || response.status >= 300) {
       return { ok: false, status: response.status, message: jiraErrorMessage(response.status, response.body), response };
     }
     const parsed = schema.safeParse(response.body);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
-      return { ok: false, status: response.status, message: `Jira answered GET ${path} with an unexpected body: ${problems}`, response };
+      return { ok: false, status: response.status, message: `Jira answered ${request.method} ${request.url} with an unexpected body: ${problems}`, response };
     }
     return { ok: true, status: response.status, data: parsed.data };
   }

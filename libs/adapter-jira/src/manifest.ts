@@ -9,7 +9,6 @@ export const manifest: AdapterManifest = {
   coreRange: '^1.0.0',
   credentialSchema: jiraCredentialSchema,
   settingsSchema: jiraSettingsSchema,
-  // Read, list and write arrive with a later issue; until then the connection test is all there is.
-  capabilities: { incident: [] },
+  capabilities: { incident: ['read', 'find', 'list', 'create', 'update', 'comment', 'webhook'] },
   defaultMappings: { incident: DEFAULT_INCIDENT_MAPPINGS },
 };

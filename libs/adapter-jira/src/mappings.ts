@@ -1,4 +1,5 @@
 import type { FieldMapping, IncidentPriority, IncidentStatus } from '@itsm-hub/core';
+import type { JiraSettings } from './schemas';
 
 /**
  * Hub status -> Jira status name for Jira's default workflow (To Do / In Progress / Done). Reverse
@@ -25,8 +26,8 @@ export const DEFAULT_PRIORITY_MAP: Record<IncidentPriority, string> = {
 };
 
 /**
- * Canonical incident fields -> Jira issue fields. `description` is ADF in API v3 (the converter
- * lives with the writer); `assignee` is an accountId.
+ * Canonical incident fields -> the adapter's flat record fields: `summary`, `description` (ADF as
+ * markdown-ish text), `status` and `priority` (names), `assignee` (the assignee's email).
  */
 export const DEFAULT_INCIDENT_MAPPINGS: FieldMapping[] = [
   { field: 'title', externalField: 'summary', direction: 'bidirectional' },
@@ -35,3 +36,15 @@ export const DEFAULT_INCIDENT_MAPPINGS: FieldMapping[] = [
   { field: 'priority', externalField: 'priority', direction: 'bidirectional', valueMap: DEFAULT_PRIORITY_MAP, default: 'Medium' },
   { field: 'assignee', externalField: 'assignee', direction: 'bidirectional' },
 ];
+
+/**
+ * The default mappings for an integration's settings: a `status_map` or `priority_map` replaces the
+ * default value map as a whole (a partial map is the whole vocabulary of that workflow).
+ */
+export function incidentMappings(settings: Pick<JiraSettings, 'status_map' | 'priority_map'>): FieldMapping[] {
+  const replaced: Record<string, Record<string, string> | undefined> = { status: settings.status_map, priority: settings.priority_map };
+  return DEFAULT_INCIDENT_MAPPINGS.map((m) => {
+    const valueMap = replaced[m.field];
+    return valueMap ? { ...m, valueMap: { ...valueMap } } : m;
+  });
+}

@@ -12,7 +12,7 @@ import { startEmulator, type JiraEmulatorHandle } from './emulator';
  */
 interface SpecExtract {
   sha256: string;
-  paths: Record<string, Record<string, { operationId: string; query: string[]; responses: string[] }>>;
+  paths: Record<string, Record<string, { operationId: string; query: string[]; responses: string[]; body?: string }>>;
   schemas: Record<string, string[]>;
 }
 
@@ -56,6 +56,65 @@ describe('Jira OpenAPI conformance', () => {
     }
     expect(calls[1].query).toEqual({ permissions: 'BROWSE_PROJECTS,CREATE_ISSUES,EDIT_ISSUES,TRANSITION_ISSUES', projectKey: 'OPS' });
     expect(calls[2].query).toEqual({ query: 'admin@example.com', maxResults: 1 });
+  });
+
+  it('incident reads, writes and listings only call documented operations with documented parameters and body properties', async () => {
+    const context = createTestAdapterContext({ baseUrl: jira.url, credentials: jira.credentials, settings: { project_key: 'OPS' } });
+    const calls: HttpRequest[] = [];
+    const http = context.http;
+    context.http = { request: (req) => (calls.push(req), http.request(req)) };
+    const adapter = createJiraAdapter(context);
+    const [created] = await adapter.write([{ op: 'create', kind: 'incident', correlationId: 'spec-1', fields: { summary: 'Spec', description: 'a', priority: 'High', assignee: 'olivia.ops@example.com', status: 'Done' } }]);
+    const id = created.ok ? created.record!.id : '';
+    await adapter.write([
+      { op: 'update', kind: 'incident', id, fields: { summary: 'Spec 2', assignee: 'pat.private@example.com', status: 'To Do' } },
+      { op: 'comment', kind: 'incident', id, correlationId: 'c', body: 'note', visibility: 'internal' },
+    ]);
+    await adapter.read('incident', id);
+    await adapter.find({ kind: 'incident', correlationId: 'spec-1' });
+    await adapter.list({ kind: 'incident', cursor: '2026-01-01T00:00:00Z', pageSize: 1 });
+    await createJiraAdapter({ ...context, settings: { project_key: 'OPS' } }).read('incident', id);
+
+    const templates = Object.keys(extract.paths).map((path) => ({ path, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+    const used = new Set<string>();
+    for (const call of calls) {
+      const template = templates.find((t) => t.pattern.test(call.url));
+      expect({ call: `${call.method} ${call.url}`, documented: template !== undefined }).toEqual({ call: `${call.method} ${call.url}`, documented: true });
+      const operation = extract.paths[template!.path][call.method.toLowerCase()];
+      expect(operation).toBeDefined();
+      used.add(`${call.method} ${template!.path}`);
+      const params = Object.entries(call.query ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k);
+      expect(params.filter((name) => !operation.query.includes(name))).toEqual([]);
+      if (call.json !== undefined) {
+        expect(operation.body).toBeDefined();
+        expect(Object.keys(call.json as object).filter((k) => !extract.schemas[operation.body!].includes(k))).toEqual([]);
+      }
+    }
+    expect([...used].sort()).toEqual([
+      'GET /rest/api/3/issue/{issueIdOrKey}',
+      'GET /rest/api/3/issue/{issueIdOrKey}/comment',
+      'GET /rest/api/3/issue/{issueIdOrKey}/transitions',
+      'GET /rest/api/3/myself',
+      'GET /rest/api/3/search/jql',
+      'GET /rest/api/3/user',
+      'GET /rest/api/3/user/search',
+      'POST /rest/api/3/issue',
+      'POST /rest/api/3/issue/{issueIdOrKey}/comment',
+      'POST /rest/api/3/issue/{issueIdOrKey}/transitions',
+      'PUT /rest/api/3/issue/{issueIdOrKey}',
+    ]);
+  });
+
+  it('emulator issue, comment and transition answers only use properties the spec declares', async () => {
+    const headers = { Authorization: `Basic ${Buffer.from(`${jira.credentials.email}:${jira.credentials.api_key}`).toString('base64')}` };
+    const get = async (path: string) => (await fetch(`${jira.url}${path}`, { headers })).json() as Promise<any>;
+    const undeclared = (body: object, schema: string) => Object.keys(body).filter((k) => !extract.schemas[schema].includes(k));
+    expect(undeclared(await get('/rest/api/3/issue/OPS-1'), 'IssueBean')).toEqual([]);
+    const transitions = await get('/rest/api/3/issue/OPS-1/transitions');
+    expect(undeclared(transitions, 'Transitions')).toEqual([]);
+    expect(transitions.transitions.flatMap((t: object) => undeclared(t, 'IssueTransition'))).toEqual([]);
+    const comments = await get('/rest/api/3/issue/OPS-1/comment');
+    expect(undeclared(comments, 'PageOfComments')).toEqual([]);
   });
 
   it('emulator responses only use properties the spec declares', async () => {

@@ -41,6 +41,8 @@ export const jiraSettingsSchema = z
         }),
       )
       .optional(),
+    /** Project role that may see comments the hub writes as internal (default `Administrators`). */
+    internal_comment_role: z.string({ error: 'internal_comment_role must be a string' }).min(1, { error: 'internal_comment_role must not be empty' }).optional(),
   })
   .strict();
 

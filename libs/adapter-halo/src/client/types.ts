@@ -30,8 +30,34 @@ export const ticketSchema = z.looseObject({
   tickettype_id: z.number().int().nullish(),
   dateoccurred: z.string().nullish(),
   lastactiondate: z.string().nullish(),
+  /** See ASSUMPTION last-update and correlation-field. */
+  last_update: z.string().nullish(),
+  third_party_id: z.string().nullish(),
 });
 export type HaloTicket = z.infer<typeof ticketSchema>;
+
+/** What `POST /api/Tickets` answers for a one-ticket array (see ASSUMPTION ticket-upsert). */
+export const upsertAnswerSchema = z.union([ticketSchema, z.array(ticketSchema).length(1)]).transform((answer) => (Array.isArray(answer) ? answer[0] : answer));
+
+/** A ticket action: a note, an email, a status change (see ASSUMPTION actions). */
+export const actionSchema = z.looseObject({
+  id: z.number().int(),
+  ticket_id: z.number().int(),
+  outcome: z.string().nullish(),
+  note: z.string().nullish(),
+  hiddenfromuser: z.boolean().nullish(),
+  who: z.string().nullish(),
+  datetime: z.string().nullish(),
+});
+export type HaloAction = z.infer<typeof actionSchema>;
+
+export const actionListSchema = z.looseObject({
+  record_count: z.number().int().nonnegative(),
+  actions: z.array(actionSchema),
+});
+export type HaloActionList = z.infer<typeof actionListSchema>;
+
+export const actionAnswerSchema = z.union([actionSchema, z.array(actionSchema).length(1)]).transform((answer) => (Array.isArray(answer) ? answer[0] : answer));
 
 /** Paged listing: `{"record_count":N,"tickets":[...]}` (vendor-apis.md 4.4). */
 export const ticketListSchema = z.looseObject({

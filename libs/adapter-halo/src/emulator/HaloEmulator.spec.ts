@@ -126,4 +126,27 @@ describe('Halo emulator', () => {
     expect(limited.headers.get('retry-after')).toBe('7');
     expect((await api('/api/Tickets', await accessToken())).status).toBe(200);
   });
+
+  it('upserts tickets from an array, answers 404 for unknown ids and restores the seed on reset', async () => {
+    const bearer = await accessToken();
+    const post = (body: unknown) => fetch(`${halo.url}/api/Tickets`, { method: 'POST', headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const created = await post([{ summary: 'New one', third_party_id: 'hub-x' }]);
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ id: 1003, summary: 'New one', status_id: 1, agent_id: 0, third_party_id: 'hub-x', last_update: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/) });
+    expect(await (await post({ summary: 'not an array' })).text()).toBe('The request body must be an array of tickets');
+    const unknown = await post([{ id: 4242, summary: 'x' }]);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ title: 'Not Found', status: 404 });
+    expect((await api('/api/Tickets/1003', bearer)).status).toBe(200);
+    halo.emulator.reset();
+    expect((await api('/api/Tickets/1003', await accessToken())).status).toBe(404);
+  });
+
+  it('answers injected statuses with ProblemDetails, and 401/403 with an empty body', async () => {
+    halo.emulator.injectFault({ pathPrefix: '/api/Tickets', status: 503 });
+    const failed = await api('/api/Tickets', await accessToken());
+    expect(await failed.json()).toEqual({ type: expect.any(String), title: 'Service Unavailable', status: 503 });
+    halo.emulator.injectFault({ pathPrefix: '/api/Tickets', status: 403 });
+    expect(await (await api('/api/Tickets', await accessToken())).text()).toBe('');
+  });
 });

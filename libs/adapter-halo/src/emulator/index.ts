@@ -1,7 +1,10 @@
-import { buildHaloEmulator } from './HaloEmulator';
+import { installActionRoutes } from './actions';
+import { HaloEmulator } from './HaloEmulator';
+import { installTicketRoutes } from './tickets';
 import type { HaloEmulatorCredentials, HaloEmulatorHandle, HaloEmulatorOptions } from './types';
 
 export type {
+  HaloAction,
   HaloAgent,
   HaloEmulatorCredentials,
   HaloEmulatorHandle,
@@ -9,17 +12,22 @@ export type {
   HaloEmulatorState,
   HaloTicket,
 } from './types';
+export { HaloEmulator } from './HaloEmulator';
 
 /** Credentials the emulator accepts when started without any; printed by the hub's emulator CLI. */
 export const DEFAULT_CREDENTIALS: HaloEmulatorCredentials = { client_id: 'hub-client', client_secret: 'hub-secret', tenant: 'demo' };
 
 /**
- * Starts an in-memory Halo emulator: `POST /auth/token`, `GET /api/Tickets`, `GET /api/Agent`, plus the
- * shared fault-injection control under `/_emulator`. Point an integration's base_url at `url`.
+ * Starts an in-memory Halo: `POST /auth/token`; tickets (`GET /api/Tickets` with paging and filters,
+ * `GET /api/Tickets/{id}`, `POST /api/Tickets` upserts); actions (`GET|POST /api/Actions`); `GET /api/Agent`;
+ * Basic-authenticated webhooks on every change; and the shared control API under `/_emulator`.
+ * Point an integration's base_url at `url`.
  */
 export async function startEmulator(options: HaloEmulatorOptions = {}): Promise<HaloEmulatorHandle> {
   const credentials: HaloEmulatorCredentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
-  const { emulator, state } = buildHaloEmulator(credentials, options);
+  const emulator = new HaloEmulator(credentials, options);
+  installTicketRoutes(emulator);
+  installActionRoutes(emulator);
   const handle = await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  return { ...handle, credentials, emulator, state };
+  return { ...handle, credentials, emulator, state: emulator.state };
 }

@@ -1,8 +1,9 @@
-import type { EmulatorApp, EmulatorHandle } from '@itsm-hub/core';
-import type { HaloAgent, HaloTicket } from '../client/types';
+import type { EmulatorHandle } from '@itsm-hub/core';
+import type { HaloAction, HaloAgent, HaloTicket } from '../client/types';
 import type { HaloCredentials } from '../schemas';
+import type { HaloEmulator } from './HaloEmulator';
 
-export type { HaloAgent, HaloTicket };
+export type { HaloAction, HaloAgent, HaloTicket };
 
 /** Credentials the emulated API application accepts; `auth_server` plays no part on the server side. */
 export type HaloEmulatorCredentials = Omit<HaloCredentials, 'auth_server'>;
@@ -15,10 +16,10 @@ export interface HaloEmulatorOptions {
   /** Permissions granted to the API application (default `['all']`), e.g. `['read:tickets']`. */
   permissions?: string[];
   tokenLifetimeSeconds?: number;
-  /** Replace the seeded records. */
+  /** Replace the seeded records (given tickets start without actions). */
   tickets?: HaloTicket[];
   agents?: HaloAgent[];
-  /** Time source for token expiry, so tests can move time instead of sleeping. */
+  /** Time source for token expiry and last-update times, so tests can move time instead of sleeping. */
   now?: () => Date;
 }
 
@@ -26,12 +27,13 @@ export interface HaloEmulatorOptions {
 export interface HaloEmulatorState {
   tickets: HaloTicket[];
   agents: HaloAgent[];
+  actions: HaloAction[];
   /** Invalidates every issued token, as a server restart or a revoked application would. */
   revokeTokens(): void;
 }
 
 export type HaloEmulatorHandle = EmulatorHandle & {
   credentials: HaloEmulatorCredentials;
-  emulator: EmulatorApp;
+  emulator: HaloEmulator;
   state: HaloEmulatorState;
 };

@@ -10,8 +10,13 @@ const OPERATIONS = {
   '/rest/api/3/mypermissions': ['get'],
   '/rest/api/3/user/search': ['get'],
   '/rest/api/3/search/jql': ['get'],
+  '/rest/api/3/user': ['get'],
+  '/rest/api/3/issue': ['post'],
+  '/rest/api/3/issue/{issueIdOrKey}': ['get', 'put'],
+  '/rest/api/3/issue/{issueIdOrKey}/transitions': ['get', 'post'],
+  '/rest/api/3/issue/{issueIdOrKey}/comment': ['get', 'post'],
 };
-const SCHEMAS = ['User', 'Permissions', 'UserPermission', 'ErrorCollection', 'SearchAndReconcileResults', 'IssueBean'];
+const SCHEMAS = ['User', 'Permissions', 'UserPermission', 'ErrorCollection', 'SearchAndReconcileResults', 'IssueBean', 'IssueUpdateDetails', 'Comment', 'PageOfComments', 'Transitions', 'IssueTransition', 'CreatedIssue', 'Visibility'];
 
 function extract(spec) {
   const paths = {};
@@ -23,6 +28,7 @@ function extract(spec) {
         operationId: op.operationId,
         query: (op.parameters ?? []).filter((x) => x.in === 'query').map((x) => x.name).sort(),
         responses: Object.keys(op.responses).sort(),
+        ...(op.requestBody ? { body: op.requestBody.content['application/json'].schema.$ref.split('/').pop() } : {}),
       };
     }
   }

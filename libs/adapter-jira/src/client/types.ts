@@ -55,3 +55,70 @@ export const jiraPermissionsSchema = z.looseObject({
   permissions: z.record(z.string(), jiraUserPermissionSchema),
 });
 export type JiraPermissions = z.infer<typeof jiraPermissionsSchema>;
+
+/** `StatusDetails`, as far as an issue's `status` and a transition's `to` carry it. */
+export const jiraStatusSchema = z.looseObject({ id: z.string().optional(), name: z.string() });
+
+/**
+ * The issue fields the adapter reads (`IssueBean.fields` is a free-form map). `description` stays
+ * unknown: ADF is converted, not validated node by node.
+ */
+export const jiraIssueFieldsSchema = z.looseObject({
+  summary: z.string().nullish(),
+  description: z.unknown().optional(),
+  status: jiraStatusSchema.nullish(),
+  priority: z.looseObject({ id: z.string().optional(), name: z.string() }).nullish(),
+  assignee: z.looseObject({ accountId: z.string(), emailAddress: z.string().optional() }).nullish(),
+  labels: z.array(z.string()).nullish(),
+  project: z.looseObject({ key: z.string() }).nullish(),
+  issuetype: z.looseObject({ name: z.string() }).nullish(),
+  updated: z.string().nullish(),
+  created: z.string().nullish(),
+});
+
+/** `IssueBean` from GET /issue/{key} and the search results. */
+export const jiraIssueSchema = z.looseObject({
+  id: z.string().min(1),
+  key: z.string().min(1),
+  // Absent when only `id` or `key` was asked for.
+  fields: jiraIssueFieldsSchema.default({}),
+});
+export type JiraIssue = z.infer<typeof jiraIssueSchema>;
+
+/** `SearchAndReconcileResults`: `nextPageToken` is absent on the last page and there is no total. */
+export const jiraSearchResultsSchema = z.looseObject({
+  issues: z.array(jiraIssueSchema),
+  nextPageToken: z.string().nullish(),
+  isLast: z.boolean().optional(),
+});
+export type JiraSearchResults = z.infer<typeof jiraSearchResultsSchema>;
+
+/** `CreatedIssue` (201 of POST /issue). */
+export const jiraCreatedIssueSchema = z.looseObject({ id: z.string().min(1), key: z.string().min(1) });
+export type JiraCreatedIssue = z.infer<typeof jiraCreatedIssueSchema>;
+
+/** `Comment`. `visibility` restricts it to a role or group; `jsdPublic: false` is a JSM internal note. */
+export const jiraCommentSchema = z.looseObject({
+  id: z.string().min(1),
+  body: z.unknown().optional(),
+  author: z.looseObject({ accountId: z.string().optional(), emailAddress: z.string().optional(), displayName: z.string().optional() }).optional(),
+  created: z.string().optional(),
+  visibility: z.looseObject({ type: z.string().optional(), value: z.string().optional() }).nullish(),
+  jsdPublic: z.boolean().optional(),
+});
+export type JiraComment = z.infer<typeof jiraCommentSchema>;
+
+/** `PageOfComments` (offset paging). */
+export const jiraCommentPageSchema = z.looseObject({
+  comments: z.array(jiraCommentSchema),
+  startAt: z.number().int(),
+  maxResults: z.number().int(),
+  total: z.number().int(),
+});
+export type JiraCommentPage = z.infer<typeof jiraCommentPageSchema>;
+
+/** `Transitions`: the transitions available from the issue's current status. */
+export const jiraTransitionsSchema = z.looseObject({
+  transitions: z.array(z.looseObject({ id: z.string().min(1), name: z.string(), to: jiraStatusSchema })),
+});
+export type JiraTransitions = z.infer<typeof jiraTransitionsSchema>;

@@ -1,9 +1,24 @@
-import { EmulatorApp, type EmulatorHandle } from '@itsm-hub/core';
+import type { EmulatorHandle } from '@itsm-hub/core';
 import type { JiraCredentials } from '../schemas';
+import { registerIssueRoutes } from './issueRoutes';
+import { JiraEmulator } from './JiraEmulator';
 import { registerRoutes } from './routes';
-import { createState, type JiraEmulatorState, type JiraPermissionKey } from './state';
+import type { JiraEmulatorState, JiraPermissionKey } from './state';
 
-export type { EmulatedIssue, EmulatedProject, EmulatedUser, JiraEmulatorState, JiraPermissionDefinition, JiraPermissionKey } from './state';
+export type {
+  EmulatedComment,
+  EmulatedIssue,
+  EmulatedPriority,
+  EmulatedProject,
+  EmulatedStatus,
+  EmulatedTransition,
+  EmulatedUser,
+  EmulatedWorkflow,
+  JiraEmulatorState,
+  JiraPermissionDefinition,
+  JiraPermissionKey,
+} from './state';
+export { JiraEmulator } from './JiraEmulator';
 
 /** Printed by the hub's emulator CLI when no credentials are given. */
 export const DEFAULT_CREDENTIALS: JiraCredentials = { email: 'admin@example.com', api_key: 'jira-api-token' };
@@ -14,23 +29,26 @@ export interface JiraEmulatorOptions {
   credentials?: Partial<JiraCredentials>;
   /** Permissions the signed-in account lacks from the start (`USER_PICKER` hides other users). */
   withheldPermissions?: JiraPermissionKey[];
+  /** Time source in epoch milliseconds (default Date.now). */
+  now?: () => number;
 }
 
 export type JiraEmulatorHandle = EmulatorHandle & {
   credentials: JiraCredentials;
-  emulator: EmulatorApp;
+  emulator: JiraEmulator;
   /** Live data; change `withheldPermissions` to make permission checks fail. */
   state: JiraEmulatorState;
 };
 
 /**
- * Jira Cloud REST v3 emulator: `/myself`, `/mypermissions`, `/user/search` and `/search/jql` over
- * HTTP basic auth, with project OPS and two seeded incidents, kept in memory.
+ * Jira Cloud REST v3 emulator over HTTP basic auth, kept in memory: `/myself`, `/mypermissions`,
+ * users, `/search/jql` (a JQL subset), issues with ADF, per-project workflows and transitions,
+ * comments, and signed admin webhooks on every change. Projects OPS (three transitions from To Do
+ * to Done) and SEC (Closed is final: no way out).
  */
 export async function startEmulator(options: JiraEmulatorOptions = {}): Promise<JiraEmulatorHandle> {
   const credentials: JiraCredentials = { ...DEFAULT_CREDENTIALS, ...stripUndefined(options.credentials ?? {}) };
-  const state = createState(credentials.email, options.withheldPermissions);
-  const emulator = new EmulatorApp();
+  const emulator = new JiraEmulator(credentials.email, options.withheldPermissions ?? [], options.now ? { now: options.now } : {});
   // Injected 429s answer before any route runs, so this goes first to give them Jira's rate-limit headers.
   emulator.app.middleware.unshift(async (ctx, next) => {
     await next();
@@ -41,9 +59,10 @@ export async function startEmulator(options: JiraEmulatorOptions = {}): Promise<
     ctx.set('X-RateLimit-Reset', new Date(Date.now() + retryAfter * 1000).toISOString().slice(0, 16) + 'Z');
     ctx.set('RateLimit-Reason', 'jira-burst-based');
   });
-  registerRoutes(emulator, state, credentials);
+  registerRoutes(emulator, emulator.state, credentials);
+  registerIssueRoutes(emulator);
   const handle = await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  return { ...handle, credentials, emulator, state };
+  return { ...handle, credentials, emulator, state: emulator.state };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

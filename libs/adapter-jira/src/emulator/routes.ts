@@ -1,76 +1,8 @@
-import { parseBasicAuth, type EmulatorApp, type EmulatorContext } from '@itsm-hub/core';
+import { parseBasicAuth, type EmulatorApp } from '@itsm-hub/core';
 import type { JiraCredentials } from '../schemas';
-import { PERMISSIONS, isPermissionKey, type EmulatedIssue, type EmulatedUser, type JiraEmulatorState } from './state';
-
-/** Jira Cloud's JSON content type (note: no space before charset). */
-const JSON_TYPE = 'application/json;charset=UTF-8';
-
-/** Answers with Jira's `ErrorCollection` shape. */
-function sendError(ctx: EmulatorContext, status: number, ...errorMessages: string[]): void {
-  sendJson(ctx, status, { errorMessages, errors: {} });
-}
-
-/** Koa 3's `ctx.origin` is the Origin request header, so the site URL is built here. */
-function siteUrl(ctx: EmulatorContext): string {
-  return `${ctx.protocol}://${ctx.host}`;
-}
-
-function sendJson(ctx: EmulatorContext, status: number, body: unknown): void {
-  ctx.status = status;
-  ctx.set('Content-Type', JSON_TYPE);
-  ctx.body = body;
-}
-
-/**
- * Jira Cloud answers a failed basic login with plain text, not an ErrorCollection, plus
- * `X-Seraph-LoginReason` (seen in real captures); the WWW-Authenticate value is assumed.
- */
-function sendUnauthorized(ctx: EmulatorContext, credentialsGiven: boolean): void {
-  ctx.status = 401;
-  if (credentialsGiven) ctx.set('X-Seraph-LoginReason', 'AUTHENTICATED_FAILED');
-  ctx.set('WWW-Authenticate', `OAuth realm="${encodeURIComponent(siteUrl(ctx))}"`);
-  ctx.set('Content-Type', 'text/plain;charset=UTF-8');
-  ctx.body = 'Client must be authenticated to access this resource.';
-}
-
-function userJson(ctx: EmulatorContext, user: EmulatedUser) {
-  return {
-    self: `${siteUrl(ctx)}/rest/api/3/user?accountId=${user.accountId}`,
-    accountId: user.accountId,
-    accountType: 'atlassian',
-    emailAddress: user.emailAddress,
-    avatarUrls: {},
-    displayName: user.displayName,
-    active: user.active,
-    timeZone: user.timeZone,
-    locale: user.locale,
-  };
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Jira's search paging tokens are opaque; ours is the base64url offset. */
-function encodeToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64url');
-}
-
-function decodeToken(token: string): number | undefined {
-  try {
-    const offset = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset?: unknown }).offset;
-    return typeof offset === 'number' && Number.isInteger(offset) && offset >= 0 ? offset : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function issueJson(ctx: EmulatorContext, issue: EmulatedIssue, fields: string[]) {
-  const all = fields.includes('*all') || fields.includes('*navigable');
-  const picked = Object.fromEntries(Object.entries(issue.fields).filter(([name]) => all || fields.includes(name)));
-  const base = { expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations', id: issue.id, self: `${siteUrl(ctx)}/rest/api/3/issue/${issue.id}`, key: issue.key };
-  return Object.keys(picked).length > 0 ? { ...base, fields: picked } : base;
-}
+import { decodeToken, encodeToken, issueJson, sendError, sendJson, sendUnauthorized, single, userJson } from './http';
+import { parseJql } from './jql';
+import { PERMISSIONS, isPermissionKey, type JiraEmulatorState } from './state';
 
 export function registerRoutes(emulator: EmulatorApp, state: JiraEmulatorState, credentials: JiraCredentials): void {
   const router = emulator.router;
@@ -131,14 +63,13 @@ export function registerRoutes(emulator: EmulatorApp, state: JiraEmulatorState, 
   });
 
   router.get('/rest/api/3/search/jql', (ctx) => {
-    const jql = (single(ctx.query.jql) ?? '').replace(/\border\s+by\b.*$/is, '').trim();
-    if (jql === '') {
+    const query = parseJql(single(ctx.query.jql) ?? '');
+    if (!query.ok) return sendError(ctx, 400, query.message);
+    if (!query.bounded) {
       return sendError(ctx, 400, 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.');
     }
-    const projectKey = /\bproject\s*=\s*"?([A-Za-z][A-Za-z0-9_]*)"?/i.exec(jql)?.[1]?.toUpperCase();
-    if (projectKey !== undefined && (!state.projects.some((p) => p.key === projectKey) || !has('BROWSE_PROJECTS'))) {
-      return sendError(ctx, 400, `The value '${projectKey}' does not exist for the field 'project'.`);
-    }
+    const unknownProject = query.projectKeys.find((key) => !state.projects.some((p) => p.key === key) || !has('BROWSE_PROJECTS'));
+    if (unknownProject !== undefined) return sendError(ctx, 400, `The value '${unknownProject}' does not exist for the field 'project'.`);
     const offset = ctx.query.nextPageToken === undefined ? 0 : decodeToken(single(ctx.query.nextPageToken) ?? '');
     if (offset === undefined) return sendError(ctx, 400, 'The nextPageToken is invalid or has expired.');
     // `fields` may be repeated or comma-separated; the default is the id only.
@@ -147,7 +78,7 @@ export function registerRoutes(emulator: EmulatorApp, state: JiraEmulatorState, 
     // "max 5000 issues" only when nothing but id/key is requested (spec); 100 otherwise is assumed.
     const cap = fields.every((f) => f === 'id' || f === 'key') ? 5000 : 100;
     const maxResults = Math.min(cap, Math.max(1, Number(single(ctx.query.maxResults) ?? 50) || 50));
-    const visible = has('BROWSE_PROJECTS') ? state.issues.filter((i) => projectKey === undefined || i.projectKey === projectKey) : [];
+    const visible = has('BROWSE_PROJECTS') ? state.issues.filter(query.match).sort(query.order) : [];
     const page = visible.slice(offset, offset + maxResults);
     const isLast = offset + page.length >= visible.length;
     // nextPageToken is left out on the last page, and there is no `total` (spec).

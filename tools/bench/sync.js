@@ -8,14 +8,12 @@
  * (embedded,postgres), BENCH_INTEGRATIONS (1,2,4), BENCH_LATENCIES (0,50), BENCH_PLATFORMS
  * (servicenow,pagerduty,jira,halo: the first N are used), DATABASE_URL for PostgreSQL.
  */
-require('reflect-metadata');
+const { spawn } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 const { SecretBox } = require('@itsm-hub/core');
-const { startHub } = require('../../apps/hub/dist/server');
-const { loadConfig } = require('../../apps/hub/dist/config/HubConfig');
 const { PLATFORMS } = require('./platforms');
 
 const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
@@ -51,7 +49,7 @@ async function main() {
 
 async function startBenchHub(database) {
   const env = {
-    HUB_PORT: '0', HUB_HOST: '127.0.0.1', LOG_LEVEL: 'warn', HUB_PRINT_ADMIN_TOKEN: 'false', HUB_ADMIN_TOKEN: TOKEN,
+    HUB_PORT: '0', HUB_HOST: '127.0.0.1', LOG_LEVEL: 'info', HUB_PRINT_ADMIN_TOKEN: 'false', HUB_ADMIN_TOKEN: TOKEN,
     INCIDENTS_SYNC_CONCURRENCY: String(process.env.BENCH_SYNC_CONCURRENCY ?? 16),
   };
   let cleanup = async () => undefined;
@@ -74,7 +72,7 @@ async function startBenchHub(database) {
     env.HUB_DATA_DIR = dir;
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
-  const running = await startHub(loadConfig(env));
+  const running = await spawnHub(env);
   const api = async (method, p, body) => {
     const response = await fetch(running.url + p, {
       method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
@@ -84,6 +82,22 @@ async function startBenchHub(database) {
     return text ? JSON.parse(text) : undefined;
   };
   return { url: running.url, api, close: async () => { await running.close(); await cleanup(); } };
+}
+
+/** The built hub in a process of its own, as deployed: it does not share a CPU core with the emulators. */
+function spawnHub(env) {
+  const child = spawn(process.execPath, [...(process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean), path.resolve(__dirname, '../../apps/hub/dist/main.js')], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk.toString();
+      const match = /ITSM Hub listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (match) resolve({ url: match[1], close: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }) });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`hub exited with ${code}:\n${output}`)));
+  });
 }
 
 async function scenario(hub, database, latency, names) {

@@ -18,7 +18,7 @@ const EnvSchema = z.object({
   HUB_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   HUB_ADAPTERS: z.string().optional(),
   HUB_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
-  HUB_DB_POOL_SIZE: z.coerce.number().int().positive().max(100).default(5),
+  HUB_DB_POOL_SIZE: z.coerce.number().int().positive().max(100).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUB_PRINT_ADMIN_TOKEN: booleanString.default(true),
   INCIDENTS_SYNC_ENABLED: booleanString.default(DEFAULT_SYNC_SETTINGS.enabled),

@@ -32,12 +32,16 @@ export class InboxWorker {
   ) {}
 
   async runOnce(owner: string): Promise<number> {
-    const rows = await claimHeads(this.db, INBOX, owner, this.clock.now(), this.settings.leaseMs, this.settings.concurrency);
+    const rows = await this.claim(owner, this.settings.concurrency);
     await Promise.all(rows.map((row) => this.handle(owner, row)));
     return rows.length;
   }
 
-  private async handle(owner: string, row: Record<string, unknown>): Promise<void> {
+  claim(owner: string, limit: number): Promise<Record<string, unknown>[]> {
+    return claimHeads(this.db, INBOX, owner, this.clock.now(), this.settings.leaseMs, limit);
+  }
+
+  async handle(owner: string, row: Record<string, unknown>): Promise<void> {
     const id = String(row.id);
     const integrationId = String(row.integration_id);
     const externalId = String(row.external_id);

@@ -56,12 +56,17 @@ export class OutboundWorker {
 
   /** Claims and handles one batch; returns how many entries it claimed. */
   async runOnce(owner: string): Promise<number> {
-    const rows = await claimHeads(this.db, OUTBOX, owner, this.clock.now(), this.settings.leaseMs, this.settings.concurrency);
-    await Promise.all(rows.map((row) => this.handle(owner, toEntry(row))));
+    const rows = await this.claim(owner, this.settings.concurrency);
+    await Promise.all(rows.map((row) => this.handle(owner, row)));
     return rows.length;
   }
 
-  private async handle(owner: string, entry: OutboxEntry): Promise<void> {
+  claim(owner: string, limit: number): Promise<Record<string, unknown>[]> {
+    return claimHeads(this.db, OUTBOX, owner, this.clock.now(), this.settings.leaseMs, limit);
+  }
+
+  async handle(owner: string, row: Record<string, unknown>): Promise<void> {
+    const entry = toEntry(row);
     const runtime = await this.runtimes.load(entry.integration_id);
     const type = runtime?.type ?? 'unknown';
     const end = this.metrics.jobDuration.startTimer({ direction: 'outbound', integration_type: type });

@@ -1,26 +1,63 @@
 import type { DataSource } from 'typeorm';
 
 const WINDOW_MS = 60_000;
+/** Slots reserved in the database at once; unused ones expire quickly so others can use the budget. */
+const MAX_CHUNK = 50;
+const RESERVATION_TTL_MS = 1_000;
+
+interface Reservation {
+  left: number;
+  expiresAt: number;
+}
 
 /**
  * Per-integration write budget over any sliding minute, shared by every hub process on the
- * database: the count and the grant happen under a transaction-scoped advisory lock.
+ * database. A process reserves slots in chunks (one row per chunk, written under a
+ * transaction-scoped advisory lock) and hands them out locally, so the database is touched once
+ * per chunk, not once per write. Unused slots of a chunk count as spent: the limit can be under-
+ * but never over-used. Small limits reserve one slot at a time.
  */
 export class RateLimiter {
+  private readonly reservations = new Map<string, Reservation>();
+  private readonly pending = new Map<string, Promise<number>>();
+
   constructor(private readonly db: DataSource) {}
 
   /** Takes one slot and returns 0, or returns how many ms until one frees up (nothing taken). */
   async acquire(integrationId: string, limitPerMinute: number, now: Date): Promise<number> {
+    for (;;) {
+      const held = this.reservations.get(integrationId);
+      if (held && held.left > 0 && held.expiresAt > now.getTime()) {
+        held.left -= 1;
+        return 0;
+      }
+      const inFlight = this.pending.get(integrationId);
+      if (inFlight) {
+        const wait = await inFlight;
+        if (wait > 0) return wait;
+        continue;
+      }
+      const reserving = this.reserve(integrationId, limitPerMinute, now).finally(() => this.pending.delete(integrationId));
+      this.pending.set(integrationId, reserving);
+      const wait = await reserving;
+      if (wait > 0) return wait;
+    }
+  }
+
+  private async reserve(integrationId: string, limitPerMinute: number, now: Date): Promise<number> {
+    const chunk = Math.max(1, Math.min(MAX_CHUNK, Math.floor(limitPerMinute / 20)));
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('rate:' || $1))`, [integrationId]);
       const since = new Date(now.getTime() - WINDOW_MS).toISOString();
       await tx.query(`DELETE FROM sync_rate_events WHERE integration_id = $1 AND at <= $2`, [integrationId, since]);
-      const [{ count, oldest }] = await tx.query(
-        `SELECT count(*)::int AS count, min(at) AS oldest FROM sync_rate_events WHERE integration_id = $1`,
+      const [{ used, oldest }] = await tx.query(
+        `SELECT COALESCE(sum(slots), 0)::int AS used, min(at) AS oldest FROM sync_rate_events WHERE integration_id = $1`,
         [integrationId],
       );
-      if (count >= limitPerMinute) return Math.max(1, new Date(oldest).getTime() + WINDOW_MS - now.getTime());
-      await tx.query(`INSERT INTO sync_rate_events (integration_id, at) VALUES ($1, $2)`, [integrationId, now.toISOString()]);
+      const granted = Math.min(chunk, limitPerMinute - used);
+      if (granted <= 0) return Math.max(1, new Date(oldest).getTime() + WINDOW_MS - now.getTime());
+      await tx.query(`INSERT INTO sync_rate_events (integration_id, at, slots) VALUES ($1, $2, $3)`, [integrationId, now.toISOString(), granted]);
+      this.reservations.set(integrationId, { left: granted, expiresAt: now.getTime() + RESERVATION_TTL_MS });
       return 0;
     });
   }

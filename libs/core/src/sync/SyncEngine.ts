@@ -33,9 +33,9 @@ export class SyncEngine {
     if (!this.settings.enabled || this.running) return;
     this.running = true;
     this.loops = [
-      this.loop('outbound', this.signals.outbox, () => this.outbound.runOnce(this.owner)),
-      this.loop('inbound', this.signals.inbox, () => this.inbox.runOnce(this.owner)),
-      this.loop('poll', undefined, () => this.poller.runOnce(this.owner)),
+      this.pipeline('outbound', this.signals.outbox, this.outbound),
+      this.pipeline('inbound', this.signals.inbox, this.inbox),
+      this.loop('poll', () => this.poller.runOnce(this.owner)),
     ];
   }
 
@@ -49,8 +49,38 @@ export class SyncEngine {
     await this.runtimes.closeAll();
   }
 
-  private async loop(name: string, wakeup: Wakeup | undefined, runOnce: () => Promise<number>): Promise<void> {
-    const idle = wakeup ?? { wait: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+  /**
+   * Keeps up to `concurrency` jobs running: claims more as soon as one finishes rather than
+   * waiting for a whole batch, and sleeps only when nothing is claimable.
+   */
+  private async pipeline(name: string, wakeup: Wakeup, worker: Pick<OutboundWorker, 'claim' | 'handle'>): Promise<void> {
+    const active = new Set<Promise<void>>();
+    while (this.running) {
+      const free = this.settings.concurrency - active.size;
+      let claimed: Record<string, unknown>[] = [];
+      if (free > 0) {
+        try {
+          claimed = await worker.claim(this.owner, free);
+        } catch (err) {
+          this.logger.error({ loop: name, err: (err as Error).message }, 'sync claim failed');
+        }
+      }
+      for (const row of claimed) {
+        const job: Promise<void> = worker
+          .handle(this.owner, row)
+          .catch((err: unknown) => this.logger.error({ loop: name, err: (err as Error).message }, 'sync job failed'))
+          .finally(() => {
+            active.delete(job);
+            wakeup.notify();
+          });
+        active.add(job);
+      }
+      if (claimed.length === 0 && this.running) await wakeup.wait(this.settings.idlePollMs);
+    }
+    await Promise.all(active);
+  }
+
+  private async loop(name: string, runOnce: () => Promise<number>): Promise<void> {
     while (this.running) {
       let claimed = 0;
       try {
@@ -58,7 +88,7 @@ export class SyncEngine {
       } catch (err) {
         this.logger.error({ loop: name, err: (err as Error).message }, 'sync loop iteration failed');
       }
-      if (claimed === 0 && this.running) await idle.wait(name === 'poll' ? 1_000 : this.settings.idlePollMs);
+      if (claimed === 0 && this.running) await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   }
 }

@@ -157,7 +157,8 @@ export class IncidentSync1764100000000 implements MigrationInterface {
     await q.query(`CREATE TABLE sync_rate_events (
       id bigserial PRIMARY KEY,
       integration_id text NOT NULL REFERENCES integration_configurations(id) ON DELETE CASCADE,
-      at timestamptz NOT NULL
+      at timestamptz NOT NULL,
+      slots integer NOT NULL DEFAULT 1 CHECK (slots > 0)
     )`);
     await q.query(`CREATE INDEX sync_rate_events_integration_idx ON sync_rate_events (integration_id, at)`);
     await q.query(`CREATE TABLE sync_integration_state (

@@ -70,6 +70,7 @@ export interface EmulatorOptions {
 
 const MINUTE_MS = 60_000;
 const DELIVERY_ATTEMPTS = 3;
+const DELIVERY_CONCURRENCY = 8;
 
 /**
  * Shared frame of the platform emulators: a Koa app with JSON and form bodies, the control API under
@@ -87,7 +88,9 @@ export class EmulatorApp {
   private dice = mulberry32(1);
   private window: number[] = [];
   private webhookTargets: WebhookTarget[] = [];
-  private deliveryChain: Promise<void> = Promise.resolve();
+  private readonly sending = new Set<Promise<void>>();
+  private readonly waiting: Array<() => void> = [];
+  private activeDeliveries = 0;
   private server?: Server;
 
   constructor(options: EmulatorOptions = {}) {
@@ -135,11 +138,7 @@ export class EmulatorApp {
 
   /** Resolves once every webhook delivery queued so far has been answered or given up. */
   async settleWebhooks(): Promise<void> {
-    let chain: Promise<void>;
-    do {
-      chain = this.deliveryChain;
-      await chain;
-    } while (chain !== this.deliveryChain);
+    while (this.sending.size > 0) await Promise.all([...this.sending]);
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<EmulatorHandle> {
@@ -165,8 +164,9 @@ export class EmulatorApp {
   }
 
   /**
-   * Queues the platform's webhook for `payload` to every subscriber, in order, signed with
-   * `signWebhook`. Delivery happens after the current request has been answered.
+   * Sends the platform's webhook for `payload` to every subscriber, signed with `signWebhook`, after
+   * the current request has been answered. Like the platforms, up to DELIVERY_CONCURRENCY
+   * deliveries are in flight at once, so they may arrive out of order.
    */
   protected deliverWebhook(payload: unknown): void {
     if (this.webhookTargets.length === 0) return;
@@ -175,8 +175,29 @@ export class EmulatorApp {
       const delivery: WebhookDelivery = { id: randomUUID(), url: target.url, attempts: 0 };
       this.deliveries.push(delivery);
       const headers = { 'content-type': 'application/json', ...this.signWebhook(raw, target.secret, delivery.id) };
-      this.deliveryChain = this.deliveryChain.then(() => send(delivery, headers, raw));
+      const job: Promise<void> = this.slot()
+        .then(() => send(delivery, headers, raw))
+        .finally(() => {
+          this.sending.delete(job);
+          this.activeDeliveries -= 1;
+          this.waiting.shift()?.();
+        });
+      this.sending.add(job);
     }
+  }
+
+  /** Waits until fewer than DELIVERY_CONCURRENCY deliveries are being sent. */
+  private slot(): Promise<void> {
+    if (this.activeDeliveries < DELIVERY_CONCURRENCY) {
+      this.activeDeliveries += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) =>
+      this.waiting.push(() => {
+        this.activeDeliveries += 1;
+        resolve();
+      }),
+    );
   }
 
   /** Headers that authenticate a webhook body to its receiver; platforms override. */

@@ -34,6 +34,7 @@ export const takesInbound = (d: SyncDirection) => d === 'inbound' || d === 'bidi
 @injectable()
 export class IntegrationRuntimes {
   private readonly adapters = new Map<string, { stamp: number; adapter: Adapter }>();
+  private readonly runtimes = new Map<string, { stamp: string; runtime: IntegrationRuntime }>();
 
   constructor(
     @inject(TOKENS.DataSource) private readonly db: DataSource,
@@ -42,7 +43,28 @@ export class IntegrationRuntimes {
     private readonly connector: AdapterConnector,
   ) {}
 
+  /**
+   * The integration as it is now. A cached runtime is reused while one cheap query shows that
+   * neither the integration nor its ownership rules changed (any process may change them).
+   */
   async load(integrationId: string): Promise<IntegrationRuntime | undefined> {
+    const [current] = await this.db.query(
+      `SELECT i.updated_at::text || '|' || COALESCE((SELECT max(updated_at)::text || ':' || count(*) FROM field_ownership WHERE integration_id = i.id), '') AS stamp
+         FROM integration_configurations i WHERE i.id = $1`,
+      [integrationId],
+    );
+    if (!current) {
+      this.runtimes.delete(integrationId);
+      return undefined;
+    }
+    const cached = this.runtimes.get(integrationId);
+    if (cached && cached.stamp === current.stamp) return cached.runtime;
+    const runtime = await this.build(integrationId);
+    if (runtime) this.runtimes.set(integrationId, { stamp: current.stamp, runtime });
+    return runtime;
+  }
+
+  private async build(integrationId: string): Promise<IntegrationRuntime | undefined> {
     const row = await this.db.getRepository(IntegrationConfiguration).findOneBy({ id: integrationId });
     if (!row) return undefined;
     const rules = await this.db.getRepository(FieldOwnership).findBy({ integrationId });
@@ -85,5 +107,6 @@ export class IntegrationRuntimes {
   async closeAll(): Promise<void> {
     await Promise.all([...this.adapters.values()].map((a) => a.adapter.close?.()));
     this.adapters.clear();
+    this.runtimes.clear();
   }
 }

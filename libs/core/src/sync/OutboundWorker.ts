@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Span } from '@opentelemetry/api';
 import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
@@ -13,13 +12,14 @@ import type { Incident } from '../records/incidentSchemas';
 import { DeadLetterQueue, type OutboxEntry } from './DeadLetterQueue';
 import { IntegrationRuntimes, sendsOutbound, type IntegrationRuntime } from './IntegrationRuntimes';
 import { claimHeads, OUTBOX, reschedule } from './lanes';
-import { findLink, newerVersion, saveLink, type Link } from './links';
+import { findLink, saveLink, type Link } from './links';
 import { RateLimiter } from './RateLimiter';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
 import { inSpan, SPANS, traceField } from './tracing';
 
 type Outcome = 'success' | 'skipped';
+type LeasedEntry = OutboxEntry & { owner: string };
 
 class WriteFailed extends Error {
   constructor(readonly failure: { error: ErrorClassification; vendorMessage: string; status?: number }, readonly request: WriteOperation) {
@@ -80,8 +80,9 @@ export class OutboundWorker {
       await inSpan(SPANS.outbound, attributes, async (span) => {
         let result: string;
         try {
-          const outcome = runtime && runtime.enabled && sendsOutbound(runtime.direction) ? await this.deliver(runtime, entry, span) : 'skipped';
-          await this.complete(entry, owner);
+          const outcome = runtime && runtime.enabled && sendsOutbound(runtime.direction) ? await this.deliver(runtime, { ...entry, owner }, span) : 'skipped';
+          // A successful delivery removes its entry in the statement that records the result.
+          if (outcome !== 'success') await this.complete(entry, owner);
           if (outcome === 'success') this.metrics.latency.observe({ integration_type: type }, (this.clock.now().getTime() - entry.created_at.getTime()) / 1000);
           result = outcome;
         } catch (err) {
@@ -95,7 +96,7 @@ export class OutboundWorker {
     }
   }
 
-  private async deliver(runtime: IntegrationRuntime, entry: OutboxEntry, span: Span): Promise<Outcome> {
+  private async deliver(runtime: IntegrationRuntime, entry: LeasedEntry, span: Span): Promise<Outcome> {
     const rows = await this.db.query(`SELECT * FROM incidents WHERE id = $1`, [entry.incident_id]);
     if (rows.length === 0) return 'skipped';
     const incident = toIncident(rows[0]);
@@ -111,10 +112,10 @@ export class OutboundWorker {
     span.setAttribute('sync.field_count', Object.keys(desired).length);
     if (!link?.external_id) return this.create(runtime, entry, incident, link, desired, span);
     span.setAttribute('sync.external_id', link.external_id);
-    return this.update(runtime, incident, link, desired);
+    return this.update(runtime, entry, incident, link, desired);
   }
 
-  private async create(runtime: IntegrationRuntime, entry: OutboxEntry, incident: Incident, link: Link | undefined, desired: ExternalValues, span: Span): Promise<Outcome> {
+  private async create(runtime: IntegrationRuntime, entry: LeasedEntry, incident: Incident, link: Link | undefined, desired: ExternalValues, span: Span): Promise<Outcome> {
     if (!matchesCreateFilter(runtime, incident)) return 'skipped';
     // A previous attempt may have created it and lost the answer: look it up before repeating.
     let record = entry.attempts > 0 || link ? await runtime.adapter.find?.({ kind: 'incident', correlationId: incident.id }) : undefined;
@@ -129,11 +130,11 @@ export class OutboundWorker {
     }
     if (!record) throw new Error(`${runtime.type} adapter returned no record for a create`);
     span.setAttribute('sync.external_id', record.id);
-    await this.linked(runtime, incident.id, record, { ...desired, ...mappedExternal(record.fields, runtime.mappings) }, warnings);
+    await this.linked(runtime, entry, record, { ...desired, ...mappedExternal(record.fields, runtime.mappings) }, warnings);
     return 'success';
   }
 
-  private async update(runtime: IntegrationRuntime, incident: Incident, link: Link, desired: ExternalValues): Promise<Outcome> {
+  private async update(runtime: IntegrationRuntime, entry: LeasedEntry, incident: Incident, link: Link, desired: ExternalValues): Promise<Outcome> {
     const changed = changedExternal(desired, link.base);
     const ignored = { ...link.ignored };
     for (const [field, value] of Object.entries(changed)) {
@@ -154,11 +155,11 @@ export class OutboundWorker {
     // and urgency): take them from the answer, or the next webhook would look like no change.
     const derived = mappedExternal(record.fields, runtime.mappings.filter((m) => m.direction === 'inbound'));
     const synced = { ...derived, ...changed };
-    await this.linked(runtime, incident.id, record, synced, result.warnings, ignored);
+    await this.linked(runtime, entry, record, synced, result.warnings, ignored);
     return 'success';
   }
 
-  private async deliverComment(runtime: IntegrationRuntime, entry: OutboxEntry, link: Link | undefined): Promise<Outcome> {
+  private async deliverComment(runtime: IntegrationRuntime, entry: LeasedEntry, link: Link | undefined): Promise<Outcome> {
     if (!link) return 'skipped';
     if (!link.external_id) throw new WriteFailed({ error: { action: 'fail', kind: 'user', message: 'not created' }, vendorMessage: `The incident does not exist on ${runtime.row.name} yet (its create failed), so the comment cannot be added.` }, { op: 'comment', kind: 'incident', id: '', correlationId: entry.comment_id ?? '', body: '', visibility: 'public' });
     const rows = await this.db.query(`SELECT * FROM incident_comments WHERE id = $1`, [entry.comment_id]);
@@ -169,7 +170,7 @@ export class OutboundWorker {
     if (sent.length > 0 || entry.attempts > 0) {
       const found = await this.findSentComment(runtime, link.external_id, comment.body);
       if (found) {
-        await this.commentLinked(comment.id, runtime.id, found);
+        await this.commentLinked(entry, comment.id, found);
         return 'success';
       }
     }
@@ -180,7 +181,7 @@ export class OutboundWorker {
     await this.takeSlot(runtime);
     const op: WriteOperation = { op: 'comment', kind: 'incident', id: link.external_id, correlationId: comment.id, body: comment.body, visibility: comment.visibility };
     const result = await this.write(runtime, op);
-    await this.commentLinked(comment.id, runtime.id, result.commentId ?? null);
+    await this.commentLinked(entry, comment.id, result.commentId ?? null);
     return 'success';
   }
 
@@ -195,45 +196,51 @@ export class OutboundWorker {
     return undefined;
   }
 
-  private async commentLinked(commentId: string, integrationId: string, externalId: string | null): Promise<void> {
+  private async commentLinked(entry: LeasedEntry, commentId: string, externalId: string | null): Promise<void> {
     await this.db.query(
-      `INSERT INTO incident_comment_links (comment_id, integration_id, external_comment_id) VALUES ($1, $2, $3)
-       ON CONFLICT (comment_id, integration_id) DO UPDATE SET external_comment_id = $3`,
-      [commentId, integrationId, externalId],
+      `WITH sent AS (
+         INSERT INTO incident_comment_links (comment_id, integration_id, external_comment_id) VALUES ($1, $2, $3)
+         ON CONFLICT (comment_id, integration_id) DO UPDATE SET external_comment_id = $3)
+       DELETE FROM sync_outbox WHERE id = $4 AND lease_owner = $5`,
+      [commentId, entry.integration_id, externalId, entry.id, entry.owner],
     );
   }
 
   /**
-   * Records a successful write. `synced` holds the platform values it established; they are merged
-   * into the base as it is now, under the row lock, so inbound changes stored while the platform
-   * was being called are kept.
+   * Records a successful write and completes the entry in one statement. `synced` holds the
+   * platform values the write established; they are merged into the base as it is at that moment,
+   * so inbound changes stored while the platform was being called are kept, and the newer of two
+   * comparable versions wins.
    */
-  private async linked(runtime: IntegrationRuntime, incidentId: string, record: ExternalRecord, synced: ExternalValues, warnings: string[] | undefined, ignored?: ExternalValues): Promise<void> {
-    const now = this.clock.now();
-    await this.db.transaction(async (tx) => {
-      const current = await findLink(tx, incidentId, runtime.id, true);
-      const base = { ...current?.base, ...synced };
-      await saveLink(tx, incidentId, runtime.id, {
-        external_id: record.id,
-        ...(record.number ? { external_number: record.number } : {}),
-        ...(record.url ? { external_url: record.url } : {}),
-        last_synced_version: newerVersion(record.version, current?.last_synced_version),
-        last_synced_hash: hashOf(base),
-        base,
-        in_flight: {},
-        ...(ignored ? { ignored } : {}),
-        sync_status: 'synced',
-        retry_count: 0,
-        last_error: warnings?.length ? `warning: ${warnings.join('; ')}` : null,
-        last_synced_at: now.toISOString(),
-      }, now);
-      await tx.query(
-        `INSERT INTO sync_integration_state (integration_id, last_success_at) VALUES ($1, $2)
-         ON CONFLICT (integration_id) DO UPDATE SET last_success_at = $2`,
-        [runtime.id, now.toISOString()],
-      );
-    });
-    if (warnings?.length) this.logger.warn({ integration_id: runtime.id, incident_id: incidentId, warnings }, 'platform accepted the write with warnings');
+  private async linked(runtime: IntegrationRuntime, entry: LeasedEntry, record: ExternalRecord, synced: ExternalValues, warnings: string[] | undefined, ignored?: ExternalValues): Promise<void> {
+    const now = this.clock.now().toISOString();
+    const warning = warnings?.length ? `warning: ${warnings.join('; ')}` : null;
+    await this.db.query(
+      `WITH link AS (
+         INSERT INTO incident_external_links AS l (id, incident_id, integration_id, external_id, external_number, external_url, last_synced_version,
+                last_synced_hash, base, in_flight, ignored, sync_status, retry_count, last_error, last_synced_at, created_at, updated_at)
+         VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, md5($7::jsonb::text), $7::jsonb, '{}', COALESCE($8::jsonb, '{}'), 'synced', 0, $9, $10, $10, $10)
+         ON CONFLICT (incident_id, integration_id) DO UPDATE SET
+           external_id = EXCLUDED.external_id,
+           external_number = COALESCE(EXCLUDED.external_number, l.external_number),
+           external_url = COALESCE(EXCLUDED.external_url, l.external_url),
+           last_synced_version = CASE
+             WHEN EXCLUDED.last_synced_version ~ '^[0-9]{1,15}$' AND l.last_synced_version ~ '^[0-9]{1,15}$'
+                  AND l.last_synced_version::bigint > EXCLUDED.last_synced_version::bigint THEN l.last_synced_version
+             ELSE COALESCE(EXCLUDED.last_synced_version, l.last_synced_version) END,
+           base = l.base || EXCLUDED.base,
+           last_synced_hash = md5((l.base || EXCLUDED.base)::text),
+           in_flight = '{}',
+           ignored = COALESCE($8::jsonb, l.ignored),
+           sync_status = 'synced', retry_count = 0, last_error = $9, last_synced_at = $10, updated_at = $10),
+       state AS (
+         INSERT INTO sync_integration_state (integration_id, last_success_at) VALUES ($2, $10)
+         ON CONFLICT (integration_id) DO UPDATE SET last_success_at = $10)
+       DELETE FROM sync_outbox WHERE id = $11 AND lease_owner = $12`,
+      [entry.incident_id, runtime.id, record.id, record.number ?? null, record.url ?? null, record.version ?? null, JSON.stringify(synced),
+        ignored ? JSON.stringify(ignored) : null, warning, now, entry.id, entry.owner],
+    );
+    if (warning) this.logger.warn({ integration_id: runtime.id, incident_id: entry.incident_id, warnings }, 'platform accepted the write with warnings');
   }
 
   private async write(runtime: IntegrationRuntime, op: WriteOperation): Promise<Extract<WriteResult, { ok: true }>> {
@@ -300,11 +307,6 @@ export class OutboundWorker {
 function matchesCreateFilter(runtime: IntegrationRuntime, incident: Incident): boolean {
   const filter = runtime.settings.create_filter ?? {};
   return Object.entries(filter).every(([field, allowed]) => allowed?.includes(String(incident[field as keyof Incident] ?? '')));
-}
-
-function hashOf(values: ExternalValues): string {
-  const sorted = Object.keys(values).sort().map((k) => [k, values[k]]);
-  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 32);
 }
 
 function toEntry(row: Record<string, unknown>): OutboxEntry {

@@ -41,26 +41,20 @@ export class WebhookReceiver {
       const parsed = adapter.parseWebhook(request);
       if (!parsed.ok) throw new ValidationError(parsed.error.message, [{ field: '(body)', message: parsed.error.message }]);
       const bodyHash = createHash('sha256').update(request.rawBody).digest('hex').slice(0, 32);
-      const receipt = await this.db.transaction(async (tx) => {
-        const counts: WebhookReceipt = { queued: 0, duplicates: 0 };
-        for (const [index, event] of parsed.value.entries()) {
-          const deliveryId = event.deliveryId ?? `body:${bodyHash}:${index}`;
-          const fresh = await tx.query(
-            `INSERT INTO webhook_deliveries (integration_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id`,
-            [runtime.id, deliveryId],
-          );
-          if (fresh.length === 0) {
-            counts.duplicates += 1;
-            continue;
-          }
-          await tx.query(
-            `INSERT INTO sync_inbox (organization_id, integration_id, external_id, delivery_id, source, event) VALUES ($1, $2, $3, $4, 'webhook', $5::jsonb)`,
-            [runtime.organizationId, runtime.id, event.record.id, deliveryId, JSON.stringify(event)],
-          );
-          counts.queued += 1;
-        }
-        return counts;
-      });
+      const receipt: WebhookReceipt = { queued: 0, duplicates: 0 };
+      for (const [index, event] of parsed.value.entries()) {
+        const deliveryId = event.deliveryId ?? `body:${bodyHash}:${index}`;
+        // One statement per event: the delivery id is claimed and the event queued atomically.
+        const queued = await this.db.query(
+          `WITH fresh AS (
+             INSERT INTO webhook_deliveries (integration_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id)
+           INSERT INTO sync_inbox (organization_id, integration_id, external_id, delivery_id, source, event)
+           SELECT $3, $1, $4, delivery_id, 'webhook', $5::jsonb FROM fresh RETURNING id`,
+          [runtime.id, deliveryId, runtime.organizationId, event.record.id, JSON.stringify(event)],
+        );
+        if (queued.length > 0) receipt.queued += 1;
+        else receipt.duplicates += 1;
+      }
       span.setAttribute('sync.result', receipt.queued > 0 ? 'success' : 'skipped');
       if (receipt.queued > 0) this.signals.inbox.notify();
       return receipt;

@@ -6,7 +6,7 @@ import { INCIDENT_FIELDS } from '../contracts/Incident';
  * belongs to the adapter and is validated by its own schema.
  */
 export const genericSettingsSchema = z.strictObject({
-  poll_interval_seconds: z.number().int().min(0).max(86_400).optional().describe('Poll the platform this often; 0 or absent: webhooks only.'),
+  poll_interval_seconds: z.coerce.number().int().min(0).max(86_400).optional().describe('Poll the platform this often; 0 or absent: webhooks only.'),
   create_filter: z
     .partialRecord(z.enum(INCIDENT_FIELDS), z.array(z.string()).min(1))
     .optional()

@@ -1,9 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { parseBasicAuth, type ExternalRecord, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest } from '@itsm-hub/core';
+import { createHash } from 'node:crypto';
+import { invalidPayload, invalidSignature, parseBasicAuth, parseWebhookJson, secretsEqual, webhookHeader, type ExternalRecord, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest } from '@itsm-hub/core';
 import { ticketUrl, WEBHOOK_EVENTS } from './assumptions';
 import { FIELDS, isNote, toComment } from './incident/record';
 import { isoOf } from './incident/time';
 import { webhookBodySchema, type WebhookNotification } from './webhookPayload';
+
+const PLATFORM = 'Halo';
 
 /**
  * Halo signs nothing; it can send Basic authentication (see ASSUMPTION webhook-auth). The password must be
@@ -11,28 +13,22 @@ import { webhookBodySchema, type WebhookNotification } from './webhookPayload';
  */
 export function verifyBasicAuth(request: WebhookRequest, secret: string | undefined): Result<true, WebhookFailure> {
   if (!secret) return invalidSignature('The integration has no webhook secret, so no Halo webhook can be verified');
-  const header = headerOf(request, 'authorization');
+  const header = webhookHeader(request, 'authorization');
   if (!header) return invalidSignature('Missing Authorization header: set the Halo webhook to Basic Authentication');
   const credentials = parseBasicAuth(header);
   if (!credentials) return invalidSignature('The Authorization header is not HTTP Basic');
-  // Hashing first gives equal lengths, so the comparison takes the same time whatever was sent.
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  if (!timingSafeEqual(digest(credentials.password), digest(secret))) return invalidSignature('The Basic authentication password is not the webhook secret');
+  if (!secretsEqual(credentials.password, secret)) return invalidSignature('The Basic authentication password is not the webhook secret');
   return { ok: true, value: true };
 }
 
 /** One event per notification: a new ticket, a ticket change, or a note added. */
 export function parseHaloWebhook(request: WebhookRequest, root: string): Result<InboundEvent[], WebhookFailure> {
-  let json: unknown;
-  try {
-    json = JSON.parse(request.rawBody.toString('utf8'));
-  } catch {
-    return invalidPayload('The body is not JSON');
-  }
-  const parsed = webhookBodySchema.safeParse(json);
+  const json = parseWebhookJson(request, invalidPayload('The body is not JSON', PLATFORM));
+  if (!json.ok) return json;
+  const parsed = webhookBodySchema.safeParse(json.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return invalidPayload(issue ? `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}` : 'unknown shape');
+    return invalidPayload(issue ? `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}` : 'unknown shape', PLATFORM);
   }
   const notifications = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
   return { ok: true, value: notifications.map((n) => toEvent(n, root)) };
@@ -79,17 +75,4 @@ function presentFields(ticket: WebhookNotification['ticket']): Record<string, st
  */
 function deliveryIdOf(notification: WebhookNotification): string {
   return `halo-${createHash('sha256').update(JSON.stringify(notification)).digest('hex').slice(0, 32)}`;
-}
-
-function headerOf(request: WebhookRequest, name: string): string | undefined {
-  const key = Object.keys(request.headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : request.headers[key];
-}
-
-function invalidSignature(message: string): Result<never, WebhookFailure> {
-  return { ok: false, error: { code: 'HUB_ERR_WEBHOOK_INVALID_SIGNATURE', message } };
-}
-
-function invalidPayload(message: string): Result<never, WebhookFailure> {
-  return { ok: false, error: { code: 'HUB_ERR_VALIDATION_FAILED', message: `Invalid Halo webhook payload: ${message}` } };
 }

@@ -1,5 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z, type ExternalRecord, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest } from '@itsm-hub/core';
+import { invalidPayload, invalidSignature, parseWebhookJson, sha256SignatureDigest, verifyHmacSha256Hex, webhookHeader, z, type ExternalRecord, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest } from '@itsm-hub/core';
 import { adfToText } from './adf';
 import { jiraCommentSchema, jiraIssueFieldsSchema } from './client/types';
 import { commentVisibility, correlationOf, isoOf } from './record';
@@ -8,6 +7,8 @@ import { commentVisibility, correlationOf, isoOf } from './record';
 export const SIGNATURE_HEADER = 'x-hub-signature';
 /** Unique per delivery and unchanged across retries (jira.js headers.ts from a real capture; not in Atlassian's reference). */
 export const DELIVERY_HEADER = 'x-atlassian-webhook-identifier';
+
+const PLATFORM = 'Jira';
 
 /** The parts of an issue or comment event the hub uses (payload shape: developer.atlassian.com/cloud/jira/platform/webhooks). */
 const payloadSchema = z.looseObject({
@@ -21,12 +22,11 @@ type Payload = z.infer<typeof payloadSchema>;
 
 export function verifyJiraSignature(request: WebhookRequest, secret: string | undefined): Result<true, WebhookFailure> {
   if (!secret) return invalidSignature('The integration has no webhook secret, so no Jira webhook can be verified');
-  const header = headerOf(request, SIGNATURE_HEADER);
+  const header = webhookHeader(request, SIGNATURE_HEADER);
   if (!header) return invalidSignature('Missing X-Hub-Signature header: give the Jira webhook a secret');
-  const match = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
-  if (!match) return invalidSignature('X-Hub-Signature must be sha256=<64 hex digits>');
-  const expected = createHmac('sha256', secret).update(request.rawBody).digest();
-  if (!timingSafeEqual(expected, Buffer.from(match[1], 'hex'))) return invalidSignature('X-Hub-Signature does not match the body');
+  const digest = sha256SignatureDigest(header);
+  if (!digest) return invalidSignature('X-Hub-Signature must be sha256=<64 hex digits>');
+  if (!verifyHmacSha256Hex(request.rawBody, secret, digest)) return invalidSignature('X-Hub-Signature does not match the body');
   return { ok: true, value: true };
 }
 
@@ -36,17 +36,13 @@ export function verifyJiraSignature(request: WebhookRequest, secret: string | un
  * `jira:issue_updated` with the comment and no changelog items; only the first becomes an event.
  */
 export function parseJiraWebhook(request: WebhookRequest, baseUrl: string): Result<InboundEvent[], WebhookFailure> {
-  let json: unknown;
-  try {
-    json = JSON.parse(request.rawBody.toString('utf8'));
-  } catch {
-    return invalidPayload('the body is not JSON');
-  }
-  const parsed = payloadSchema.safeParse(json);
-  if (!parsed.success) return invalidPayload(parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+  const json = parseWebhookJson(request, invalidPayload('the body is not JSON', PLATFORM));
+  if (!json.ok) return json;
+  const parsed = payloadSchema.safeParse(json.value);
+  if (!parsed.success) return invalidPayload(parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), PLATFORM);
   const payload = parsed.data;
   const issue = payload.issue;
-  if (!issue) return invalidPayload(`issue: required for ${payload.webhookEvent}`);
+  if (!issue) return invalidPayload(`issue: required for ${payload.webhookEvent}`, PLATFORM);
   const changed = (payload.changelog?.items ?? []).map((item) => item.field);
   const base = { deliveryId: deliveryIdOf(request, payload, issue.id), record: recordOf(issue, baseUrl) };
   const occurredAt = payload.timestamp === undefined ? undefined : new Date(payload.timestamp).toISOString();
@@ -58,7 +54,7 @@ export function parseJiraWebhook(request: WebhookRequest, baseUrl: string): Resu
       if (payload.comment && changed.length === 0) return { ok: true, value: [] };
       return { ok: true, value: [event('updated', { changedFields: [...new Set(changed)] })] };
     case 'comment_created': {
-      if (!payload.comment) return invalidPayload('comment: required for comment_created');
+      if (!payload.comment) return invalidPayload('comment: required for comment_created', PLATFORM);
       const comment = payload.comment;
       base.record.comments = [
         {
@@ -91,18 +87,5 @@ function recordOf(issue: NonNullable<Payload['issue']>, baseUrl: string): Extern
 
 /** The delivery header, else event + timestamp + issue (stable across Jira's retries of one event). */
 function deliveryIdOf(request: WebhookRequest, payload: Payload, issueId: string): string {
-  return headerOf(request, DELIVERY_HEADER) ?? `${payload.webhookEvent}:${payload.timestamp ?? ''}:${issueId}`;
-}
-
-function headerOf(request: WebhookRequest, name: string): string | undefined {
-  const key = Object.keys(request.headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : request.headers[key];
-}
-
-function invalidSignature(message: string): Result<never, WebhookFailure> {
-  return { ok: false, error: { code: 'HUB_ERR_WEBHOOK_INVALID_SIGNATURE', message } };
-}
-
-function invalidPayload(message: string): Result<never, WebhookFailure> {
-  return { ok: false, error: { code: 'HUB_ERR_VALIDATION_FAILED', message: `Invalid Jira webhook payload: ${message}` } };
+  return webhookHeader(request, DELIVERY_HEADER) ?? `${payload.webhookEvent}:${payload.timestamp ?? ''}:${issueId}`;
 }

@@ -1,5 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest } from '@itsm-hub/core';
+import { invalidPayload, invalidSignature, parseWebhookJson, verifyHmacSha256Hex, webhookHeader, z, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest } from '@itsm-hub/core';
 import { pagerDutyReferenceSchema } from './client/types';
 
 // PagerDuty Webhooks v3 (developer-docs docs/webhooks/01-Overview.md and 04-Signatures.md).
@@ -12,17 +11,13 @@ const SIGNATURE_HEADER = 'x-pagerduty-signature';
  */
 export function verifyPagerDutySignature(request: WebhookRequest, secret: string | undefined): Result<true, WebhookFailure> {
   if (!secret) return invalidSignature('No webhook secret is configured for this PagerDuty integration');
-  const header = headerValue(request.headers, SIGNATURE_HEADER);
+  const header = webhookHeader(request, SIGNATURE_HEADER);
   if (!header) return invalidSignature('The X-PagerDuty-Signature header is missing');
-  const expected = createHmac('sha256', secret).update(request.rawBody).digest();
   const matches = header
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part.startsWith('v1='))
-    .some((part) => {
-      const given = Buffer.from(part.slice(3), 'hex');
-      return given.length === expected.length && timingSafeEqual(given, expected);
-    });
+    .some((part) => verifyHmacSha256Hex(request.rawBody, secret, part.slice(3)));
   return matches ? { ok: true, value: true } : invalidSignature('No X-PagerDuty-Signature matches the body under the configured secret');
 }
 
@@ -77,13 +72,10 @@ const CHANGED_FIELDS: Record<string, string[]> = {
  * unset and the hub reads the incident.
  */
 export function parsePagerDutyWebhook(request: WebhookRequest, serviceIds: string[] | undefined): Result<InboundEvent[], WebhookFailure> {
-  let json: unknown;
-  try {
-    json = JSON.parse(request.rawBody.toString('utf8'));
-  } catch {
-    return invalidPayload('The PagerDuty webhook body is not JSON');
-  }
-  const parsed = payloadSchema.safeParse(json);
+  // PagerDuty's payload messages name the platform themselves, so they take no prefix.
+  const json = parseWebhookJson(request, invalidPayload('The PagerDuty webhook body is not JSON'));
+  if (!json.ok) return json;
+  const parsed = payloadSchema.safeParse(json.value);
   if (!parsed.success) return invalidPayload(`Not a PagerDuty v3 webhook payload: ${describe(parsed.error.issues)}`);
   const { event } = parsed.data;
   if (event.resource_type !== 'incident') return { ok: true, value: [] };
@@ -142,20 +134,7 @@ export function parsePagerDutyWebhook(request: WebhookRequest, serviceIds: strin
   };
 }
 
-function headerValue(headers: Record<string, string | undefined>, name: string): string | undefined {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
-}
-
 function describe(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
   const issue = issues[0];
   return issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'unknown shape';
-}
-
-function invalidSignature(message: string): Result<never, WebhookFailure> {
-  return { ok: false, error: { code: 'HUB_ERR_WEBHOOK_INVALID_SIGNATURE', message } };
-}
-
-function invalidPayload(message: string): Result<never, WebhookFailure> {
-  return { ok: false, error: { code: 'HUB_ERR_VALIDATION_FAILED', message } };
 }

@@ -79,3 +79,19 @@ export interface IncidentComment {
   origin: string;
   created_at: string;
 }
+
+/**
+ * Keeps the values that pass the API's own field rules (a platform may hold a title longer than the
+ * hub allows, or an assignee that is not an email); the others are reported, not applied.
+ */
+export function acceptedValues(values: Partial<IncidentValues>): { values: Partial<CreateIncidentInput>; rejected: string[] } {
+  const accepted: Record<string, unknown> = {};
+  const rejected: string[] = [];
+  for (const [field, value] of Object.entries(values)) {
+    const rule = incidentFieldsShape[field as keyof typeof incidentFieldsShape];
+    const parsed = rule?.safeParse(value);
+    if (parsed?.success) accepted[field] = parsed.data;
+    else rejected.push(field);
+  }
+  return { values: accepted as Partial<CreateIncidentInput>, rejected };
+}

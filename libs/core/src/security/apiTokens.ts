@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const TOKEN_PREFIX = 'ihub_';
 
@@ -15,10 +15,4 @@ export function hashApiToken(token: string): string {
 /** The part of a token shown in listings so users can tell tokens apart. */
 export function tokenHint(token: string): string {
   return token.slice(0, TOKEN_PREFIX.length + 4);
-}
-
-export function constantTimeEquals(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

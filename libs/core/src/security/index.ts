@@ -1,2 +1,3 @@
 export * from './SecretBox';
 export * from './apiTokens';
+export * from './webhookAuth';

@@ -5,10 +5,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../contracts/Clock';
 import type { ExternalComment, ExternalRecord } from '../contracts/ExternalRecord';
 import type { FieldMapping } from '../contracts/FieldMapping';
+import type { Logger } from '../contracts/Logger';
 import { TOKENS } from '../di/tokens';
 import { canonicalFrom, mappedExternal, sendsOut, takesIn, toCanonicalValue, toExternalValue, type ExternalValues } from '../mapping/FieldMapper';
 import { IncidentService } from '../records/IncidentService';
-import type { Incident, IncidentColumn, IncidentValues } from '../records/incidentSchemas';
+import { acceptedValues, type Incident, type IncidentColumn, type IncidentValues } from '../records/incidentSchemas';
 import { conflictWinner } from './conflictRule';
 import type { IntegrationRuntime } from './IntegrationRuntimes';
 import { findLink, findLinkByExternalId, isOlderVersion, newerVersion, saveLink, type Link } from './links';
@@ -36,6 +37,7 @@ export class InboundProcessor {
     @inject(TOKENS.DataSource) private readonly db: DataSource,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.SyncSettings) private readonly settings: SyncSettings,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(SyncSignals) private readonly signals: SyncSignals,
     private readonly incidents: IncidentService,
     private readonly metrics: SyncMetrics,
@@ -56,7 +58,9 @@ export class InboundProcessor {
       );
       span.setAttribute('sync.field_count', Object.keys(decisions.changes).length);
       const at = record.updatedAt ? new Date(record.updatedAt) : this.clock.now();
-      const updated = await this.incidents.applyIn(tx, incident, decisions.changes, { origin: runtime.id, at, correctiveFields: decisions.corrective });
+      const { values, rejected } = acceptedValues(decisions.changes);
+      this.reportRejected(runtime, record, rejected);
+      const updated = await this.incidents.applyIn(tx, incident, values, { origin: runtime.id, at, correctiveFields: decisions.corrective });
       const comments = await this.importComments(tx, runtime, incident.id, record.comments ?? []);
       const pending = await tx.query(`SELECT 1 FROM conflict_records WHERE incident_id = $1 AND integration_id = $2 AND status = 'pending' LIMIT 1`, [incident.id, runtime.id]);
       await saveLink(tx, incident.id, runtime.id, {
@@ -93,14 +97,15 @@ export class InboundProcessor {
   }
 
   private async createFromPlatform(tx: EntityManager, runtime: IntegrationRuntime, record: ExternalRecord): Promise<'created'> {
-    const values = canonicalFrom(record.fields, runtime.mappings);
+    const { values, rejected } = acceptedValues(canonicalFrom(record.fields, runtime.mappings));
+    this.reportRejected(runtime, record, rejected);
     const input = {
       ...values,
       title: values.title ?? record.number ?? `${runtime.type} ${record.id}`,
       status: values.status ?? 'new',
     };
     const at = record.updatedAt ? new Date(record.updatedAt) : this.clock.now();
-    const incident = await this.incidents.createIn(tx, runtime.organizationId, input as never, { origin: runtime.id, at });
+    const incident = await this.incidents.createIn(tx, runtime.organizationId, input, { origin: runtime.id, at });
     await saveLink(tx, incident.id, runtime.id, {
       external_id: record.id,
       external_number: record.number ?? null,
@@ -195,6 +200,11 @@ export class InboundProcessor {
         winner === 'pending' ? 'pending' : 'resolved', winner === 'pending' ? null : `auto:use_${winner}`, runtime.strategy, now, winner === 'pending' ? null : now],
     );
     this.metrics.conflicts.inc({ strategy: runtime.strategy, outcome: winner });
+  }
+
+  private reportRejected(runtime: IntegrationRuntime, record: ExternalRecord, fields: string[]): void {
+    if (fields.length === 0) return;
+    this.logger.warn({ integration_id: runtime.id, external_id: record.id, fields }, 'platform values the hub does not accept were not applied');
   }
 
   /** Adds platform comments the hub has not seen; our own comments coming back are matched, not added. */

@@ -2,7 +2,7 @@ import { startEmulator, type ServiceNowEmulatorHandle } from '@itsm-hub/adapter-
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { startTestHub, type TestHub } from './hubFixture';
+import { startTestHub } from './hubFixture';
 import { createIntegration, eventually, platformCall, settled } from './syncHelpers';
 
 const SECRET = 'otel-secret';

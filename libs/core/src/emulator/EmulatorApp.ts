@@ -3,7 +3,6 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 
@@ -91,7 +90,6 @@ export class EmulatorApp {
   private readonly sending = new Set<Promise<void>>();
   private readonly waiting: Array<() => void> = [];
   private activeDeliveries = 0;
-  private server?: Server;
 
   constructor(options: EmulatorOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -144,7 +142,6 @@ export class EmulatorApp {
   async listen(port = 0, host = '127.0.0.1'): Promise<EmulatorHandle> {
     this.app.use(this.router.routes()).use(this.router.allowedMethods());
     const server = this.app.listen(port, host);
-    this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);

@@ -6,7 +6,6 @@ import { TOKENS } from '../di/tokens';
 import { ErrorCodes } from '../errors/codes';
 import { AuthenticationError, NotFoundError } from '../errors/HubError';
 import { ApiToken, type TokenRole } from '../persistence/entities/ApiToken';
-import { Organization } from '../persistence/entities/Organization';
 import { generateApiToken, hashApiToken, tokenHint } from '../security/apiTokens';
 import type { Principal } from '../security/Principal';
 import { DEFAULT_ORGANIZATION, OrganizationService, requireInstanceAdmin } from './OrganizationService';
@@ -41,14 +40,18 @@ export class TokenService {
 
   async authenticate(bearer: string | undefined): Promise<Principal> {
     if (!bearer) throw new AuthenticationError('Send an API token as "Authorization: Bearer <token>".', ErrorCodes.AUTH_MISSING);
-    const token = await this.db.getRepository(ApiToken).findOneBy({ tokenHash: hashApiToken(bearer) });
-    if (!token || token.revokedAt) throw new AuthenticationError('The API token is not valid or has been revoked.');
-    const org = await this.db.getRepository(Organization).findOneByOrFail({ id: token.organizationId });
+    // One round trip per request: the token and its organization's name together.
+    const [token] = await this.db.query(
+      `SELECT t.id, t.organization_id, t.role, t.revoked_at, o.name AS organization_name
+         FROM api_tokens t JOIN organizations o ON o.id = t.organization_id WHERE t.token_hash = $1`,
+      [hashApiToken(bearer)],
+    );
+    if (!token || token.revoked_at) throw new AuthenticationError('The API token is not valid or has been revoked.');
     return {
       tokenId: token.id,
-      organizationId: token.organizationId,
+      organizationId: token.organization_id,
       role: token.role,
-      instanceAdmin: token.role === 'admin' && org.name === DEFAULT_ORGANIZATION,
+      instanceAdmin: token.role === 'admin' && token.organization_name === DEFAULT_ORGANIZATION,
     };
   }
 

@@ -9,7 +9,8 @@ import { DeadLetterQueue } from './DeadLetterQueue';
 import { InboundProcessor } from './InboundProcessor';
 import { IntegrationRuntimes, takesInbound } from './IntegrationRuntimes';
 import { claimHeads, INBOX, reschedule } from './lanes';
-import { findLinkByExternalId, isOlderVersion } from './links';
+import { findLinkByExternalId } from './links';
+import { returningRows } from '../persistence/returningRows';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
 import { inSpan, SPANS } from './tracing';
@@ -46,6 +47,10 @@ export class InboxWorker {
     const integrationId = String(row.integration_id);
     const externalId = String(row.external_id);
     const event = row.event as InboundEvent;
+    if (await this.droppedAsEcho(owner, id, integrationId, externalId, event)) {
+      this.metrics.jobs.inc({ direction: 'inbound', integration_type: 'echo', result: 'skipped' });
+      return;
+    }
     const runtime = await this.runtimes.load(integrationId);
     const type = runtime?.type ?? 'unknown';
     const end = this.metrics.jobDuration.startTimer({ direction: 'inbound', integration_type: type });
@@ -56,11 +61,8 @@ export class InboxWorker {
         if (runtime && runtime.enabled && takesInbound(runtime.direction) && event.type !== 'deleted') {
           const link = await findLinkByExternalId(this.db, integrationId, externalId);
           if (link) span.setAttribute('sync.incident_id', link.incident_id);
-          const echo = link && event.type !== 'commented' && (event.record.version === link.last_synced_version || isOlderVersion(event.record.version, link.last_synced_version));
-          if (!echo) {
-            const record = await runtime.adapter.read?.('incident', externalId);
-            if (record) result = (await this.processor.apply(runtime, record, span)) === 'unchanged' ? 'skipped' : 'success';
-          }
+          const record = await runtime.adapter.read?.('incident', externalId);
+          if (record) result = (await this.processor.apply(runtime, record, span)) === 'unchanged' ? 'skipped' : 'success';
         }
         await this.db.query(`DELETE FROM sync_inbox WHERE id = $1 AND lease_owner = $2`, [id, owner]);
       } catch (err) {
@@ -71,6 +73,23 @@ export class InboxWorker {
       span.setAttribute('sync.result', result === 'dropped' ? 'error' : result);
       this.metrics.jobs.inc({ direction: 'inbound', integration_type: type, result });
     });
+  }
+
+  /**
+   * An event whose version the link already holds (or a newer one) is the platform echoing our own
+   * write: it is removed in the same statement that recognises it, with no read of the platform.
+   */
+  private async droppedAsEcho(owner: string, id: string, integrationId: string, externalId: string, event: InboundEvent): Promise<boolean> {
+    const version = event.record.version;
+    if (event.type === 'commented' || version === undefined) return false;
+    const removed = returningRows(await this.db.query(
+      `DELETE FROM sync_inbox q WHERE q.id = $1 AND q.lease_owner = $2 AND EXISTS (
+         SELECT 1 FROM incident_external_links l WHERE l.integration_id = $3 AND l.external_id = $4
+            AND (l.last_synced_version = $5 OR (l.last_synced_version ~ '^[0-9]{1,15}$' AND $5 ~ '^[0-9]{1,15}$' AND l.last_synced_version::bigint > $5::bigint)))
+       RETURNING q.id`,
+      [id, owner, integrationId, externalId, version],
+    ));
+    return removed.length > 0;
   }
 
   private async failed(owner: string, row: Record<string, unknown>, err: unknown): Promise<string> {

@@ -12,7 +12,7 @@ import type { Incident } from '../records/incidentSchemas';
 import { DeadLetterQueue, type OutboxEntry } from './DeadLetterQueue';
 import { IntegrationRuntimes, sendsOutbound, type IntegrationRuntime } from './IntegrationRuntimes';
 import { claimHeads, OUTBOX, reschedule } from './lanes';
-import { findLink, saveLink, type Link } from './links';
+import { saveLink, toLink, type Link } from './links';
 import { RateLimiter } from './RateLimiter';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
@@ -97,12 +97,19 @@ export class OutboundWorker {
   }
 
   private async deliver(runtime: IntegrationRuntime, entry: LeasedEntry, span: Span): Promise<Outcome> {
-    const rows = await this.db.query(`SELECT * FROM incidents WHERE id = $1`, [entry.incident_id]);
-    if (rows.length === 0) return 'skipped';
-    const incident = toIncident(rows[0]);
-    const link = await findLink(this.db, incident.id, runtime.id);
+    // The incident, its link on this integration and the fields held by pending conflicts, in one read.
+    const [row] = await this.db.query(
+      `SELECT to_jsonb(i) AS incident, to_jsonb(l) AS link,
+              ARRAY(SELECT c.field_name FROM conflict_records c WHERE c.incident_id = i.id AND c.integration_id = $2 AND c.status = 'pending') AS held
+         FROM incidents i LEFT JOIN incident_external_links l ON l.incident_id = i.id AND l.integration_id = $2
+        WHERE i.id = $1`,
+      [entry.incident_id, runtime.id],
+    );
+    if (!row) return 'skipped';
+    const incident = toIncident(row.incident);
+    const link = row.link ? toLink(row.link) : undefined;
     if (entry.kind === 'comment') return this.deliverComment(runtime, entry, link);
-    const held = await this.heldFields(incident.id, runtime.id);
+    const held = new Set<string>(row.held);
     const existing = Boolean(link?.external_id);
     const desired = desiredExternal(incident, runtime.mappings, (m) => {
       const skip = held.has(m.field) || (existing && !entry.corrective && runtime.owners.get(m.field)?.owner === 'external');
@@ -254,14 +261,6 @@ export class OutboundWorker {
   private async takeSlot(runtime: IntegrationRuntime): Promise<void> {
     const wait = await this.limiter.acquire(runtime.id, runtime.rateLimitPerMinute, this.clock.now());
     if (wait > 0) throw new RateLimited(wait);
-  }
-
-  private async heldFields(incidentId: string, integrationId: string): Promise<Set<string>> {
-    const rows = await this.db.query(
-      `SELECT field_name FROM conflict_records WHERE incident_id = $1 AND integration_id = $2 AND status = 'pending'`,
-      [incidentId, integrationId],
-    );
-    return new Set(rows.map((r: { field_name: string }) => r.field_name));
   }
 
   private async complete(entry: OutboxEntry, owner: string): Promise<void> {

@@ -76,7 +76,7 @@ describe('incident sync with ServiceNow (real hub, PostgreSQL, emulator with sig
     expect((await post(signature, 'd-1')).status).toBe(202);
     const replay = await post(signature, 'd-1');
     expect(replay.status).toBe(200);
-    expect(replay.body).toEqual({ queued: 0, duplicates: 1 });
+    expect(replay.body).toEqual({ queued: 0, duplicates: 1, echoes: 0 });
   });
 
   it('lands every change exactly once with 20% injected failures and lost responses', async () => {

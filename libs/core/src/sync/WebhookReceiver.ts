@@ -13,7 +13,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface WebhookReceipt {
   queued: number;
+  /** Deliveries seen before (replays). */
   duplicates: number;
+  /** Events about a version the hub already holds: its own writes coming back. */
+  echoes: number;
 }
 
 /**
@@ -41,18 +44,28 @@ export class WebhookReceiver {
       const parsed = adapter.parseWebhook(request);
       if (!parsed.ok) throw new ValidationError(parsed.error.message, [{ field: '(body)', message: parsed.error.message }]);
       const bodyHash = createHash('sha256').update(request.rawBody).digest('hex').slice(0, 32);
-      const receipt: WebhookReceipt = { queued: 0, duplicates: 0 };
+      const receipt: WebhookReceipt = { queued: 0, duplicates: 0, echoes: 0 };
       for (const [index, event] of parsed.value.entries()) {
         const deliveryId = event.deliveryId ?? `body:${bodyHash}:${index}`;
-        // One statement per event: the delivery id is claimed and the event queued atomically.
-        const queued = await this.db.query(
+        // Comments are never echoes by version: their journal entries are matched by the processor.
+        const version = event.type === 'commented' ? null : (event.record.version ?? null);
+        // One statement per event: the delivery id is claimed, and the event is queued unless the
+        // link already holds this version or a newer one (the platform echoing the hub's write).
+        const [outcome] = await this.db.query(
           `WITH fresh AS (
-             INSERT INTO webhook_deliveries (integration_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id)
-           INSERT INTO sync_inbox (organization_id, integration_id, external_id, delivery_id, source, event)
-           SELECT $3, $1, $4, delivery_id, 'webhook', $5::jsonb FROM fresh RETURNING id`,
-          [runtime.id, deliveryId, runtime.organizationId, event.record.id, JSON.stringify(event)],
+             INSERT INTO webhook_deliveries (integration_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id),
+           queued AS (
+             INSERT INTO sync_inbox (organization_id, integration_id, external_id, delivery_id, source, event)
+             SELECT $3, $1, $4, delivery_id, 'webhook', $5::jsonb FROM fresh
+              WHERE NOT EXISTS (
+                SELECT 1 FROM incident_external_links l WHERE l.integration_id = $1 AND l.external_id = $4
+                   AND (l.last_synced_version = $6 OR (l.last_synced_version ~ '^[0-9]{1,15}$' AND $6 ~ '^[0-9]{1,15}$' AND l.last_synced_version::bigint > $6::bigint)))
+             RETURNING id)
+           SELECT (SELECT count(*) FROM fresh)::int AS fresh, (SELECT count(*) FROM queued)::int AS queued`,
+          [runtime.id, deliveryId, runtime.organizationId, event.record.id, JSON.stringify(event), version],
         );
-        if (queued.length > 0) receipt.queued += 1;
+        if (outcome.queued > 0) receipt.queued += 1;
+        else if (outcome.fresh > 0) receipt.echoes += 1;
         else receipt.duplicates += 1;
       }
       span.setAttribute('sync.result', receipt.queued > 0 ? 'success' : 'skipped');

@@ -119,7 +119,7 @@ export function registerSyncRoutes(
         rawBody: Buffer.from(raw, 'utf8'),
         query: ctx.query as Record<string, string | undefined>,
       });
-      // A replay is acknowledged with 200 so the platform stops redelivering it.
+      // Nothing new (a replay, or an echo of our own write) is acknowledged with 200.
       if (receipt.queued === 0) {
         ctx.status = 200;
         ctx.body = receipt;

@@ -51,8 +51,9 @@ export class ServiceNowAdapter implements Adapter {
     if (this.client) {
       const incidentQuery = settings.incident_query ?? settings.encoded_query;
       this.reader = new IncidentReader(this.client, { table: this.incidentTable, baseUrl: context.integration.baseUrl, incidentQuery });
-      this.writer = new IncidentWriter(this.client, new ReferenceResolver(this.client), this.reader, {
+      this.writer = new IncidentWriter(this.client, new ReferenceResolver(this.client), {
         table: this.incidentTable,
+        baseUrl: context.integration.baseUrl,
         closeCode: settings.close_code ?? DEFAULT_CLOSE_CODE,
         classify: (failure) => this.classifyError(failure),
       });

@@ -1,9 +1,9 @@
-import type { ExternalRecord, WriteOperation, WriteResult } from '@itsm-hub/core';
+import type { WriteOperation, WriteResult } from '@itsm-hub/core';
 import { vendorMessage } from '../classifyError';
 import type { ServiceNowClient } from '../client';
 import { responseFailure, userFailure, type Classify } from './failures';
-import type { IncidentReader } from './IncidentReader';
-import { text } from './record';
+import type { TableRecord } from '../client/types';
+import { INCIDENT_READ_PARAMS, text, toExternalRecord } from './record';
 import type { ReferenceResolver } from './references';
 
 type Create = Extract<WriteOperation, { op: 'create' }>;
@@ -22,6 +22,7 @@ const JOURNAL_LOOKBACK = '20';
 
 export interface WriterOptions {
   table: string;
+  baseUrl: string;
   closeCode: string;
   classify: Classify;
 }
@@ -31,7 +32,6 @@ export class IncidentWriter {
   constructor(
     private readonly client: ServiceNowClient,
     private readonly references: ReferenceResolver,
-    private readonly reader: IncidentReader,
     private readonly options: WriterOptions,
   ) {}
 
@@ -40,18 +40,18 @@ export class IncidentWriter {
     if (!mapped.ok) return mapped;
     const body = mapped.values;
     const payload: Record<string, string> = { ...body, ...this.closeFields(body, {}), correlation_id: op.correlationId };
-    let outcome = await this.client.createRecord(this.options.table, payload, { sysparm_fields: 'sys_id' });
+    let outcome = await this.client.createRecord(this.options.table, payload, INCIDENT_READ_PARAMS);
     const warnings: string[] = [];
     if (!outcome.ok && outcome.status === 403 && ABORTED.test(vendorMessage(outcome.response.body) ?? '')) {
       const dropped = OPTIONAL_CREATE_FIELDS.filter((f) => (payload[f] ?? '') !== '');
       if (dropped.length > 0) {
         const reason = vendorMessage(outcome.response.body);
-        outcome = await this.client.createRecord(this.options.table, without(payload, dropped), { sysparm_fields: 'sys_id' });
+        outcome = await this.client.createRecord(this.options.table, without(payload, dropped), INCIDENT_READ_PARAMS);
         for (const field of dropped) warnings.push(`Created without ${field} '${op.fields[field]}': ServiceNow refused it (${reason})`);
       }
     }
     if (!outcome.ok) return responseFailure(this.options.classify, outcome.response);
-    return this.readBack(text(outcome.record.sys_id), warnings);
+    return this.answered(outcome.record, warnings);
   }
 
   async update(op: Update): Promise<WriteResult> {
@@ -64,9 +64,9 @@ export class IncidentWriter {
       if (!current.ok) return responseFailure(this.options.classify, current.response);
       closing = this.closeFields(body, { close_code: text(current.record.close_code), close_notes: text(current.record.close_notes) });
     }
-    const outcome = await this.client.updateRecord(this.options.table, op.id, { ...body, ...closing }, { sysparm_fields: 'sys_id' });
+    const outcome = await this.client.updateRecord(this.options.table, op.id, { ...body, ...closing }, INCIDENT_READ_PARAMS);
     if (!outcome.ok) return responseFailure(this.options.classify, outcome.response);
-    return this.readBack(op.id, []);
+    return this.answered(outcome.record, []);
   }
 
   async comment(op: Comment): Promise<WriteResult> {
@@ -114,15 +114,12 @@ export class IncidentWriter {
     return fill;
   }
 
-  /** The written record as the instance holds it; a failed read-back must not turn a done write into a retry. */
-  private async readBack(sysId: string, warnings: string[]): Promise<WriteResult> {
-    let record: ExternalRecord | undefined;
-    try {
-      record = await this.reader.record(sysId);
-    } catch (err) {
-      return { ok: true, warnings: [...warnings, `Written, but reading incident ${sysId} back failed: ${(err as Error).message}`] };
-    }
-    if (!record) return { ok: true, warnings: [...warnings, `Written, but incident ${sysId} could not be read back`] };
+  /**
+   * The written record as the instance holds it, from the write's own answer: the Table API honours
+   * `sysparm_fields` (dot-walks included) on POST and PATCH, so no read-back call is needed.
+   */
+  private answered(row: TableRecord, warnings: string[]): WriteResult {
+    const record = toExternalRecord(row, this.options.baseUrl);
     return warnings.length > 0 ? { ok: true, record, warnings } : { ok: true, record };
   }
 }

@@ -8,7 +8,7 @@ import { TransportError } from '../errors/HubError';
 import { DeadLetterQueue } from './DeadLetterQueue';
 import { InboundProcessor } from './InboundProcessor';
 import { IntegrationRuntimes, takesInbound } from './IntegrationRuntimes';
-import { claimHeads, INBOX, reschedule } from './lanes';
+import { claimHeads, INBOX, reschedule, type LaneWorker } from './lanes';
 import { findLinkByExternalId } from './links';
 import { returningRows } from '../persistence/returningRows';
 import { SyncMetrics } from './SyncMetrics';
@@ -20,7 +20,7 @@ import { inSpan, SPANS } from './tracing';
  * link already holds is an echo and costs nothing; otherwise the record is read and applied.
  */
 @injectable()
-export class InboxWorker {
+export class InboxWorker implements LaneWorker {
   constructor(
     @inject(TOKENS.DataSource) private readonly db: DataSource,
     @inject(TOKENS.Clock) private readonly clock: Clock,
@@ -31,12 +31,6 @@ export class InboxWorker {
     private readonly deadLetters: DeadLetterQueue,
     private readonly metrics: SyncMetrics,
   ) {}
-
-  async runOnce(owner: string): Promise<number> {
-    const rows = await this.claim(owner, this.settings.concurrency);
-    await Promise.all(rows.map((row) => this.handle(owner, row)));
-    return rows.length;
-  }
 
   claim(owner: string, limit: number): Promise<Record<string, unknown>[]> {
     return claimHeads(this.db, INBOX, owner, this.clock.now(), this.settings.leaseMs, limit);

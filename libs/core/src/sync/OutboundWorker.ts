@@ -11,7 +11,7 @@ import { toComment, toIncident } from '../records/incidentRows';
 import type { Incident } from '../records/incidentSchemas';
 import { DeadLetterQueue, type OutboxEntry } from './DeadLetterQueue';
 import { IntegrationRuntimes, sendsOutbound, type IntegrationRuntime } from './IntegrationRuntimes';
-import { claimHeads, OUTBOX, reschedule } from './lanes';
+import { claimHeads, OUTBOX, reschedule, type LaneWorker } from './lanes';
 import { saveLink, toLink, type Link } from './links';
 import { RateLimiter } from './RateLimiter';
 import { SyncMetrics } from './SyncMetrics';
@@ -39,7 +39,7 @@ class RateLimited extends Error {
  * through the outbox, then land in the dead letter queue.
  */
 @injectable()
-export class OutboundWorker {
+export class OutboundWorker implements LaneWorker {
   private readonly limiter: RateLimiter;
 
   constructor(
@@ -52,13 +52,6 @@ export class OutboundWorker {
     private readonly metrics: SyncMetrics,
   ) {
     this.limiter = new RateLimiter(db);
-  }
-
-  /** Claims and handles one batch; returns how many entries it claimed. */
-  async runOnce(owner: string): Promise<number> {
-    const rows = await this.claim(owner, this.settings.concurrency);
-    await Promise.all(rows.map((row) => this.handle(owner, row)));
-    return rows.length;
   }
 
   claim(owner: string, limit: number): Promise<Record<string, unknown>[]> {

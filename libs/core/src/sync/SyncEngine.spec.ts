@@ -17,6 +17,7 @@ import { ConflictService } from './ConflictService';
 import { DeadLetterQueue } from './DeadLetterQueue';
 import { InboundProcessor } from './InboundProcessor';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
+import { runBatch } from './lanes';
 import { OutboundWorker } from './OutboundWorker';
 import { SyncMetrics } from './SyncMetrics';
 import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from './SyncSettings';
@@ -68,7 +69,7 @@ describe('sync engine (outbound worker, inbound processor, conflicts, dead lette
     (await di.resolve(IntegrationService).create(org, CreateIntegrationSchema.parse({ name, type: 'memory', base_url: 'http://memory.test', credentials: { token: 't' }, direction: 'bidirectional', ...extra }))).id;
   const drain = async () => {
     const worker = di.resolve(OutboundWorker);
-    while ((await worker.runOnce('spec')) > 0);
+    while ((await runBatch(worker, 'spec', settings.concurrency)) > 0);
   };
   const link = async (incidentId: string, integrationId: string) =>
     (await db.query(`SELECT * FROM incident_external_links WHERE incident_id = $1 AND integration_id = $2`, [incidentId, integrationId]))[0];

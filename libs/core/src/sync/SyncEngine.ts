@@ -4,6 +4,7 @@ import type { Logger } from '../contracts/Logger';
 import { TOKENS } from '../di/tokens';
 import { InboxWorker } from './InboxWorker';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
+import type { LaneWorker } from './lanes';
 import { OutboundWorker } from './OutboundWorker';
 import { Poller } from './Poller';
 import type { SyncSettings } from './SyncSettings';
@@ -53,7 +54,7 @@ export class SyncEngine {
    * Keeps up to `concurrency` jobs running: claims more as soon as one finishes rather than
    * waiting for a whole batch, and sleeps only when nothing is claimable.
    */
-  private async pipeline(name: string, wakeup: Wakeup, worker: Pick<OutboundWorker, 'claim' | 'handle'>): Promise<void> {
+  private async pipeline(name: string, wakeup: Wakeup, worker: LaneWorker): Promise<void> {
     const active = new Set<Promise<void>>();
     while (this.running) {
       const free = this.settings.concurrency - active.size;

@@ -38,3 +38,16 @@ export async function reschedule(db: DataSource, queue: LaneQueue, id: string, o
     [id, owner, at.toISOString(), attempts, error],
   );
 }
+
+/** A loop over one lane queue: claims leased heads, then handles each. */
+export interface LaneWorker {
+  claim(owner: string, limit: number): Promise<Record<string, unknown>[]>;
+  handle(owner: string, row: Record<string, unknown>): Promise<void>;
+}
+
+/** Claims and handles one batch; returns how many entries it claimed. */
+export async function runBatch(worker: LaneWorker, owner: string, limit: number): Promise<number> {
+  const rows = await worker.claim(owner, limit);
+  await Promise.all(rows.map((row) => worker.handle(owner, row)));
+  return rows.length;
+}

@@ -22,9 +22,14 @@ type Outcome = 'success' | 'skipped';
 type LeasedEntry = OutboxEntry & { owner: string };
 
 class WriteFailed extends Error {
-  constructor(readonly failure: { error: ErrorClassification; vendorMessage: string; status?: number }, readonly request: WriteOperation) {
+  constructor(readonly failure: { error: ErrorClassification; vendorMessage: string; status?: number }, readonly request?: WriteOperation) {
     super(failure.vendorMessage);
   }
+}
+
+/** A job that cannot be sent at all (no request was made): it goes straight to the dead letter queue. */
+function undeliverable(message: string, kind: ErrorClassification['kind'], request?: WriteOperation): WriteFailed {
+  return new WriteFailed({ error: { action: 'fail', kind, message }, vendorMessage: message }, request);
 }
 
 class RateLimited extends Error {
@@ -161,7 +166,7 @@ export class OutboundWorker implements LaneWorker {
 
   private async deliverComment(runtime: IntegrationRuntime, entry: LeasedEntry, link: Link | undefined): Promise<Outcome> {
     if (!link) return 'skipped';
-    if (!link.external_id) throw new WriteFailed({ error: { action: 'fail', kind: 'user', message: 'not created' }, vendorMessage: `The incident does not exist on ${runtime.row.name} yet (its create failed), so the comment cannot be added.` }, { op: 'comment', kind: 'incident', id: '', correlationId: entry.comment_id ?? '', body: '', visibility: 'public' });
+    if (!link.external_id) throw undeliverable(`The incident does not exist on ${runtime.row.name} yet (its create failed), so the comment cannot be added.`, 'user');
     const rows = await this.db.query(`SELECT * FROM incident_comments WHERE id = $1`, [entry.comment_id]);
     if (rows.length === 0) return 'skipped';
     const comment = toComment(rows[0]);
@@ -244,7 +249,7 @@ export class OutboundWorker implements LaneWorker {
   }
 
   private async write(runtime: IntegrationRuntime, op: WriteOperation): Promise<Extract<WriteResult, { ok: true }>> {
-    if (!runtime.adapter.write) throw new WriteFailed({ error: { action: 'fail', kind: 'config', message: 'no write' }, vendorMessage: `The ${runtime.type} adapter cannot write incidents.` }, op);
+    if (!runtime.adapter.write) throw undeliverable(`The ${runtime.type} adapter cannot write incidents.`, 'config', op);
     const [result] = await runtime.adapter.write([op]);
     if (!result) throw new Error(`${runtime.type} adapter returned no result`);
     if (!result.ok) throw new WriteFailed(result, op);

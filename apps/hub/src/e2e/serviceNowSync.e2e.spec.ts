@@ -65,6 +65,22 @@ describe('incident sync with ServiceNow (real hub, PostgreSQL, emulator with sig
     expect(writes().length - before).toBe(1);
   });
 
+  it('polls for changes when the instance sends no webhooks', async () => {
+    const created = await hub.api('POST', '/api/v1/incidents', { title: 'Printer queue stuck' });
+    const link = await eventually(() => linkOf(created.body.id), (l) => l?.sync_status === 'synced', 'the ServiceNow link');
+    await snow.emulator.settleWebhooks();
+    await settled(hub, integrationId);
+    snow.emulator.unsubscribeWebhooks();
+    try {
+      await hub.api('PATCH', `/api/v1/integrations/${integrationId}`, { settings: { poll_interval_seconds: 1 } });
+      await platformCall(snow.url, 'PATCH', `/api/now/table/incident/${link.external_id}`, basic, { state: '3' });
+      await eventually(async () => (await hub.api('GET', `/api/v1/incidents/${created.body.id}`)).body.status, (s) => s === 'on_hold', 'On Hold in the hub, by polling');
+    } finally {
+      await hub.api('PATCH', `/api/v1/integrations/${integrationId}`, { settings: { poll_interval_seconds: 0 } });
+      snow.emulator.subscribeWebhooks({ url: `${hub.hub.url}/api/v1/webhooks/${integrationId}`, secret: SECRET });
+    }
+  });
+
   it('refuses a webhook with a bad signature and acknowledges a replay without queuing it again', async () => {
     const body = JSON.stringify({ event: 'incident.updated', sys_id: 'f'.repeat(32), number: 'INC0', sys_updated_on: '2026-01-01 00:00:00', sys_mod_count: '1', correlation_id: '', changed_fields: [] });
     const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;

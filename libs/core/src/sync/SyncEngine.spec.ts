@@ -89,6 +89,16 @@ describe('sync engine (outbound worker, inbound processor, conflicts, dead lette
     expect((await link(incident.id, a)).sync_status).toBe('synced');
   });
 
+  it('creates only the incidents the integration create_filter admits', async () => {
+    const a = await integration('a', { settings: { create_filter: { priority: ['P1', 'P2'] } } });
+    const incidents = di.resolve(IncidentService);
+    const urgent = await incidents.create(org, { title: 'Urgent', status: 'new', priority: 'P1' });
+    const minor = await incidents.create(org, { title: 'Minor', status: 'new', priority: 'P4' });
+    await drain();
+    expect(platform.writes.map((w) => (w as { correlationId?: string }).correlationId)).toEqual([urgent.id]);
+    expect(await link(minor.id, a)).toBeUndefined();
+  });
+
   it('looks a create up after a lost answer instead of creating it twice', async () => {
     await integration('a');
     platform.failures.push({ kind: 'lost' });

@@ -18,16 +18,6 @@ export class JiraEmulator extends EmulatorApp {
     this.state = createState(email, withheld);
   }
 
-  /** The emulator clock, in epoch milliseconds. */
-  time(): number {
-    return this.now();
-  }
-
-  /** Sends a webhook payload to every subscriber, as Jira does after each change. */
-  publish(payload: unknown): void {
-    this.deliverWebhook(payload);
-  }
-
   protected override signWebhook(raw: string, secret: string, deliveryId: string): Record<string, string> {
     return {
       // Admin webhooks with a secret: WebSub `method=signature` (developer.atlassian.com webhooks, "secure admin webhooks").

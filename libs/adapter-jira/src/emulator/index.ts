@@ -56,7 +56,7 @@ export async function startEmulator(options: JiraEmulatorOptions = {}): Promise<
     const retryAfter = Number(ctx.response.get('Retry-After')) || 1;
     ctx.set('X-RateLimit-Limit', '100');
     ctx.set('X-RateLimit-Remaining', '0');
-    ctx.set('X-RateLimit-Reset', new Date(Date.now() + retryAfter * 1000).toISOString().slice(0, 16) + 'Z');
+    ctx.set('X-RateLimit-Reset', new Date(emulator.time() + retryAfter * 1000).toISOString().slice(0, 16) + 'Z');
     ctx.set('RateLimit-Reason', 'jira-burst-based');
   });
   registerRoutes(emulator, emulator.state, credentials);

@@ -114,7 +114,7 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
     if (values.assignee) apply(ctx, issue, { assignee: values.assignee });
     state.issues.push(issue);
     sendJson(ctx, 201, { id: issue.id, key: issue.key, self: `${siteUrl(ctx)}/rest/api/3/issue/${issue.id}` });
-    emulator.publish(issueCreated(ctx, state, issue, emulator.time()));
+    emulator.deliverWebhook(issueCreated(ctx, state, issue, emulator.time()));
   });
 
   router.put('/rest/api/3/issue/:idOrKey', (ctx) => {
@@ -126,7 +126,7 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
     ctx.status = 204;
     if (items.length === 0) return;
     const at = touch(issue);
-    emulator.publish(issueUpdated(ctx, state, issue, at, nextId(), items, 'issue_updated'));
+    emulator.deliverWebhook(issueUpdated(ctx, state, issue, at, nextId(), items, 'issue_updated'));
   });
 
   router.get('/rest/api/3/issue/:idOrKey/transitions', (ctx) => {
@@ -150,7 +150,7 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
     const items = apply(ctx, issue, { status: statusJson(project, transition.to) });
     ctx.status = 204;
     const at = touch(issue);
-    emulator.publish(issueUpdated(ctx, state, issue, at, nextId(), items, 'issue_generic'));
+    emulator.deliverWebhook(issueUpdated(ctx, state, issue, at, nextId(), items, 'issue_generic'));
   });
 
   router.get('/rest/api/3/issue/:idOrKey/comment', (ctx) => {
@@ -177,7 +177,7 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
     issue.comments.push(comment);
     const at = touch(issue);
     sendJson(ctx, 201, commentJson(ctx, state, issue, comment));
-    for (const payload of commentCreated(ctx, state, issue, comment, at)) emulator.publish(payload);
+    for (const payload of commentCreated(ctx, state, issue, comment, at)) emulator.deliverWebhook(payload);
   });
 
   router.get('/rest/api/3/user', (ctx) => {

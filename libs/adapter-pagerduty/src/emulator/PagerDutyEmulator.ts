@@ -16,16 +16,6 @@ export class PagerDutyEmulator extends EmulatorApp {
     this.store = seedStore(new Date(this.now()));
   }
 
-  /** The emulator clock, in epoch milliseconds. */
-  time(): number {
-    return this.now();
-  }
-
-  /** Sends a v3 webhook payload to every subscriber, as PagerDuty does after each change. */
-  publish(payload: unknown): void {
-    this.deliverWebhook(payload);
-  }
-
   protected override signWebhook(raw: string, secret: string, deliveryId: string): Record<string, string> {
     return {
       'x-pagerduty-signature': `v1=${createHmac('sha256', secret).update(raw, 'utf8').digest('hex')}`,

@@ -88,7 +88,7 @@ export function installWriteRoutes(emulator: PagerDutyEmulator): void {
     store.incidents.push(incident);
     log(store, incident, 'trigger_log_entry', at, user, 'Triggered through the API.');
     if (assigneeIds.length > 0) log(store, incident, 'assign_log_entry', at, user, 'Assigned through the API.', assigneeIds);
-    emulator.publish(incidentEvent(origin(ctx), store, 'incident.triggered', incident, at, user.id));
+    emulator.deliverWebhook(incidentEvent(origin(ctx), store, 'incident.triggered', incident, at, user.id));
     ctx.status = 201;
     ctx.body = { incident: presentIncident(origin(ctx), store, incident) };
   });
@@ -146,7 +146,7 @@ export function installWriteRoutes(emulator: PagerDutyEmulator): void {
       changed = true;
     }
     if (changed) incident.updatedAt = at;
-    for (const type of events) emulator.publish(incidentEvent(origin(ctx), store, type, incident, at, user.id));
+    for (const type of events) emulator.deliverWebhook(incidentEvent(origin(ctx), store, type, incident, at, user.id));
     ctx.body = { incident: presentIncident(origin(ctx), store, incident) };
   });
 
@@ -162,7 +162,7 @@ export function installWriteRoutes(emulator: PagerDutyEmulator): void {
     const note = { id: `PNOT${store.sequence}`, incidentId: incident.id, userId: user.id, content: parsed.data.note.content, createdAt: at };
     store.notes.push(note);
     log(store, incident, 'annotate_log_entry', at, user, `Note added by ${user.name}.`);
-    emulator.publish(noteEvent(origin(ctx), store, incident, note));
+    emulator.deliverWebhook(noteEvent(origin(ctx), store, incident, note));
     // The spec documents 200 for a created note.
     ctx.body = { note: presentNote(origin(ctx), store, note) };
   });

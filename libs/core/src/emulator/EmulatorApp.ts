@@ -100,6 +100,11 @@ export class EmulatorApp {
     this.app.use((ctx, next) => this.faulted(ctx, next));
   }
 
+  /** The emulator clock, in epoch milliseconds: every timestamp a platform writes comes from it. */
+  time(): number {
+    return this.now();
+  }
+
   /** Adds one-shot faults from code (tests). */
   injectFault(fault: Fault): void {
     if (fault.count !== undefined && fault.count <= 0) return;
@@ -163,9 +168,10 @@ export class EmulatorApp {
   /**
    * Sends the platform's webhook for `payload` to every subscriber, signed with `signWebhook`, after
    * the current request has been answered. Like the platforms, up to DELIVERY_CONCURRENCY
-   * deliveries are in flight at once, so they may arrive out of order.
+   * deliveries are in flight at once, so they may arrive out of order. Platform routes call it
+   * after every change.
    */
-  protected deliverWebhook(payload: unknown): void {
+  deliverWebhook(payload: unknown): void {
     if (this.webhookTargets.length === 0) return;
     const raw = JSON.stringify(payload);
     for (const target of this.webhookTargets) {

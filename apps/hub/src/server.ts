@@ -30,7 +30,7 @@ export async function startHub(config: HubConfig, logger: HubLogger = createLogg
       adapters,
       logger,
       clock: { now: () => new Date() },
-      settings: { publicUrl, httpTimeoutMs: config.httpTimeoutMs },
+      settings: { publicUrl, httpTimeoutMs: config.httpTimeoutMs, auditPayloads: config.auditPayloads, auditRetentionMs: config.auditRetentionMs },
       sync: config.sync,
     });
     await bootstrapAdminToken(container.resolve(TokenService), config, logger);

@@ -7,10 +7,13 @@ export const manifest: AdapterManifest = {
   aliases: ['haloitsm'],
   displayName: 'HaloITSM',
   version: '0.1.0',
-  coreRange: '^1.0.0',
+  coreRange: '^2.0.0',
   credentialSchema: haloCredentialsSchema,
   settingsSchema: haloSettingsSchema,
   // Operations are declared as they are implemented: the host calls only what is listed here.
-  capabilities: { incident: ['read', 'find', 'list', 'create', 'update', 'comment', 'webhook'] },
+  capabilities: {
+    // Versions are `<last_update>#<hash of the fields>` (see incident/record.ts): equal or different, no order.
+    incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
+  },
   defaultMappings: { incident: incidentMappings },
 };

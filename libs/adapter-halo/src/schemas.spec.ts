@@ -47,7 +47,10 @@ describe('settings schema', () => {
 describe('plugin', () => {
   it('is a branded adapter of type halo with the haloitsm alias and incident mappings', () => {
     expect(plugin.$$type).toBe(ADAPTER_BRAND);
-    expect(plugin.manifest).toMatchObject({ type: 'halo', aliases: ['haloitsm'], displayName: 'HaloITSM', version: '0.1.0', coreRange: '^1.0.0' });
+    expect(plugin.manifest).toMatchObject({ type: 'halo', aliases: ['haloitsm'], displayName: 'HaloITSM', version: '0.1.0', coreRange: '^2.0.0' });
+    expect(plugin.manifest.capabilities).toEqual({
+      incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
+    });
     const fields = plugin.manifest.defaultMappings.incident?.map((m) => `${m.field}->${m.externalField}`);
     expect(fields).toEqual(['title->summary', 'description->details', 'status->status_id', 'priority->priority_id', 'assignee->agent_email']);
     expect(plugin.manifest.defaultMappings.incident?.[2].valueMap).toEqual({ new: '1', in_progress: '2', acknowledged: '2', on_hold: '3', closed: '9', resolved: '9', canceled: '9' });

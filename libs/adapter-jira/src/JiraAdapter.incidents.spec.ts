@@ -78,6 +78,17 @@ describe('JiraAdapter incidents', () => {
     expect((result as { record: { version: string } }).record.version).not.toBe(record.version);
   });
 
+  it('refuses a list or a reference value without writing', async () => {
+    const a = adapter();
+    const record = await create(a, 'abc-typed');
+    sent = [];
+    const list = await writeOne(a, { op: 'update', kind: 'incident', id: record.id, fields: { summary: ['One', 'Two'] } });
+    expect(list).toEqual({ ok: false, error: { action: 'fail', kind: 'user', message: 'Jira incident field summary takes a single value, not ["One","Two"]' }, vendorMessage: 'Jira incident field summary takes a single value, not ["One","Two"]' });
+    const reference = await writeOne(a, { op: 'create', kind: 'incident', correlationId: 'abc-ref', fields: { summary: 'Ref', assignee: { kind: 'user', id: 'u1' } } });
+    expect(reference).toMatchObject({ ok: false, error: { action: 'fail', kind: 'user' } });
+    expect(sent).toEqual([]);
+  });
+
   it.each([
     ['In Progress', 1],
     ['In Review', 2],

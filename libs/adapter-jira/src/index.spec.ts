@@ -3,7 +3,10 @@ import plugin from './index';
 describe('Jira adapter plugin', () => {
   it('is a branded plugin with a valid manifest', () => {
     expect(plugin.$$type).toBe('@itsm-hub/Adapter');
-    expect(plugin.manifest).toMatchObject({ type: 'jira', displayName: 'Jira Cloud', version: '0.1.0', coreRange: '^1.0.0' });
+    expect(plugin.manifest).toMatchObject({ type: 'jira', displayName: 'Jira Cloud', version: '0.1.0', coreRange: '^2.0.0' });
+    expect(plugin.manifest.capabilities).toEqual({
+      incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'timestamp' },
+    });
   });
 
   it('maps the canonical incident fields by default', () => {

@@ -6,9 +6,12 @@ export const manifest: AdapterManifest = {
   type: 'jira',
   displayName: 'Jira Cloud',
   version: '0.1.0',
-  coreRange: '^1.0.0',
+  coreRange: '^2.0.0',
   credentialSchema: jiraCredentialSchema,
   settingsSchema: jiraSettingsSchema,
-  capabilities: { incident: ['read', 'find', 'list', 'create', 'update', 'comment', 'webhook'] },
+  capabilities: {
+    // Versions are the issue's `updated` (millisecond precision), which moves forward with every change.
+    incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'timestamp' },
+  },
   defaultMappings: { incident: DEFAULT_INCIDENT_MAPPINGS },
 };

@@ -1,4 +1,4 @@
-import { TransportError, type ErrorClassification, type VendorFailure, type WriteOperation, type WriteResult } from '@itsm-hub/core';
+import { textOf, TransportError, type ErrorClassification, type FieldValue, type VendorFailure, type WriteOperation, type WriteResult } from '@itsm-hub/core';
 import { textToAdf } from './adf';
 import type { JiraCallResult, JiraClient } from './client';
 import type { JiraPeople } from './people';
@@ -48,8 +48,10 @@ export class IssueWriter {
   private async create(op: Create): Promise<WriteResult> {
     const project = this.settings.project_key;
     if (!project) return refuse('config', 'Set project_key: Jira creates issues in a project');
-    if (!op.fields.summary) return refuse('user', 'Jira issues need a summary');
-    const fields = await this.issueFields(op.fields);
+    const flat = textFields(op.fields);
+    if (!flat.ok) return flat.failure;
+    if (!flat.values.summary) return refuse('user', 'Jira issues need a summary');
+    const fields = await this.issueFields(flat.values);
     if (!fields.ok) return fields.failure;
     const created = await this.client.createIssue({
       fields: {
@@ -60,7 +62,7 @@ export class IssueWriter {
       },
     });
     if (!created.ok) return this.rejected(created);
-    const status = op.fields.status;
+    const status = flat.values.status;
     if (status) {
       const moved = await this.moveTo(created.data.key, status);
       // The issue exists either way: the failure says so, and find() by correlation id will see it on a retry.
@@ -70,7 +72,9 @@ export class IssueWriter {
   }
 
   private async update(op: Update): Promise<WriteResult> {
-    const { status, ...rest } = op.fields;
+    const flat = textFields(op.fields);
+    if (!flat.ok) return flat.failure;
+    const { status, ...rest } = flat.values;
     const fields = await this.issueFields(rest);
     if (!fields.ok) return fields.failure;
     if (Object.keys(fields.values).length > 0) {
@@ -141,6 +145,21 @@ export class IssueWriter {
     const error = this.classify({ type: 'response', status: result.status, headers: result.response.headers, body: result.response.body });
     return { ok: false, error, vendorMessage: result.message, status: result.status };
   }
+}
+
+/**
+ * The operation's fields as text: every incident field the adapter writes (summary, description,
+ * status and priority names, the assignee's email) is a single value, so a list or a reference is
+ * refused rather than written as empty.
+ */
+function textFields(fields: Record<string, FieldValue>): { ok: true; values: Record<string, string | null> } | { ok: false; failure: Failure } {
+  const values: Record<string, string | null> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    const text = textOf(value);
+    if (text === null && value !== null && value !== undefined) return { ok: false, failure: refuse('user', `Jira incident field ${field} takes a single value, not ${JSON.stringify(value)}`) };
+    values[field] = text;
+  }
+  return { ok: true, values };
 }
 
 function refuse(kind: 'config' | 'user', message: string): Failure {

@@ -91,6 +91,17 @@ describe('PagerDutyAdapter incidents', () => {
     expect((result as { record: { version: string } }).record.version).not.toBe(record.version);
   });
 
+  it('refuses a list or a reference value without writing', async () => {
+    const a = adapter();
+    const record = await create(a, 'hub-typed');
+    sent = [];
+    const list = await writeOne(a, { op: 'update', kind: 'incident', id: record.id, fields: { title: ['One', 'Two'] } });
+    expect(list).toEqual({ ok: false, error: { action: 'fail', kind: 'user', message: 'PagerDuty incident field title takes a single value, not ["One","Two"]' }, vendorMessage: 'PagerDuty incident field title takes a single value, not ["One","Two"]' });
+    const reference = await writeOne(a, { op: 'create', kind: 'incident', correlationId: 'hub-ref', fields: { title: 'Ref', assignee: { kind: 'user', id: 'PUSER01' } } });
+    expect(reference).toMatchObject({ ok: false, error: { action: 'fail', kind: 'user' } });
+    expect(sent).toEqual([]);
+  });
+
   it('tells two changes within one second apart by version', async () => {
     const a = adapter();
     const record = await create(a, 'hub-same-second');

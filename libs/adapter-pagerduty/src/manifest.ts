@@ -6,9 +6,12 @@ export const manifest: AdapterManifest = {
   type: 'pagerduty',
   displayName: 'PagerDuty',
   version: '0.1.0',
-  coreRange: '^1.0.0',
+  coreRange: '^2.0.0',
   credentialSchema: pagerDutyCredentialsSchema,
   settingsSchema: pagerDutySettingsSchema,
-  capabilities: { incident: ['read', 'find', 'list', 'create', 'update', 'comment', 'webhook'] },
+  capabilities: {
+    // Versions are `<updated_at>#<hash of the fields>` (see records.ts): equal or different, no order.
+    incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
+  },
   defaultMappings: { incident: incidentMappings },
 };

@@ -55,8 +55,10 @@ describe('PagerDuty settings schema', () => {
 describe('PagerDuty plugin', () => {
   it('is a branded adapter plugin with the incident mappings', () => {
     expect(plugin.$$type).toBe(ADAPTER_BRAND);
-    expect(plugin.manifest).toMatchObject({ type: 'pagerduty', displayName: 'PagerDuty', version: '0.1.0', coreRange: '^1.0.0' });
+    expect(plugin.manifest).toMatchObject({ type: 'pagerduty', displayName: 'PagerDuty', version: '0.1.0', coreRange: '^2.0.0' });
     expect(plugin.manifest.defaultMappings.incident?.map((m) => m.field)).toEqual(['title', 'description', 'status', 'priority', 'priority', 'assignee']);
-    expect(plugin.manifest.capabilities).toEqual({ incident: ['read', 'find', 'list', 'create', 'update', 'comment', 'webhook'] });
+    expect(plugin.manifest.capabilities).toEqual({
+      incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { TransportError, type ErrorClassification, type VendorFailure, type WriteOperation, type WriteResult } from '@itsm-hub/core';
+import { textOf, TransportError, type ErrorClassification, type FieldValue, type VendorFailure, type WriteOperation, type WriteResult } from '@itsm-hub/core';
 import type { PagerDutyClient, PagerDutyRejected } from './client';
 import type { PagerDutyIncident } from './client/types';
 import type { Lookup, PagerDutyDirectory } from './directory';
@@ -38,9 +38,12 @@ export class IncidentWriter {
     }
   }
 
-  private async create(correlationId: string, fields: Record<string, string | null>, from: string): Promise<WriteResult> {
+  private async create(correlationId: string, values: Record<string, FieldValue>, from: string): Promise<WriteResult> {
     const serviceId = this.settings.service_id;
     if (serviceId === undefined) return this.refuse('config', 'Set service_id: PagerDuty creates incidents on a service');
+    const flat = textFields(values);
+    if (!flat.ok) return this.refuse('user', flat.message);
+    const fields = flat.values;
     const title = fields.title;
     if (!title) return this.refuse('user', 'PagerDuty incidents need a title');
     const built = await this.changes(fields, 'create');
@@ -67,7 +70,10 @@ export class IncidentWriter {
     return this.written(created.data, built.warnings);
   }
 
-  private async update(id: string, fields: Record<string, string | null>, from: string): Promise<WriteResult> {
+  private async update(id: string, values: Record<string, FieldValue>, from: string): Promise<WriteResult> {
+    const flat = textFields(values);
+    if (!flat.ok) return this.refuse('user', flat.message);
+    const fields = flat.values;
     const built = await this.changes(fields, 'update');
     if (!built.ok) return built.result;
     const warnings = [...built.warnings];
@@ -142,6 +148,21 @@ export class IncidentWriter {
   private refuse(kind: 'config' | 'user', message: string): WriteResult {
     return { ok: false, error: { action: 'fail', kind, message }, vendorMessage: message };
   }
+}
+
+/**
+ * The operation's fields as text: every incident field PagerDuty takes here (title, status, urgency,
+ * priority name, assignee email, details) is a single value, so a list or a reference is refused
+ * rather than written as empty.
+ */
+function textFields(fields: Record<string, FieldValue>): { ok: true; values: Record<string, string | null> } | { ok: false; message: string } {
+  const values: Record<string, string | null> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    const text = textOf(value);
+    if (text === null && value !== null && value !== undefined) return { ok: false, message: `PagerDuty incident field ${field} takes a single value, not ${JSON.stringify(value)}` };
+    values[field] = text;
+  }
+  return { ok: true, values };
 }
 
 function withoutKeys(body: Record<string, unknown>, keys: string[]): Record<string, unknown> {

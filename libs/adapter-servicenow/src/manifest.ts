@@ -6,9 +6,12 @@ export const manifest: AdapterManifest = {
   type: 'servicenow',
   displayName: 'ServiceNow',
   version: '0.1.0',
-  coreRange: '^1.0.0',
+  coreRange: '^2.0.0',
   credentialSchema,
   settingsSchema,
-  capabilities: { incident: ['read', 'find', 'list', 'create', 'update', 'comment', 'webhook'] },
+  capabilities: {
+    // Versions are sys_mod_count, which grows by one with every change to the record.
+    incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'counter' },
+  },
   defaultMappings: { incident: incidentMappings },
 };

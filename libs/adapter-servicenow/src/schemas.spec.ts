@@ -61,9 +61,12 @@ describe('settingsSchema', () => {
 describe('plugin', () => {
   it('is a branded adapter with the servicenow manifest and incident mappings', () => {
     expect(plugin.$$type).toBe('@itsm-hub/Adapter');
-    expect(plugin.manifest).toMatchObject({ type: 'servicenow', version: '0.1.0', coreRange: '^1.0.0' });
+    expect(plugin.manifest).toMatchObject({ type: 'servicenow', version: '0.1.0', coreRange: '^2.0.0' });
     const fields = plugin.manifest.defaultMappings.incident?.map((m) => m.field);
     expect(new Set(fields)).toEqual(new Set(['title', 'description', 'status', 'priority', 'assignee', 'caller', 'category', 'subcategory', 'assignment_group', 'resolution_note']));
-    expect(plugin.manifest.capabilities.incident).toEqual(['read', 'find', 'list', 'create', 'update', 'comment', 'webhook']);
+    expect(plugin.manifest.capabilities.incident).toEqual({
+      operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true },
+      versions: 'counter',
+    });
   });
 });

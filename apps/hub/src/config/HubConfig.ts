@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   HUB_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   HUB_ADAPTERS: z.string().optional(),
   HUB_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  HUB_AUDIT_PAYLOADS: z.enum(['true', 'false']).default('false').describe('Keep redacted request and response bodies (cut to 4 KB) in the sync log.'),
+  HUB_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().max(3_650).default(30),
   HUB_DB_POOL_SIZE: z.coerce.number().int().positive().max(100).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUB_PRINT_ADMIN_TOKEN: booleanString.default(true),
@@ -42,6 +44,8 @@ export interface HubConfig {
   adminToken?: string;
   extraAdapters: string[];
   httpTimeoutMs: number;
+  auditPayloads: boolean;
+  auditRetentionMs: number;
   dbPoolSize: number;
   logLevel: string;
   printAdminToken: boolean;
@@ -67,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     adminToken: e.HUB_ADMIN_TOKEN,
     extraAdapters: (e.HUB_ADAPTERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     httpTimeoutMs: e.HUB_HTTP_TIMEOUT_MS,
+    auditPayloads: e.HUB_AUDIT_PAYLOADS === 'true',
+    auditRetentionMs: e.HUB_AUDIT_RETENTION_DAYS * 24 * 3_600_000,
     dbPoolSize: e.HUB_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     printAdminToken: e.HUB_PRINT_ADMIN_TOKEN,

@@ -113,7 +113,7 @@ describe('im CLI: incidents, links, mappings, dead letters and conflicts', () =>
 
     const custom = [{ field: 'title', external_field: 'short_description', direction: 'bidirectional' }];
     expect((await im(['integration', 'mappings', 'set', 'snow', '--file', file('bare.json', JSON.stringify(custom))])).code).toBe(0);
-    expect(await json(['integration', 'mappings', 'get', 'snow'])).toEqual({ source: 'custom', mappings: custom });
+    expect(await json(['integration', 'mappings', 'get', 'snow'])).toEqual({ kind: 'incident', source: 'custom', mappings: custom });
     expect((await im(['integration', 'mappings', 'get', 'snow'])).stdout).toMatch(/^Source: custom\nFIELD\s+EXTERNAL_FIELD\s+DIRECTION/);
 
     const restored = await json(['integration', 'mappings', 'set', 'snow', '--file', file('object.json', JSON.stringify({ mappings: [] }))]);

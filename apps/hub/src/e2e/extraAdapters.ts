@@ -22,7 +22,7 @@ export function writeExtraAdapterPackages(): { dir: string; compatible: string; 
 const settings = { safeParse: (v) => ({ success: true, data: v ?? {} }) };
 module.exports = { default: { $$type: '@itsm-hub/Adapter', manifest: {
   type: '${name.replace(/^itsm-adapter-/, '')}', displayName: 'Extra ${name}', version: '2.3.4', coreRange: '${coreRange}',
-  credentialSchema: schema, settingsSchema: settings, capabilities: { incident: [] }, defaultMappings: {} },
+  credentialSchema: schema, settingsSchema: settings, capabilities: ${coreRange === '^1.0.0' ? '{ incident: [] }' : '{ incident: { operations: {} } }'}, defaultMappings: {} },
   create: () => ({
     testConnection: async () => [{ name: 'authentication', passed: true, message: 'extra adapter says hello' }],
     classifyError: () => ({ action: 'fail', kind: 'user', message: 'n/a' }),
@@ -33,8 +33,9 @@ module.exports = { default: { $$type: '@itsm-hub/Adapter', manifest: {
   };
   return {
     dir,
-    compatible: write('itsm-adapter-acme', '^1.0.0'),
-    incompatible: write('itsm-adapter-future', '^2.0.0'),
-    broken: write('itsm-adapter-broken', '^1.0.0', 'throw new Error("boom at load time");\n'),
+    compatible: write('itsm-adapter-acme', '^2.0.0'),
+    // Written for SPI 1 (capabilities as a list per kind): refused for its range, not its shape.
+    incompatible: write('itsm-adapter-legacy', '^1.0.0'),
+    broken: write('itsm-adapter-broken', '^2.0.0', 'throw new Error("boom at load time");\n'),
   };
 }

@@ -43,6 +43,8 @@ export async function startTestHub(overrides: Partial<Omit<HubConfig, 'sync'>> &
     adminToken: ADMIN_TOKEN,
     extraAdapters: [],
     httpTimeoutMs: 5_000,
+    auditPayloads: false,
+    auditRetentionMs: 30 * 24 * 3_600_000,
     dbPoolSize: db.poolSize,
     logLevel: 'info',
     printAdminToken: false,

@@ -31,11 +31,11 @@ describe('secrets at rest and in logs', () => {
     const client = new Client({ connectionString: t.db.url });
     await client.connect();
     const dump: string[] = [];
-    for (const table of ['organizations', 'api_tokens', 'integration_configurations', 'field_ownership', 'external_call_audit']) {
+    for (const table of ['organizations', 'api_tokens', 'integration_configurations', 'field_ownership', 'integration_sync_log']) {
       const { rows } = await client.query(`SELECT * FROM ${table}`);
       dump.push(JSON.stringify(rows, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v)));
     }
-    const audit = await client.query('SELECT method, path, status FROM external_call_audit ORDER BY id');
+    const audit = await client.query('SELECT method, path, http_status AS status FROM integration_sync_log ORDER BY id');
     await client.end();
 
     for (const secret of SECRETS) {

@@ -1,4 +1,4 @@
-import type { ExternalRecord, WriteOperation, WriteResult } from '@itsm-hub/core';
+import { textOf, type ExternalRecord, type FieldValue, type WriteOperation, type WriteResult } from '@itsm-hub/core';
 import { CORRELATION_FIELD, LAST_UPDATE_FIELD, NOTE_OUTCOME, UNASSIGNED_AGENT_ID } from '../assumptions';
 import type { HaloClient } from '../client';
 import type { HaloTicket } from '../client/types';
@@ -83,7 +83,10 @@ export class IncidentWriter {
   }
 
   /** The Halo ticket keys for the given flat fields: ids as numbers, the agent email as its id. */
-  private async ticketBody(fields: Record<string, string | null>): Promise<{ ok: true; ticket: Record<string, unknown>; warnings: string[] } | WriteFailure> {
+  private async ticketBody(values: Record<string, FieldValue>): Promise<{ ok: true; ticket: Record<string, unknown>; warnings: string[] } | WriteFailure> {
+    const flat = textFields(values);
+    if (!flat.ok) return userFailure(flat.message);
+    const fields = flat.values;
     const ticket: Record<string, unknown> = {};
     const warnings: string[] = [];
     for (const field of TEXT_FIELDS) if (field in fields) ticket[field] = fields[field] ?? '';
@@ -109,4 +112,19 @@ export class IncidentWriter {
     }
     return { ok: true, ticket, warnings };
   }
+}
+
+/**
+ * The operation's fields as text: every ticket field the adapter writes (summary, details, status and
+ * priority ids, the agent's email) is a single value, so a list or a reference is refused rather than
+ * written as empty. Numbers (a status id given as 2) become their decimal text.
+ */
+function textFields(fields: Record<string, FieldValue>): { ok: true; values: Record<string, string | null> } | { ok: false; message: string } {
+  const values: Record<string, string | null> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    const text = textOf(value);
+    if (text === null && value !== null && value !== undefined) return { ok: false, message: `Halo incident field ${field} takes a single value, not ${JSON.stringify(value)}` };
+    values[field] = text;
+  }
+  return { ok: true, values };
 }

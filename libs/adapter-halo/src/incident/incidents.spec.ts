@@ -71,6 +71,21 @@ describe('Halo tickets', () => {
     expect(await a.read!('incident', record.id)).toEqual({ ...record, comments: [] });
   });
 
+  it('takes ids given as numbers, and refuses a list or a reference value without writing', async () => {
+    const a = adapter();
+    const record = await create(a, 'hub-typed');
+    sent = [];
+    const numeric = await writeOne(a, { op: 'update', kind: 'incident', id: record.id, fields: { status_id: 3, priority_id: 2 } });
+    expect(numeric).toMatchObject({ ok: true, record: { fields: { status_id: '3', priority_id: '2' } } });
+    expect(sent.find((r) => r.method === 'POST' && r.url.endsWith('/api/Tickets'))?.json).toEqual([{ id: Number(record.id), status_id: 3, priority_id: 2 }]);
+    sent = [];
+    const list = await writeOne(a, { op: 'update', kind: 'incident', id: record.id, fields: { summary: ['One', 'Two'] } });
+    expect(list).toMatchObject({ ok: false, error: { action: 'fail', kind: 'user', message: 'Halo incident field summary takes a single value, not ["One","Two"]' } });
+    const reference = await writeOne(a, { op: 'create', kind: 'incident', correlationId: 'hub-ref', fields: { summary: 'Ref', agent_email: { kind: 'user', id: '3' } } });
+    expect(reference).toMatchObject({ ok: false, error: { action: 'fail', kind: 'user' } });
+    expect(sent).toEqual([]);
+  });
+
   it('reads notes as comments, private notes as internal, and skips other actions', async () => {
     const record = await adapter().read!('incident', '1001');
     expect(record?.fields.agent_email).toBe('alex.morgan@example.com');

@@ -1,4 +1,4 @@
-import type { WriteOperation, WriteResult } from '@itsm-hub/core';
+import { textOf, type FieldValue, type WriteOperation, type WriteResult } from '@itsm-hub/core';
 import { vendorMessage } from '../classifyError';
 import type { ServiceNowClient } from '../client';
 import { responseFailure, userFailure, type Classify } from './failures';
@@ -47,7 +47,7 @@ export class IncidentWriter {
       if (dropped.length > 0) {
         const reason = vendorMessage(outcome.response.body);
         outcome = await this.client.createRecord(this.options.table, without(payload, dropped), INCIDENT_READ_PARAMS);
-        for (const field of dropped) warnings.push(`Created without ${field} '${op.fields[field]}': ServiceNow refused it (${reason})`);
+        for (const field of dropped) warnings.push(`Created without ${field} '${textOf(op.fields[field])}': ServiceNow refused it (${reason})`);
       }
     }
     if (!outcome.ok) return responseFailure(this.options.classify, outcome.response);
@@ -84,10 +84,16 @@ export class IncidentWriter {
     return { ok: true, commentId: text(match.sys_id) };
   }
 
-  /** Fields in the instance's values: emails and group names become sys_ids, null clears a field. */
-  private async body(fields: Record<string, string | null>): Promise<{ ok: true; values: Record<string, string> } | Failure> {
+  /**
+   * Fields in the instance's values: emails and group names become sys_ids, null clears a field.
+   * Incident fields are single values on the instance, so a list or a reference is refused rather
+   * than sent as an empty value (which would clear the field).
+   */
+  private async body(fields: Record<string, FieldValue>): Promise<{ ok: true; values: Record<string, string> } | Failure> {
     const body: Record<string, string> = {};
-    for (const [field, value] of Object.entries(fields)) {
+    for (const [field, raw] of Object.entries(fields)) {
+      const value = textOf(raw);
+      if (value === null && raw !== null && raw !== undefined) return userFailure(`ServiceNow incident field ${field} takes a single value, not ${JSON.stringify(raw)}`);
       body[field] = value ?? '';
       if (!value) continue;
       if (USER_FIELDS.includes(field)) {

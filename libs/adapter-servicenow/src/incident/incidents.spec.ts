@@ -1,3 +1,4 @@
+import type { FieldValue } from '@itsm-hub/core';
 import { createTestAdapterContext } from '@itsm-hub/core/testing';
 import { startEmulator, type ServiceNowEmulatorHandle } from '../emulator';
 import type { ServiceNowSettings } from '../schemas';
@@ -20,8 +21,8 @@ function adapter(settings: ServiceNowSettings = {}, timeoutMs?: number) {
   return new ServiceNowAdapter(context);
 }
 
-const create = (correlationId: string, fields: Record<string, string | null>) => ({ op: 'create' as const, kind: 'incident' as const, correlationId, fields });
-const update = (id: string, fields: Record<string, string | null>) => ({ op: 'update' as const, kind: 'incident' as const, id, fields });
+const create = (correlationId: string, fields: Record<string, FieldValue>) => ({ op: 'create' as const, kind: 'incident' as const, correlationId, fields });
+const update = (id: string, fields: Record<string, FieldValue>) => ({ op: 'update' as const, kind: 'incident' as const, id, fields });
 const comment = (id: string, body: string, visibility: 'public' | 'internal') => ({ op: 'comment' as const, kind: 'incident' as const, id, correlationId: 'c', body, visibility });
 const incidents = () => sn.emulator.tables.incident;
 
@@ -115,6 +116,18 @@ describe('incident writes and reads', () => {
       error: { action: 'fail', kind: 'user', message: "No ServiceNow user has the email 'nobody@example.com' (assigned_to)" },
       vendorMessage: "No ServiceNow user has the email 'nobody@example.com' (assigned_to)",
     });
+    expect(incidents()).toHaveLength(2);
+  });
+
+  it('sends numbers as their text, and refuses a list or a reference without writing', async () => {
+    const id = incidents()[0].sys_id;
+    const [numeric] = await adapter().write([update(id, { impact: 1, urgency: 3 })]);
+    expect(numeric).toMatchObject({ ok: true, record: { fields: { impact: '1', urgency: '3' } } });
+    const [list] = await adapter().write([update(id, { category: ['network', 'hardware'] })]);
+    expect(list).toMatchObject({ ok: false, error: { action: 'fail', kind: 'user', message: 'ServiceNow incident field category takes a single value, not ["network","hardware"]' } });
+    const [reference] = await adapter().write([create('hub-ref', { short_description: 'x', assignment_group: { kind: 'group', id: 'g1' } })]);
+    expect(reference).toMatchObject({ ok: false, error: { kind: 'user' } });
+    expect(sn.emulator.requests.filter((r) => r.path.startsWith('/api/now/table/incident')).map((r) => r.method)).toEqual(['PATCH']);
     expect(incidents()).toHaveLength(2);
   });
 

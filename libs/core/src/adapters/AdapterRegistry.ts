@@ -134,13 +134,14 @@ export class AdapterRegistry {
 function refusalReason(candidate: unknown): string | undefined {
   const plugin = candidate as Partial<AdapterPlugin> | undefined;
   if (!plugin || plugin.$$type !== ADAPTER_BRAND) return `its default export is not an adapter (missing $$type '${ADAPTER_BRAND}'; use defineAdapter())`;
+  // The SPI range first: an adapter written for another SPI major has another manifest shape too.
+  const range = plugin.manifest?.coreRange;
+  if (typeof range === 'string' && semver.validRange(range) && !semver.satisfies(ADAPTER_SPI_VERSION, range)) {
+    return `it requires adapter SPI ${range}, this hub provides ${ADAPTER_SPI_VERSION}`;
+  }
   const problems = manifestProblems(plugin.manifest);
   if (typeof plugin.create !== 'function') problems.push('create must be a function');
   if (problems.length > 0) return `invalid manifest: ${problems.join('; ')}`;
-  const range = plugin.manifest!.coreRange;
-  if (!semver.satisfies(ADAPTER_SPI_VERSION, range)) {
-    return `it requires adapter SPI ${range}, this hub provides ${ADAPTER_SPI_VERSION}`;
-  }
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { ADAPTER_BRAND, type AdapterFactory, type AdapterPlugin } from '../contracts/AdapterPlugin';
-import type { AdapterManifest } from '../contracts/AdapterManifest';
+import { OPERATIONS, type AdapterManifest } from '../contracts/AdapterManifest';
+import { VERSION_ORDERS } from '../contracts/RecordKind';
 
 const TYPE_PATTERN = /^[a-z][a-z0-9-]{1,40}$/;
 
@@ -38,5 +39,23 @@ export function manifestProblems(manifest: AdapterManifest | undefined): string[
     if (typeof manifest[key]?.safeParse !== 'function') problems.push(`${key} must be a schema with safeParse()`);
   }
   if (!manifest.capabilities || typeof manifest.capabilities !== 'object') problems.push('capabilities is required');
+  else problems.push(...capabilityProblems(manifest.capabilities));
+  return problems;
+}
+
+function capabilityProblems(capabilities: AdapterManifest['capabilities']): string[] {
+  const problems: string[] = [];
+  for (const [kind, declared] of Object.entries(capabilities)) {
+    if (!declared || typeof declared.operations !== 'object' || Array.isArray(declared.operations)) {
+      problems.push(`capabilities.${kind}.operations must be an object of operations (SPI 2: { operations: { read: true, ... } })`);
+      continue;
+    }
+    for (const operation of Object.keys(declared.operations)) {
+      if (!(OPERATIONS as readonly string[]).includes(operation)) problems.push(`capabilities.${kind}.operations.${operation} is not an operation (${OPERATIONS.join(', ')})`);
+    }
+    if (declared.versions !== undefined && !(VERSION_ORDERS as readonly string[]).includes(declared.versions)) {
+      problems.push(`capabilities.${kind}.versions must be one of ${VERSION_ORDERS.join(', ')}`);
+    }
+  }
   return problems;
 }

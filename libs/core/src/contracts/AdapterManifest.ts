@@ -1,12 +1,26 @@
 import type { FieldMapping } from './FieldMapping';
-import type { RecordKind } from './RecordKind';
+import type { RecordKind, VersionOrder } from './RecordKind';
 
 /** Minimal schema surface the host relies on; a zod schema satisfies it. */
 export interface Schema<T = unknown> {
   safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
 }
 
-export type Capability = 'read' | 'find' | 'list' | 'create' | 'update' | 'delete' | 'comment' | 'relate' | 'webhook' | 'batch';
+export const OPERATIONS = ['read', 'find', 'list', 'create', 'update', 'delete', 'comment', 'relate', 'webhook'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** What an adapter can do with one operation on one kind; `true` means supported with the defaults. */
+export interface OperationCapability {
+  /** Operations of this kind one `write` call may carry (default 1). */
+  batchSize?: number;
+}
+
+/** The operations an adapter supports on one kind of record, and how its versions compare. */
+export interface KindCapabilities {
+  operations: Partial<Record<Operation, true | OperationCapability>>;
+  /** Default `opaque`: versions are only compared for equality. */
+  versions?: VersionOrder;
+}
 
 export interface AdapterManifest {
   /** Integration type users pick (`servicenow`). Lowercase letters, digits and dashes. */
@@ -16,12 +30,23 @@ export interface AdapterManifest {
   displayName: string;
   /** The adapter package's own version. */
   version: string;
-  /** semver range of the adapter SPI this adapter was written against (`^1.0.0`). */
+  /** semver range of the adapter SPI this adapter was written against (`^2.0.0`). */
   coreRange: string;
   /** Credential object accepted at integration create/update. Keys are stored encrypted. */
   credentialSchema: Schema;
   /** Adapter-specific settings (`settings` of the integration). */
   settingsSchema: Schema;
-  capabilities: Partial<Record<RecordKind, Capability[]>>;
+  /** Per kind of record, the operations the adapter supports; a kind not listed is not synced. */
+  capabilities: Partial<Record<RecordKind, KindCapabilities>>;
   defaultMappings: Partial<Record<RecordKind, FieldMapping[]>>;
+}
+
+/** True when the manifest declares `operation` on `kind`. */
+export function supports(manifest: Pick<AdapterManifest, 'capabilities'>, kind: RecordKind, operation: Operation): boolean {
+  return Boolean(manifest.capabilities[kind]?.operations[operation]);
+}
+
+/** The kinds a manifest declares, in declaration order. */
+export function declaredKinds(manifest: Pick<AdapterManifest, 'capabilities'>): RecordKind[] {
+  return Object.keys(manifest.capabilities);
 }

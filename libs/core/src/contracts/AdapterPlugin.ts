@@ -6,7 +6,7 @@ import type { AdapterManifest } from './AdapterManifest';
 export const ADAPTER_BRAND = '@itsm-hub/Adapter' as const;
 
 /** The version of the adapter SPI this core implements; manifests declare a semver range of it. */
-export const ADAPTER_SPI_VERSION = '1.0.0';
+export const ADAPTER_SPI_VERSION = '2.0.0';
 
 export type AdapterFactory = (context: AdapterContext<any, any>) => Adapter;
 

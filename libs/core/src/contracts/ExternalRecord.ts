@@ -1,3 +1,4 @@
+import type { FieldValue } from './FieldValue';
 import type { RecordKind } from './RecordKind';
 
 /** A record as it lives on an external platform, in that platform's field names and values. */
@@ -13,13 +14,15 @@ export interface ExternalRecord {
   updatedAt?: string;
   /** The hub id this record carries as its correlation key, when it has one. */
   correlationId?: string;
+  /** The platform table or collection the record lives in, when a kind spans several. */
+  table?: string;
   /**
-   * Flat map keyed by the `externalField` names of the adapter's mappings, in the platform's own
-   * vocabulary (ServiceNow state `6`, PagerDuty status `resolved`). References to people are
-   * presented as email addresses; the adapter resolves them to platform ids on write. Null or
-   * absent means empty.
+   * Keyed by the `externalField` names of the adapter's mappings, in the platform's own
+   * vocabulary (ServiceNow state `6`, PagerDuty status `resolved`). People are presented as email
+   * addresses, references to other records as `{kind, id}` with the platform's id; the adapter
+   * resolves both on write. Null or absent means empty.
    */
-  fields: Record<string, string | null>;
+  fields: Record<string, FieldValue>;
   /** The record's journal, oldest first, when the call that produced the record reads it. */
   comments?: ExternalComment[];
 }

@@ -1,10 +1,11 @@
 import type { ExternalRecord } from './ExternalRecord';
+import type { FieldValue } from './FieldValue';
 import type { RecordKind } from './RecordKind';
 
 export type WriteOperation =
-  | { op: 'create'; kind: RecordKind; correlationId: string; fields: Record<string, string | null> }
+  | { op: 'create'; kind: RecordKind; correlationId: string; fields: Record<string, FieldValue> }
   /** `fields` holds only the fields that changed since the last synced values. */
-  | { op: 'update'; kind: RecordKind; id: string; fields: Record<string, string | null>; expectedVersion?: string }
+  | { op: 'update'; kind: RecordKind; id: string; fields: Record<string, FieldValue>; expectedVersion?: string }
   | { op: 'delete'; kind: RecordKind; id: string }
   | { op: 'comment'; kind: RecordKind; id: string; correlationId: string; body: string; visibility: 'public' | 'internal' }
   | { op: 'relate'; kind: RecordKind; fromId: string; toId: string; relation: string };

@@ -13,3 +13,4 @@ export * from './RecordKind';
 export * from './SyncDirection';
 export * from './WriteOperation';
 export * from './Incident';
+export * from './FieldValue';

@@ -15,4 +15,10 @@ export interface HubSettings {
   publicUrl: string;
   /** Timeout of calls to platforms, in milliseconds. */
   httpTimeoutMs: number;
+  /** HUB_AUDIT_PAYLOADS: keep redacted request and response bodies (cut to 4 KB) in the sync log. */
+  auditPayloads?: boolean;
+  /** HUB_AUDIT_RETENTION_DAYS, in milliseconds: older sync log rows are removed (default 30 days). */
+  auditRetentionMs?: number;
 }
+
+export const DEFAULT_AUDIT_RETENTION_MS = 30 * 24 * 3_600_000;

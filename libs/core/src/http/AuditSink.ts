@@ -1,4 +1,6 @@
-/** One external call as the audit log keeps it: no bodies, no query values that could hold secrets. */
+import type { AuditScope } from './auditScope';
+
+/** One external call as the sync log keeps it: no query strings, bodies only when enabled. */
 export interface AuditEntry {
   organizationId: string;
   integrationId: string;
@@ -9,6 +11,11 @@ export interface AuditEntry {
   durationMs: number;
   error?: string;
   at: Date;
+  /** The sync operation and record the call was made for, when the engine made it. */
+  scope?: AuditScope;
+  /** Redacted, cut bodies; present only with payload capture on. */
+  requestPayload?: unknown;
+  responsePayload?: unknown;
 }
 
 export interface AuditSink {

@@ -5,6 +5,8 @@ import type { Clock } from '../contracts/Clock';
 import type { HttpClient, HttpRequest, HttpResponse } from '../contracts/HttpClient';
 import type { Logger } from '../contracts/Logger';
 import type { AuditSink } from './AuditSink';
+import { currentAuditScope } from './auditScope';
+import { redactPayload } from './redactPayload';
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -19,6 +21,8 @@ export interface HttpClientOptions {
   /** Base delay of the exponential backoff for retried reads (ms). */
   retryBaseDelayMs?: number;
   userAgent?: string;
+  /** Keep redacted request and response bodies (cut to 4 KB) in the sync log (HUB_AUDIT_PAYLOADS). */
+  capturePayloads?: boolean;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -89,25 +93,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         config.headers = { 'Content-Type': 'application/json', ...config.headers };
       }
       const path = new URL(url, instance.defaults.baseURL).pathname;
+      const scope = currentAuditScope();
       try {
         const response = await instance.request<string>(config).catch((err: unknown) => {
           // A retried status that exhausted its attempts comes back as a rejection with a response.
           if (err instanceof AxiosError && err.response) return err.response;
           throw err;
         });
-        await audit(req.method, path, response.status, undefined);
-        return {
-          status: response.status,
-          headers: normalizeHeaders(response.headers as Record<string, unknown>),
-          body: parseBody(response.data, String(response.headers['content-type'] ?? '')) as T,
-        };
+        const body = parseBody(response.data, String(response.headers['content-type'] ?? '')) as T;
+        await audit(req.method, path, response.status, undefined, body);
+        return { status: response.status, headers: normalizeHeaders(response.headers as Record<string, unknown>), body };
       } catch (err) {
         const message = describeTransportError(err, options.baseUrl);
         await audit(req.method, path, undefined, message);
         throw new TransportError(message, err);
       }
 
-      async function audit(method: string, p: string, status: number | undefined, error: string | undefined) {
+      async function audit(method: string, p: string, status: number | undefined, error: string | undefined, responseBody?: unknown) {
         if (!options.audit) return;
         try {
           await options.audit.record({
@@ -119,6 +121,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             error,
             durationMs: clock.now().getTime() - started,
             at: clock.now(),
+            scope,
+            ...(options.capturePayloads ? { requestPayload: redactPayload(req.json ?? req.form), responsePayload: redactPayload(responseBody) } : {}),
           });
         } catch (auditErr) {
           options.logger?.warn({ err: String(auditErr) }, 'could not write the audit log entry of an external call');

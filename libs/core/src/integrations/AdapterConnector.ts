@@ -41,6 +41,7 @@ export class AdapterConnector {
         logger,
         clock: this.clock,
         timeoutMs: this.settings.httpTimeoutMs,
+        capturePayloads: this.settings.auditPayloads === true,
         userAgent: `itsm-hub ${loaded.type}/${loaded.version}`,
       }),
       logger,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INCIDENT_FIELDS } from '../contracts/Incident';
+import { INCIDENT_KIND } from '../records/kinds/incident';
 
 /**
  * Integration settings the sync engine reads itself, for every adapter; the rest of `settings`
@@ -11,6 +12,10 @@ export const genericSettingsSchema = z.strictObject({
     .partialRecord(z.enum(INCIDENT_FIELDS), z.array(z.string()).min(1))
     .optional()
     .describe('Create hub incidents on this platform only when every listed field has one of the listed values (default: all).'),
+  create_filters: z
+    .record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.record(z.string(), z.array(z.string()).min(1)))
+    .optional()
+    .describe('The same per record kind other than incidents: { "<kind>": { "<field>": ["value", ...] } }.'),
 });
 export type GenericSettings = z.infer<typeof genericSettingsSchema>;
 
@@ -22,4 +27,9 @@ export function splitSettings(settings: Record<string, unknown>): { generic: Rec
   const adapter: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(settings)) (GENERIC_SETTING_KEYS.includes(key) ? generic : adapter)[key] = value;
   return { generic, adapter };
+}
+
+/** The create filter of a kind: `create_filter` is the incidents' (seed 000), `create_filters` the other kinds'. */
+export function createFilterOf(settings: GenericSettings, kind: string): Record<string, string[] | undefined> {
+  return settings.create_filters?.[kind] ?? (kind === INCIDENT_KIND.name ? (settings.create_filter ?? {}) : {});
 }

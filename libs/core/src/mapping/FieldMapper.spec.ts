@@ -1,4 +1,5 @@
 import type { FieldMapping } from '../contracts/FieldMapping';
+import { INCIDENT_KIND } from '../records/kinds/incident';
 import { canonicalFrom, changedExternal, desiredExternal, toCanonicalValue, toExternalValue } from './FieldMapper';
 
 const status: FieldMapping = {
@@ -18,7 +19,7 @@ describe('FieldMapper', () => {
   it('reads lossy maps back to the first canonical value and skips values the map lacks', () => {
     expect(toCanonicalValue(status, '2')).toBe('in_progress');
     expect(toCanonicalValue(status, '99')).toBeUndefined();
-    expect(toCanonicalValue(impact, '3')).toBe(3);
+    expect(toCanonicalValue(impact, '3', INCIDENT_KIND)).toBe(3);
   });
 
   it('compares in the platform representation, so lossy maps do not look like changes', () => {
@@ -30,5 +31,15 @@ describe('FieldMapper', () => {
   it('honours per-field direction both ways', () => {
     expect(desiredExternal({ status: 'new' }, [{ ...status, direction: 'inbound' }])).toEqual({});
     expect(canonicalFrom({ short_description: 'x', state: '6' }, [status, title])).toEqual({ status: 'resolved' });
+  });
+
+  it('maps list items one by one, passes references through and compares lists by content', () => {
+    const tags: FieldMapping = { field: 'tags', externalField: 'labels', direction: 'bidirectional', valueMap: { prod: 'production' } };
+    const parent: FieldMapping = { field: 'parent', externalField: 'parent', direction: 'bidirectional' };
+    expect(toExternalValue(tags, ['prod', 'db'])).toEqual(['production', 'db']);
+    expect(toCanonicalValue(tags, ['production'])).toEqual(['prod']);
+    expect(toExternalValue(parent, { kind: 'ci', id: 'x1' })).toEqual({ kind: 'ci', id: 'x1' });
+    expect(changedExternal({ labels: ['a', 'b'], parent: { kind: 'ci', id: 'x1' } }, { labels: ['a', 'b'], parent: { kind: 'ci', id: 'x1' } })).toEqual({});
+    expect(changedExternal({ labels: ['b', 'a'] }, { labels: ['a', 'b'] })).toEqual({ labels: ['b', 'a'] });
   });
 });

@@ -17,12 +17,12 @@ export interface OwnershipRule {
 export class OwnershipService {
   constructor(@inject(TOKENS.DataSource) private readonly db: DataSource) {}
 
-  list(integrationId: string): Promise<FieldOwnership[]> {
-    return this.db.getRepository(FieldOwnership).find({ where: { integrationId }, order: { fieldName: 'ASC' } });
+  list(integrationId: string, kind = 'incident'): Promise<FieldOwnership[]> {
+    return this.db.getRepository(FieldOwnership).find({ where: { integrationId, recordKind: kind }, order: { fieldName: 'ASC' } });
   }
 
   /** Replaces every rule of the integration in one transaction. */
-  async replace(integrationId: string, rules: OwnershipRule[]): Promise<FieldOwnership[]> {
+  async replace(integrationId: string, rules: OwnershipRule[], kind = 'incident'): Promise<FieldOwnership[]> {
     const seen = new Set<string>();
     rules.forEach((rule, index) => {
       if (seen.has(rule.field)) throw new ValidationError(`Field '${rule.field}' appears twice.`, [{ field: `rules.${index}.field`, message: 'duplicate field' }]);
@@ -30,28 +30,28 @@ export class OwnershipService {
     });
     await this.db.transaction(async (tx) => {
       const repo = tx.getRepository(FieldOwnership);
-      await repo.delete({ integrationId });
+      await repo.delete({ integrationId, recordKind: kind });
       if (rules.length > 0) {
-        await repo.insert(rules.map((r) => ({ id: randomUUID(), integrationId, fieldName: r.field, owner: r.owner, priority: r.priority })));
+        await repo.insert(rules.map((r) => ({ id: randomUUID(), integrationId, recordKind: kind, fieldName: r.field, owner: r.owner, priority: r.priority })));
       }
     });
-    return this.list(integrationId);
+    return this.list(integrationId, kind);
   }
 
   /** Creates or updates the rule of one field. */
-  async set(integrationId: string, rule: OwnershipRule): Promise<FieldOwnership> {
+  async set(integrationId: string, rule: OwnershipRule, kind = 'incident'): Promise<FieldOwnership> {
     const repo = this.db.getRepository(FieldOwnership);
     await repo
       .createQueryBuilder()
       .insert()
-      .values({ id: randomUUID(), integrationId, fieldName: rule.field, owner: rule.owner, priority: rule.priority })
-      .orUpdate(['owner', 'priority', 'updated_at'], ['integration_id', 'field_name'])
+      .values({ id: randomUUID(), integrationId, recordKind: kind, fieldName: rule.field, owner: rule.owner, priority: rule.priority })
+      .orUpdate(['owner', 'priority', 'updated_at'], ['integration_id', 'record_kind', 'field_name'])
       .execute();
-    return repo.findOneByOrFail({ integrationId, fieldName: rule.field });
+    return repo.findOneByOrFail({ integrationId, recordKind: kind, fieldName: rule.field });
   }
 
-  async delete(integrationId: string, field: string): Promise<void> {
-    const result = await this.db.getRepository(FieldOwnership).delete({ integrationId, fieldName: field });
+  async delete(integrationId: string, field: string, kind = 'incident'): Promise<void> {
+    const result = await this.db.getRepository(FieldOwnership).delete({ integrationId, recordKind: kind, fieldName: field });
     if (!result.affected) throw new NotFoundError('Ownership rule', field);
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INCIDENT_PRIORITIES, INCIDENT_STATUSES } from '../contracts/Incident';
+import type { FieldChange } from './HubRecord';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
@@ -54,12 +55,6 @@ export const INCIDENT_COLUMNS = [
 export type IncidentColumn = (typeof INCIDENT_COLUMNS)[number];
 export type IncidentValues = { [K in IncidentColumn]: K extends 'impact' | 'urgency' ? number | null : K extends 'title' | 'status' ? string : string | null };
 
-export interface FieldChange {
-  at: string;
-  /** `hub` for API/CLI changes, else the id of the integration the change came from. */
-  origin: string;
-}
-
 export interface Incident extends IncidentValues {
   id: string;
   organization_id: string;
@@ -78,20 +73,4 @@ export interface IncidentComment {
   visibility: 'public' | 'internal';
   origin: string;
   created_at: string;
-}
-
-/**
- * Keeps the values that pass the API's own field rules (a platform may hold a title longer than the
- * hub allows, or an assignee that is not an email); the others are reported, not applied.
- */
-export function acceptedValues(values: Partial<IncidentValues>): { values: Partial<CreateIncidentInput>; rejected: string[] } {
-  const accepted: Record<string, unknown> = {};
-  const rejected: string[] = [];
-  for (const [field, value] of Object.entries(values)) {
-    const rule = incidentFieldsShape[field as keyof typeof incidentFieldsShape];
-    const parsed = rule?.safeParse(value);
-    if (parsed?.success) accepted[field] = parsed.data;
-    else rejected.push(field);
-  }
-  return { values: accepted as Partial<CreateIncidentInput>, rejected };
 }

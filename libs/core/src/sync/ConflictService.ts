@@ -3,39 +3,17 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../contracts/Clock';
 import { TOKENS } from '../di/tokens';
 import { ConflictError, NotFoundError } from '../errors/HubError';
-import { IncidentService } from '../records/IncidentService';
+import { sendsOut, toExternalValue } from '../mapping/FieldMapper';
+import { parseDisplayValue } from '../records/kinds/fieldRules';
+import { RecordService } from '../records/RecordService';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
-import { enqueueCorrective } from '../records/Outbox';
-import { toExternalValue } from '../mapping/FieldMapper';
+import { closeConflict, getConflict, hasPendingConflict, listConflicts, type ConflictFilter, type ConflictView } from './stores/ConflictStore';
+import { findLink, ignoreValue, updateLink } from './stores/LinkStore';
+import { enqueueCorrective } from './stores/OutboxStore';
 import { SyncSignals } from './Wakeup';
-import { inSpan, SPANS } from './tracing';
-import { returningRows } from '../persistence/returningRows';
+import { inSpan, recordAttributes, SPANS } from './tracing';
 
-export interface ConflictView {
-  id: string;
-  incident_id: string;
-  integration_id: string;
-  field_name: string;
-  external_field: string;
-  platform_value: string | null;
-  external_value: string | null;
-  base_value: string | null;
-  status: 'pending' | 'resolved' | 'ignored';
-  resolution: string | null;
-  strategy: string;
-  detected_at: string;
-  resolved_at: string | null;
-}
-
-export interface ConflictFilter {
-  integration?: string;
-  status?: 'pending' | 'resolved' | 'ignored';
-  incident?: string;
-  limit: number;
-  offset: number;
-}
-
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
+export type { ConflictFilter, ConflictView } from './stores/ConflictStore';
 
 /** Conflicts recorded by the inbound processor, and the three resolutions of a pending one. */
 @injectable()
@@ -44,30 +22,18 @@ export class ConflictService {
     @inject(TOKENS.DataSource) private readonly db: DataSource,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(SyncSignals) private readonly signals: SyncSignals,
-    private readonly incidents: IncidentService,
+    private readonly records: RecordService,
     private readonly runtimes: IntegrationRuntimes,
   ) {}
 
-  async list(organizationId: string, filter: ConflictFilter): Promise<{ items: ConflictView[]; total: number }> {
-    const where = ['organization_id = $1'];
-    const params: unknown[] = [organizationId];
-    for (const [column, value] of [['integration_id', filter.integration], ['status', filter.status], ['incident_id', filter.incident]] as const) {
-      if (value === undefined) continue;
-      params.push(value);
-      where.push(`${column} = $${params.length}`);
-    }
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM conflict_records WHERE ${where.join(' AND ')}`, params);
-    const rows = await this.db.query(
-      `SELECT * FROM conflict_records WHERE ${where.join(' AND ')} ORDER BY detected_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, filter.limit, filter.offset],
-    );
-    return { items: rows.map(toView), total: count };
+  list(organizationId: string, filter: ConflictFilter): Promise<{ items: ConflictView[]; total: number }> {
+    return listConflicts(this.db, organizationId, filter);
   }
 
   async get(organizationId: string, id: string): Promise<ConflictView> {
-    const rows = await this.db.query(`SELECT * FROM conflict_records WHERE id = $1 AND organization_id = $2`, [id, organizationId]);
-    if (rows.length === 0) throw new NotFoundError('Conflict', id);
-    return toView(rows[0]);
+    const conflict = await getConflict(this.db, organizationId, id);
+    if (!conflict) throw new NotFoundError('Conflict', id);
+    return conflict;
   }
 
   /**
@@ -79,58 +45,32 @@ export class ConflictService {
     const conflict = await this.get(organizationId, id);
     if (conflict.status !== 'pending') throw new ConflictError(`Conflict ${id} is already ${conflict.status}.`);
     const runtime = await this.runtimes.load(conflict.integration_id);
-    await inSpan(SPANS.resolveConflict, { 'sync.integration_id': conflict.integration_id, 'sync.incident_id': conflict.incident_id, 'sync.result': 'success' }, () =>
-      this.db.transaction(async (tx) => {
-        const incident = await this.incidents.lock(tx, organizationId, conflict.incident_id);
-        const now = this.clock.now();
-        const claimed = returningRows(await tx.query(
-          `UPDATE conflict_records SET status = $2, resolution = $3, resolved_at = $4 WHERE id = $1 AND status = 'pending' RETURNING id`,
-          [id, use === 'ignore' ? 'ignored' : 'resolved', use === 'ignore' ? 'ignore' : `use_${use}`, now.toISOString()],
-        ));
-        if (claimed.length === 0) throw new ConflictError(`Conflict ${id} was resolved meanwhile.`);
-        if (use === 'platform') await enqueueCorrective(tx, organizationId, incident.id, conflict.integration_id, [conflict.field_name]);
+    const kind = conflict.record_kind;
+    const key = { kind, recordId: conflict.record_id, integrationId: conflict.integration_id };
+    const attributes = {
+      'sync.integration_id': conflict.integration_id, 'sync.integration_type': runtime?.type ?? 'unknown', 'sync.direction': use === 'external' ? 'inbound' : 'outbound',
+      ...recordAttributes(kind, conflict.record_id), 'sync.field_count': 1, 'sync.result': 'success',
+    };
+    await inSpan(SPANS.resolveConflict, attributes, async (span) => {
+      await this.db.transaction(async (tx) => {
+        const record = await this.records.lock(tx, organizationId, kind, conflict.record_id);
+        const link = await findLink(tx, key);
+        if (link?.external_id) span.setAttribute('sync.external_id', link.external_id);
+        if (!(await closeConflict(tx, id, use, this.clock.now()))) throw new ConflictError(`Conflict ${id} was resolved meanwhile.`);
+        if (use === 'platform') await enqueueCorrective(tx, { organizationId, ...key }, [conflict.field_name]);
         if (use === 'external') {
-          // Conflicts keep canonical values; impact and urgency are numbers in the hub.
-          const numeric = conflict.field_name === 'impact' || conflict.field_name === 'urgency';
-          const value = numeric && conflict.external_value !== null ? Number(conflict.external_value) : conflict.external_value;
-          await this.incidents.applyIn(tx, incident, { [conflict.field_name]: value }, { origin: conflict.integration_id });
+          const field = this.records.definition(kind).fields[conflict.field_name];
+          await this.records.applyIn(tx, record, { [conflict.field_name]: parseDisplayValue(field, conflict.external_value) }, { origin: conflict.integration_id });
         }
         if (use === 'ignore') {
           // The platform keeps its value: remember what the hub would write so it is not pushed until the hub value changes.
-          const mapping = runtime?.mappings.find((m) => m.field === conflict.field_name && (m.direction === 'outbound' || m.direction === 'bidirectional'));
-          if (mapping) {
-            const desired = toExternalValue(mapping, incident[conflict.field_name as keyof typeof incident]);
-            await tx.query(
-              `UPDATE incident_external_links SET ignored = ignored || jsonb_build_object($3::text, $4::text) WHERE incident_id = $1 AND integration_id = $2`,
-              [incident.id, conflict.integration_id, mapping.externalField, desired],
-            );
-          }
+          const mapping = runtime?.mappingsFor(kind).find((m) => m.field === conflict.field_name && sendsOut(m));
+          if (mapping) await ignoreValue(tx, key, mapping.externalField, toExternalValue(mapping, record.values[conflict.field_name]));
         }
-        const pending = await tx.query(`SELECT 1 FROM conflict_records WHERE incident_id = $1 AND integration_id = $2 AND status = 'pending' LIMIT 1`, [incident.id, conflict.integration_id]);
-        if (pending.length === 0) {
-          await tx.query(`UPDATE incident_external_links SET sync_status = 'synced' WHERE incident_id = $1 AND integration_id = $2 AND sync_status = 'conflict'`, [incident.id, conflict.integration_id]);
-        }
-      }),
-    );
+        if (!(await hasPendingConflict(tx, key))) await updateLink(tx, key, { sync_status: 'synced' }, this.clock.now(), 'conflict');
+      });
+    });
     this.signals.outbox.notify();
     return this.get(organizationId, id);
   }
-}
-
-function toView(row: Record<string, unknown>): ConflictView {
-  return {
-    id: String(row.id),
-    incident_id: String(row.incident_id),
-    integration_id: String(row.integration_id),
-    field_name: String(row.field_name),
-    external_field: String(row.external_field),
-    platform_value: (row.platform_value as string | null) ?? null,
-    external_value: (row.external_value as string | null) ?? null,
-    base_value: (row.base_value as string | null) ?? null,
-    status: row.status as ConflictView['status'],
-    resolution: (row.resolution as string | null) ?? null,
-    strategy: String(row.strategy),
-    detected_at: iso(row.detected_at) ?? '',
-    resolved_at: iso(row.resolved_at),
-  };
 }

@@ -1,35 +1,41 @@
-import { randomUUID } from 'node:crypto';
 import type { Span } from '@opentelemetry/api';
 import { inject, injectable } from 'tsyringe';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../contracts/Clock';
 import type { ExternalComment, ExternalRecord } from '../contracts/ExternalRecord';
 import type { FieldMapping } from '../contracts/FieldMapping';
+import { displayValue, sameValue, type FieldValue } from '../contracts/FieldValue';
 import type { Logger } from '../contracts/Logger';
 import { TOKENS } from '../di/tokens';
 import { canonicalFrom, mappedExternal, sendsOut, takesIn, toCanonicalValue, toExternalValue, type ExternalValues } from '../mapping/FieldMapper';
-import { IncidentService } from '../records/IncidentService';
-import { acceptedValues, type Incident, type IncidentColumn, type IncidentValues } from '../records/incidentSchemas';
-import { conflictWinner } from './conflictRule';
-import type { IntegrationRuntime } from './IntegrationRuntimes';
-import { findLink, findLinkByExternalId, isOlderVersion, newerVersion, saveLink, type Link } from './links';
+import type { HubRecord } from '../records/HubRecord';
+import { acceptedValues } from '../records/kinds/fieldRules';
+import type { RecordKindDefinition } from '../records/kinds/RecordKindDefinition';
+import { RecordKinds } from '../records/kinds/RecordKinds';
+import { HUB_ORIGIN, RecordService } from '../records/RecordService';
+import { conflictWinner, priorityWinner } from './conflictRule';
+import { IntegrationRuntimes, type IntegrationRuntime } from './IntegrationRuntimes';
+import { referencesIn } from './references';
+import { hasPendingConflict, heldFields, insertConflict, updatePendingExternalValue } from './stores/ConflictStore';
+import { externalEntryTaken, linkEntry, unansweredEntryWithBody } from './stores/JournalLinkStore';
+import { findLink, findLinkByExternalId, saveLink, type Link, type LinkKey } from './stores/LinkStore';
+import { isOlderVersion, newerVersion } from './stores/versions';
 import { SyncMetrics } from './SyncMetrics';
 import type { SyncSettings } from './SyncSettings';
 import { SyncSignals } from './Wakeup';
-import { inSpan, SPANS, traceField } from './tracing';
+import { inSpan, recordAttributes, SPANS, traceField } from './tracing';
 
 interface Decisions {
-  changes: Partial<IncidentValues>;
+  changes: Record<string, FieldValue>;
   corrective: string[];
   base: ExternalValues;
 }
 
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-
 /**
- * One inbound path for webhooks and polling: maps the platform record back, drops echoes, applies
- * the three-way conflict rule, the integration's strategy and ownership, then `records.apply`
- * with the integration as origin (fan-out to the others; back to it only as a corrective write).
+ * One inbound path for webhooks and polling, for every kind: maps the platform record back by its
+ * kind's mappings, drops echoes, applies the three-way conflict rule, the integration's strategy,
+ * ownership and its priority between integrations, then `records.apply` with the integration as
+ * origin (fan-out to the others; back to it only as a corrective write).
  */
 @injectable()
 export class InboundProcessor {
@@ -39,39 +45,50 @@ export class InboundProcessor {
     @inject(TOKENS.SyncSettings) private readonly settings: SyncSettings,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(SyncSignals) private readonly signals: SyncSignals,
-    private readonly incidents: IncidentService,
+    private readonly records: RecordService,
+    private readonly kinds: RecordKinds,
+    private readonly runtimes: IntegrationRuntimes,
     private readonly metrics: SyncMetrics,
   ) {}
 
   /** Applies the platform's current state of one record; returns what happened. */
-  async apply(runtime: IntegrationRuntime, record: ExternalRecord, span: Span): Promise<'created' | 'updated' | 'unchanged' | 'skipped'> {
+  async apply(runtime: IntegrationRuntime, external: ExternalRecord, span: Span): Promise<'created' | 'updated' | 'unchanged' | 'skipped'> {
+    const kind = this.kinds.get(external.kind);
     const outcome = await this.db.transaction(async (tx) => {
-      const link = await this.linkFor(tx, runtime, record);
+      const link = await this.linkFor(tx, runtime, kind, external);
       if (link === 'skip') return 'skipped';
-      if (!link) return this.createFromPlatform(tx, runtime, record);
-      const incident = await this.incidents.lock(tx, runtime.organizationId, link.incident_id);
-      const current = await findLink(tx, incident.id, runtime.id, true);
+      if (!link) return this.createFromPlatform(tx, runtime, kind, external);
+      const record = await this.records.lock(tx, runtime.organizationId, kind.name, link.entity_id);
+      const key: LinkKey = { organizationId: runtime.organizationId, kind: kind.name, recordId: record.id, integrationId: runtime.id };
+      const current = await findLink(tx, key, true);
+      const order = runtime.versionsFor(kind.name);
       // A read that lags behind our own latest write would look like the platform undoing it.
-      if (!current || isOlderVersion(record.version, current.last_synced_version)) return 'skipped';
-      const decisions = await inSpan(SPANS.detectConflict, { 'sync.integration_id': runtime.id, 'sync.incident_id': incident.id, 'sync.external_id': record.id }, (s) =>
-        this.decide(tx, runtime, incident, current, record, s),
-      );
+      if (!current || isOlderVersion(order, external.version, current.last_synced_version)) return 'skipped';
+      const attributes = {
+        'sync.integration_id': runtime.id, 'sync.integration_type': runtime.type, 'sync.direction': 'inbound',
+        ...recordAttributes(kind.name, record.id), 'sync.external_id': external.id,
+      };
+      const decisions = await inSpan(SPANS.detectConflict, attributes, async (s) => {
+        const decided = await this.decide(tx, runtime, kind, record, current, external, s);
+        s.setAttribute('sync.result', decided.corrective.length > 0 || Object.keys(decided.changes).length > 0 ? 'success' : 'skipped');
+        return decided;
+      });
       span.setAttribute('sync.field_count', Object.keys(decisions.changes).length);
-      const at = record.updatedAt ? new Date(record.updatedAt) : this.clock.now();
-      const { values, rejected } = acceptedValues(decisions.changes);
-      this.reportRejected(runtime, record, rejected);
-      const updated = await this.incidents.applyIn(tx, incident, values, { origin: runtime.id, at, correctiveFields: decisions.corrective });
-      const comments = await this.importComments(tx, runtime, incident.id, record.comments ?? []);
-      const pending = await tx.query(`SELECT 1 FROM conflict_records WHERE incident_id = $1 AND integration_id = $2 AND status = 'pending' LIMIT 1`, [incident.id, runtime.id]);
-      await saveLink(tx, incident.id, runtime.id, {
+      const at = external.updatedAt ? new Date(external.updatedAt) : this.clock.now();
+      const values = await this.acceptable(tx, runtime, kind, external, decisions.changes);
+      const updated = await this.records.applyIn(tx, record, values, { origin: runtime.id, at, correctiveFields: decisions.corrective });
+      const comments = kind.journal ? await this.importEntries(tx, runtime, record, external.comments ?? []) : 0;
+      const pending = await hasPendingConflict(tx, { kind: kind.name, recordId: record.id, integrationId: runtime.id });
+      await saveLink(tx, key, {
         base: { ...current.base, ...decisions.base },
-        last_synced_version: newerVersion(record.version, current.last_synced_version),
-        sync_status: pending.length > 0 ? 'conflict' : current.sync_status === 'dead_letter' ? 'dead_letter' : 'synced',
-        ...(record.number ? { external_number: record.number } : {}),
-        ...(record.url ? { external_url: record.url } : {}),
+        last_synced_version: newerVersion(order, external.version, current.last_synced_version),
+        sync_status: pending ? 'conflict' : current.sync_status === 'dead_letter' ? 'dead_letter' : 'synced',
+        ...(external.number ? { external_number: external.number } : {}),
+        ...(external.url ? { external_url: external.url } : {}),
+        ...(external.table ? { external_table: external.table } : {}),
         last_synced_at: this.clock.now().toISOString(),
       }, this.clock.now());
-      return updated.version !== incident.version || comments > 0 || decisions.corrective.length > 0 ? 'updated' : 'unchanged';
+      return updated.version !== record.version || comments > 0 || decisions.corrective.length > 0 ? 'updated' : 'unchanged';
     });
     if (outcome === 'created' || outcome === 'updated') this.signals.outbox.notify();
     return outcome;
@@ -79,153 +96,178 @@ export class InboundProcessor {
 
   /**
    * The link of a platform record; adopts a record carrying a hub id. 'skip' while the hub's own
-   * create is unanswered, or when the incident is linked to another record on this integration.
+   * create is unanswered, or when the hub record is linked to another record on this integration.
    */
-  private async linkFor(tx: EntityManager, runtime: IntegrationRuntime, record: ExternalRecord): Promise<Link | 'skip' | undefined> {
-    const link = await findLinkByExternalId(tx, runtime.id, record.id);
-    if (link || !record.correlationId) return link;
-    const owned = await tx.query(`SELECT id FROM incidents WHERE id = $1 AND organization_id = $2`, [record.correlationId, runtime.organizationId]);
-    if (owned.length === 0) return undefined;
-    const existing = await findLink(tx, record.correlationId, runtime.id, true);
-    if (existing) return existing.external_id === record.id ? existing : 'skip';
-    return saveLink(tx, record.correlationId, runtime.id, {
-      external_id: record.id,
-      base: mappedExternal(record.fields, runtime.mappings),
-      last_synced_version: record.version ?? null,
+  private async linkFor(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, external: ExternalRecord): Promise<Link | 'skip' | undefined> {
+    const link = await findLinkByExternalId(tx, runtime.id, kind.name, external.id);
+    if (link || !external.correlationId || !kind.identity.correlationId) return link;
+    const owned = await this.records.find(tx, runtime.organizationId, kind.name, external.correlationId);
+    if (!owned) return undefined;
+    const key: LinkKey = { organizationId: runtime.organizationId, kind: kind.name, recordId: owned.id, integrationId: runtime.id };
+    const existing = await findLink(tx, key, true);
+    if (existing) return existing.external_id === external.id ? existing : 'skip';
+    return saveLink(tx, key, {
+      external_id: external.id,
+      external_table: external.table ?? null,
+      base: mappedExternal(external.fields, runtime.mappingsFor(kind.name)),
+      last_synced_version: external.version ?? null,
       sync_status: 'synced',
     }, this.clock.now());
   }
 
-  private async createFromPlatform(tx: EntityManager, runtime: IntegrationRuntime, record: ExternalRecord): Promise<'created'> {
-    const { values, rejected } = acceptedValues(canonicalFrom(record.fields, runtime.mappings));
-    this.reportRejected(runtime, record, rejected);
-    const input = {
-      ...values,
-      title: values.title ?? record.number ?? `${runtime.type} ${record.id}`,
-      status: values.status ?? 'new',
-    };
-    const at = record.updatedAt ? new Date(record.updatedAt) : this.clock.now();
-    const incident = await this.incidents.createIn(tx, runtime.organizationId, input, { origin: runtime.id, at });
-    await saveLink(tx, incident.id, runtime.id, {
-      external_id: record.id,
-      external_number: record.number ?? null,
-      external_url: record.url ?? null,
-      base: mappedExternal(record.fields, runtime.mappings),
-      last_synced_version: record.version ?? null,
+  private async createFromPlatform(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, external: ExternalRecord): Promise<'created'> {
+    const mappings = runtime.mappingsFor(kind.name);
+    const values = await this.acceptable(tx, runtime, kind, external, canonicalFrom(external.fields, mappings, kind));
+    if (values[kind.display] === undefined || values[kind.display] === null) values[kind.display] = external.number ?? `${runtime.type} ${external.id}`;
+    const at = external.updatedAt ? new Date(external.updatedAt) : this.clock.now();
+    const record = await this.records.createIn(tx, runtime.organizationId, kind.name, values, { origin: runtime.id, at });
+    await saveLink(tx, { organizationId: runtime.organizationId, kind: kind.name, recordId: record.id, integrationId: runtime.id }, {
+      external_id: external.id,
+      external_table: external.table ?? null,
+      sync_direction: 'subscribed',
+      external_number: external.number ?? null,
+      external_url: external.url ?? null,
+      base: mappedExternal(external.fields, mappings),
+      last_synced_version: external.version ?? null,
       sync_status: 'synced',
       last_synced_at: this.clock.now().toISOString(),
     }, this.clock.now());
-    await this.importComments(tx, runtime, incident.id, record.comments ?? []);
+    if (kind.journal) await this.importEntries(tx, runtime, record, external.comments ?? []);
     return 'created';
   }
 
-  private async decide(tx: EntityManager, runtime: IntegrationRuntime, incident: Incident, link: Link, record: ExternalRecord, span: Span): Promise<Decisions> {
+  /**
+   * The canonical values the hub takes: references resolved to hub ids through links (one whose
+   * record has not arrived yet is left out), and only values that pass the kind's field rules.
+   */
+  private async acceptable(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, external: ExternalRecord, changes: Record<string, FieldValue>): Promise<Record<string, FieldValue>> {
+    const { values, missing } = await referencesIn(tx, runtime.id, kind, changes);
+    const unresolved = new Set(missing.map((m) => m.field));
+    const resolved = Object.fromEntries(Object.entries(values).filter(([field]) => !unresolved.has(field)));
+    const { values: accepted, rejected } = acceptedValues(kind, resolved);
+    if (rejected.length > 0 || missing.length > 0) {
+      this.logger.warn(
+        { integration_id: runtime.id, record_kind: kind.name, external_id: external.id, fields: rejected, unresolved_references: missing },
+        'platform values the hub does not accept (or whose referenced records it does not have yet) were not applied',
+      );
+    }
+    return accepted;
+  }
+
+  private async decide(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, record: HubRecord, link: Link, external: ExternalRecord, span: Span): Promise<Decisions> {
     const decisions: Decisions = { changes: {}, corrective: [], base: {} };
-    const held = new Set<string>(
-      (await tx.query(`SELECT field_name FROM conflict_records WHERE incident_id = $1 AND integration_id = $2 AND status = 'pending'`, [incident.id, runtime.id])).map(
-        (r: { field_name: string }) => r.field_name,
-      ),
-    );
+    const scope = { kind: kind.name, recordId: record.id, integrationId: runtime.id };
+    const held = await heldFields(tx, scope);
+    const mappings = runtime.mappingsFor(kind.name);
+    const owners = runtime.ownersFor(kind.name);
     const seen = new Set<string>();
-    for (const mapping of runtime.mappings) {
-      if (!takesIn(mapping) || !(mapping.externalField in record.fields)) continue;
+    let conflicts = 0;
+    for (const mapping of mappings) {
+      if (!takesIn(mapping) || !(mapping.externalField in external.fields)) continue;
       const ef = mapping.externalField;
-      const e = record.fields[ef] ?? null;
+      const e = external.fields[ef] ?? null;
       const b = link.base[ef] ?? null;
-      if (e === b) continue;
+      if (sameValue(e, b)) continue;
       decisions.base[ef] = e;
       const trace = (decision: string) => traceField(this.settings.trace, span, mapping.field, decision, ef);
-      if (link.in_flight[ef] === e) {
+      if (ef in link.in_flight && sameValue(link.in_flight[ef], e)) {
         trace('echo');
         continue;
       }
       if (seen.has(mapping.field)) continue;
       seen.add(mapping.field);
+      const canonical = toCanonicalValue(mapping, e, kind);
       if (held.has(mapping.field)) {
-        const latest = toCanonicalValue(mapping, e);
-        await tx.query(`UPDATE conflict_records SET external_value = $4 WHERE incident_id = $1 AND integration_id = $2 AND field_name = $3 AND status = 'pending'`, [incident.id, runtime.id, mapping.field, str(latest ?? e)]);
+        await updatePendingExternalValue(tx, scope, mapping.field, displayValue(canonical ?? e));
         trace('held_by_conflict');
         continue;
       }
-      const canonical = toCanonicalValue(mapping, e);
       if (canonical === undefined) {
         trace('unmapped_value');
         continue;
       }
-      const space = comparisonSpace(runtime.mappings, mapping, incident, b, e, canonical);
-      if (space.p === space.e) {
+      const space = comparisonSpace(mappings, mapping, record.values[mapping.field] ?? null, b, e, canonical, kind);
+      if (sameValue(space.p, space.e)) {
         trace('already_equal');
         continue;
       }
-      const owner = runtime.owners.get(mapping.field)?.owner;
-      if (owner === 'platform') {
+      const rule = owners.get(mapping.field);
+      if (rule?.owner === 'platform') {
         decisions.corrective.push(mapping.field);
         trace('rejected_hub_owned');
         continue;
       }
-      if (owner === 'external' || space.p === space.b) {
-        (decisions.changes as Record<string, unknown>)[mapping.field] = canonical;
+      if (sameValue(space.p, space.b)) {
+        decisions.changes[mapping.field] = canonical;
         trace('applied');
         continue;
       }
-      const winner = conflictWinner({
-        strategy: runtime.strategy,
-        owner,
-        platformChangedAt: incident.field_changes[mapping.field] ? new Date(incident.field_changes[mapping.field].at) : undefined,
-        externalChangedAt: record.updatedAt ? new Date(record.updatedAt) : this.clock.now(),
-        windowMs: this.settings.conflictWindowMs,
-      });
+      conflicts += 1;
+      const winner = await this.conflictWinner(runtime, kind, record, mapping.field, rule, external);
+      if (winner === 'applied') {
+        decisions.changes[mapping.field] = canonical;
+        trace('applied');
+        continue;
+      }
       trace(`conflict_${winner}`);
-      await this.recordConflict(tx, runtime, incident, mapping, { platform: str(incident[mapping.field as IncidentColumn]), external: str(canonical), base: b }, winner);
-      if (winner === 'external') (decisions.changes as Record<string, unknown>)[mapping.field] = canonical;
+      await insertConflict(tx, { ...scope, organizationId: runtime.organizationId }, {
+        field: mapping.field, externalField: ef, platform: displayValue(record.values[mapping.field]), external: displayValue(canonical), base: displayValue(b),
+        strategy: runtime.strategy, winner,
+      }, this.clock.now());
+      this.metrics.conflicts.inc({ strategy: runtime.strategy, outcome: winner });
+      if (winner === 'external') decisions.changes[mapping.field] = canonical;
       if (winner === 'platform') decisions.corrective.push(mapping.field);
     }
     span.setAttribute('sync.field_count', Object.keys(decisions.base).length);
+    span.setAttribute('sync.conflict_count', conflicts);
     return decisions;
   }
 
-  private async recordConflict(
-    tx: EntityManager,
+  /**
+   * Who wins a field both sides changed. When the hub value came from another integration within
+   * the conflict window, the two integrations' ownership priorities decide (not under manual
+   * review); otherwise an external owner's value applies and the strategy decides the rest.
+   */
+  private async conflictWinner(
     runtime: IntegrationRuntime,
-    incident: Incident,
-    mapping: FieldMapping,
-    values: { platform: string | null; external: string | null; base: string | null },
-    winner: 'platform' | 'external' | 'pending',
-  ): Promise<void> {
-    const now = this.clock.now().toISOString();
-    await tx.query(
-      `INSERT INTO conflict_records (id, organization_id, incident_id, integration_id, field_name, external_field, platform_value, external_value, base_value, status, resolution, strategy, detected_at, resolved_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`,
-      [randomUUID(), runtime.organizationId, incident.id, runtime.id, mapping.field, mapping.externalField, values.platform, values.external, values.base,
-        winner === 'pending' ? 'pending' : 'resolved', winner === 'pending' ? null : `auto:use_${winner}`, runtime.strategy, now, winner === 'pending' ? null : now],
-    );
-    this.metrics.conflicts.inc({ strategy: runtime.strategy, outcome: winner });
+    kind: RecordKindDefinition,
+    record: HubRecord,
+    field: string,
+    rule: { owner: 'platform' | 'external'; priority: number } | undefined,
+    external: ExternalRecord,
+  ): Promise<'platform' | 'external' | 'pending' | 'applied'> {
+    const change = record.field_changes[field];
+    const platformChangedAt = change ? new Date(change.at) : undefined;
+    const externalChangedAt = external.updatedAt ? new Date(external.updatedAt) : this.clock.now();
+    const rivalId = change && change.origin !== HUB_ORIGIN && change.origin !== runtime.id ? change.origin : undefined;
+    if (rivalId && runtime.strategy !== 'manual-review') {
+      const rival = await this.runtimes.load(rivalId);
+      const winner = priorityWinner({
+        priority: rule?.priority ?? 0,
+        rivalPriority: rival?.ownersFor(kind.name).get(field)?.priority ?? 0,
+        platformChangedAt,
+        externalChangedAt,
+        windowMs: this.settings.conflictWindowMs,
+      });
+      if (winner) return winner;
+    }
+    if (rule?.owner === 'external') return 'applied';
+    return conflictWinner({ strategy: runtime.strategy, owner: rule?.owner, platformChangedAt, externalChangedAt, windowMs: this.settings.conflictWindowMs });
   }
 
-  private reportRejected(runtime: IntegrationRuntime, record: ExternalRecord, fields: string[]): void {
-    if (fields.length === 0) return;
-    this.logger.warn({ integration_id: runtime.id, external_id: record.id, fields }, 'platform values the hub does not accept were not applied');
-  }
-
-  /** Adds platform comments the hub has not seen; our own comments coming back are matched, not added. */
-  private async importComments(tx: EntityManager, runtime: IntegrationRuntime, incidentId: string, comments: ExternalComment[]): Promise<number> {
+  /** Adds platform journal entries the hub has not seen; our own entries coming back are matched, not added. */
+  private async importEntries(tx: EntityManager, runtime: IntegrationRuntime, record: HubRecord, comments: ExternalComment[]): Promise<number> {
     let added = 0;
     for (const comment of comments) {
-      const known = await tx.query(`SELECT 1 FROM incident_comment_links WHERE integration_id = $1 AND external_comment_id = $2`, [runtime.id, comment.id]);
-      if (known.length > 0) continue;
-      const sending = await tx.query(
-        `SELECT cl.comment_id FROM incident_comment_links cl JOIN incident_comments c ON c.id = cl.comment_id
-          WHERE cl.integration_id = $1 AND cl.external_comment_id IS NULL AND c.incident_id = $2 AND btrim(c.body) = btrim($3)
-          ORDER BY c.seq LIMIT 1`,
-        [runtime.id, incidentId, comment.body],
-      );
-      if (sending.length > 0) {
-        await tx.query(`UPDATE incident_comment_links SET external_comment_id = $3 WHERE comment_id = $1 AND integration_id = $2`, [sending[0].comment_id, runtime.id, comment.id]);
+      if (await externalEntryTaken(tx, runtime.id, comment.id)) continue;
+      const sending = await unansweredEntryWithBody(tx, runtime.id, record.kind, record.id, comment.body);
+      if (sending) {
+        await linkEntry(tx, sending, runtime.id, comment.id);
         continue;
       }
       const at = comment.createdAt ? new Date(comment.createdAt) : undefined;
-      const added_ = await this.incidents.addCommentIn(tx, runtime.organizationId, incidentId, { body: comment.body, author: comment.author, visibility: comment.visibility }, runtime.id, at && !Number.isNaN(at.getTime()) ? at : undefined);
-      await tx.query(`INSERT INTO incident_comment_links (comment_id, integration_id, external_comment_id) VALUES ($1, $2, $3)`, [added_.id, runtime.id, comment.id]);
+      const entry = await this.records.addJournalEntryIn(tx, runtime.organizationId, record.kind, record.id, { body: comment.body, author: comment.author, visibility: comment.visibility }, runtime.id, at && !Number.isNaN(at.getTime()) ? at : undefined);
+      await linkEntry(tx, entry.id, runtime.id, comment.id);
       added += 1;
     }
     return added;
@@ -236,10 +278,9 @@ export class InboundProcessor {
  * Values compared in the platform's representation when the field also goes out through the same
  * platform field (so lossy value maps never look like changes); otherwise in canonical form.
  */
-function comparisonSpace(mappings: readonly FieldMapping[], mapping: FieldMapping, incident: Incident, b: string | null, e: string | null, canonical: string | number | null) {
-  const hubValue = incident[mapping.field as IncidentColumn];
+function comparisonSpace(mappings: readonly FieldMapping[], mapping: FieldMapping, hubValue: FieldValue, b: FieldValue, e: FieldValue, canonical: FieldValue, kind: RecordKindDefinition) {
   const outbound = mappings.find((m) => sendsOut(m) && m.externalField === mapping.externalField && m.field === mapping.field);
   if (outbound) return { p: toExternalValue(outbound, hubValue), b, e };
-  const baseCanonical = toCanonicalValue(mapping, b);
-  return { p: str(hubValue), b: baseCanonical === undefined ? b : str(baseCanonical), e: str(canonical) };
+  const baseCanonical = toCanonicalValue(mapping, b, kind);
+  return { p: hubValue, b: baseCanonical === undefined ? b : baseCanonical, e: canonical };
 }

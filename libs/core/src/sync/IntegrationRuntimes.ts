@@ -1,7 +1,9 @@
 import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import type { Adapter } from '../contracts/Adapter';
+import { supports, type AdapterManifest, type Operation } from '../contracts/AdapterManifest';
 import type { FieldMapping } from '../contracts/FieldMapping';
+import type { RecordKind, VersionOrder } from '../contracts/RecordKind';
 import type { ConflictStrategy, FieldOwner, SyncDirection } from '../contracts/SyncDirection';
 import type { AdapterRegistry } from '../adapters/AdapterRegistry';
 import { TOKENS } from '../di/tokens';
@@ -9,7 +11,10 @@ import { AdapterConnector } from '../integrations/AdapterConnector';
 import { genericSettingsSchema, splitSettings, type GenericSettings } from '../integrations/genericSettings';
 import { FieldOwnership } from '../persistence/entities/FieldOwnership';
 import { IntegrationConfiguration } from '../persistence/entities/IntegrationConfiguration';
+import { RecordKinds } from '../records/kinds/RecordKinds';
 import type { SyncSettings } from './SyncSettings';
+
+export type OwnershipRules = Map<string, { owner: FieldOwner; priority: number }>;
 
 /** Everything a sync job needs about one integration, loaded fresh per job except the adapter. */
 export interface IntegrationRuntime {
@@ -17,14 +22,21 @@ export interface IntegrationRuntime {
   id: string;
   organizationId: string;
   type: string;
+  /** The integration's own direction: the incidents' direction, and the default of other kinds. */
   direction: SyncDirection;
   enabled: boolean;
   strategy: ConflictStrategy;
   adapter: Adapter;
-  mappings: FieldMapping[];
-  owners: Map<string, { owner: FieldOwner; priority: number }>;
+  manifest: AdapterManifest;
   settings: GenericSettings;
   rateLimitPerMinute: number;
+  /** Kinds the adapter declares that this hub knows. */
+  kinds: RecordKind[];
+  directionFor(kind: RecordKind): SyncDirection;
+  mappingsFor(kind: RecordKind): FieldMapping[];
+  ownersFor(kind: RecordKind): OwnershipRules;
+  versionsFor(kind: RecordKind): VersionOrder;
+  supports(kind: RecordKind, operation: Operation): boolean;
 }
 
 export const sendsOutbound = (d: SyncDirection) => d === 'outbound' || d === 'bidirectional';
@@ -41,6 +53,7 @@ export class IntegrationRuntimes {
     @inject(TOKENS.AdapterRegistry) private readonly registry: AdapterRegistry,
     @inject(TOKENS.SyncSettings) private readonly sync: SyncSettings,
     private readonly connector: AdapterConnector,
+    private readonly recordKinds: RecordKinds,
   ) {}
 
   /**
@@ -68,6 +81,13 @@ export class IntegrationRuntimes {
     const row = await this.db.getRepository(IntegrationConfiguration).findOneBy({ id: integrationId });
     if (!row) return undefined;
     const rules = await this.db.getRepository(FieldOwnership).findBy({ integrationId });
+    const owners = new Map<RecordKind, OwnershipRules>();
+    for (const rule of rules) {
+      if (!owners.has(rule.recordKind)) owners.set(rule.recordKind, new Map());
+      owners.get(rule.recordKind)!.set(rule.fieldName, { owner: rule.owner, priority: rule.priority });
+    }
+    const manifest = this.registry.resolve(row.type).plugin.manifest;
+    const mappings = new Map<RecordKind, FieldMapping[]>();
     return {
       row,
       id: row.id,
@@ -77,19 +97,27 @@ export class IntegrationRuntimes {
       enabled: row.enabled,
       strategy: row.conflictStrategy,
       adapter: this.adapterFor(row),
-      mappings: this.mappingsOf(row),
-      owners: new Map(rules.map((r) => [r.fieldName, { owner: r.owner, priority: r.priority }])),
+      manifest,
       settings: genericSettingsSchema.parse(splitSettings(row.settings).generic),
       rateLimitPerMinute: row.rateLimitPerMinute ?? this.sync.defaultRateLimitPerMinute,
+      kinds: Object.keys(manifest.capabilities).filter((kind) => this.recordKinds.find(kind)),
+      directionFor: (kind) => directionOf(row, kind),
+      mappingsFor: (kind) => {
+        if (!mappings.has(kind)) mappings.set(kind, this.mappingsOf(row, kind));
+        return mappings.get(kind)!;
+      },
+      ownersFor: (kind) => owners.get(kind) ?? new Map(),
+      versionsFor: (kind) => manifest.capabilities[kind]?.versions ?? 'opaque',
+      supports: (kind, operation) => supports(manifest, kind, operation),
     };
   }
 
-  /** The integration's stored incident mappings, else its adapter's defaults for its settings. */
-  mappingsOf(row: IntegrationConfiguration): FieldMapping[] {
+  /** The integration's stored mappings of a kind, else its adapter's defaults for its settings. */
+  mappingsOf(row: IntegrationConfiguration, kind: RecordKind): FieldMapping[] {
     return (
-      row.fieldMappings ??
-      this.adapterFor(row).defaultMappings?.('incident') ??
-      this.registry.resolve(row.type).plugin.manifest.defaultMappings.incident ??
+      row.fieldMappings?.[kind] ??
+      this.adapterFor(row).defaultMappings?.(kind) ??
+      this.registry.resolve(row.type).plugin.manifest.defaultMappings[kind] ??
       []
     );
   }
@@ -109,4 +137,9 @@ export class IntegrationRuntimes {
     this.adapters.clear();
     this.runtimes.clear();
   }
+}
+
+/** A kind's direction on an integration: its own when set, else the integration's. */
+export function directionOf(row: Pick<IntegrationConfiguration, 'direction' | 'kindDirections'>, kind: RecordKind): SyncDirection {
+  return row.kindDirections?.[kind] ?? row.direction;
 }

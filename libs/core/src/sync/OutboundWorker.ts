@@ -6,17 +6,24 @@ import type { ExternalRecord } from '../contracts/ExternalRecord';
 import type { Logger } from '../contracts/Logger';
 import type { ErrorClassification, WriteOperation, WriteResult } from '../contracts/WriteOperation';
 import { TOKENS } from '../di/tokens';
+import { withAuditScope } from '../http/auditScope';
+import { createFilterOf } from '../integrations/genericSettings';
 import { changedExternal, desiredExternal, mappedExternal, type ExternalValues } from '../mapping/FieldMapper';
-import { toComment, toIncident } from '../records/incidentRows';
-import type { Incident } from '../records/incidentSchemas';
-import { DeadLetterQueue, type OutboxEntry } from './DeadLetterQueue';
+import type { HubRecord } from '../records/HubRecord';
+import type { RecordKindDefinition } from '../records/kinds/RecordKindDefinition';
+import { RecordKinds } from '../records/kinds/RecordKinds';
+import { journalEntry, toRecord } from '../records/RecordStore';
+import { DeadLetterQueue } from './DeadLetterQueue';
 import { IntegrationRuntimes, sendsOutbound, type IntegrationRuntime } from './IntegrationRuntimes';
 import { claimHeads, OUTBOX, reschedule, type LaneWorker } from './lanes';
-import { saveLink, toLink, type Link } from './links';
+import { referencesOut } from './references';
 import { RateLimiter } from './RateLimiter';
+import { externalEntryTaken, linkEntryAndComplete, markEntrySending, sentEntry } from './stores/JournalLinkStore';
+import { linkedCte, recordForDelivery, saveLink, type Link, type LinkKey } from './stores/LinkStore';
+import { completeJob, toOutboxEntry, type OutboxEntry } from './stores/OutboxStore';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
-import { inSpan, SPANS, traceField } from './tracing';
+import { inSpan, recordAttributes, SPANS, traceField } from './tracing';
 
 type Outcome = 'success' | 'skipped';
 type LeasedEntry = OutboxEntry & { owner: string };
@@ -39,9 +46,9 @@ class RateLimited extends Error {
 }
 
 /**
- * Delivers outbox entries to platforms: claims lane heads, maps the incident, creates or updates
- * only what differs from the link's base, and records the result; failures retry with backoff
- * through the outbox, then land in the dead letter queue.
+ * Delivers outbox jobs of every kind to platforms: claims lane heads, maps the record by its kind's
+ * mappings, creates or updates only what differs from the link's base, and records the result;
+ * failures retry with backoff through the outbox, then land in the dead letter queue.
  */
 @injectable()
 export class OutboundWorker implements LaneWorker {
@@ -53,6 +60,7 @@ export class OutboundWorker implements LaneWorker {
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.SyncSettings) private readonly settings: SyncSettings,
     private readonly runtimes: IntegrationRuntimes,
+    private readonly kinds: RecordKinds,
     private readonly deadLetters: DeadLetterQueue,
     private readonly metrics: SyncMetrics,
   ) {
@@ -64,7 +72,7 @@ export class OutboundWorker implements LaneWorker {
   }
 
   async handle(owner: string, row: Record<string, unknown>): Promise<void> {
-    const entry = toEntry(row);
+    const entry = toOutboxEntry(row);
     const runtime = await this.runtimes.load(entry.integration_id);
     const type = runtime?.type ?? 'unknown';
     const end = this.metrics.jobDuration.startTimer({ direction: 'outbound', integration_type: type });
@@ -72,15 +80,17 @@ export class OutboundWorker implements LaneWorker {
       'sync.integration_id': entry.integration_id,
       'sync.integration_type': type,
       'sync.direction': 'outbound',
-      'sync.incident_id': entry.incident_id,
+      ...recordAttributes(entry.record_kind, entry.record_id),
     };
     try {
       await inSpan(SPANS.outbound, attributes, async (span) => {
         let result: string;
         try {
-          const outcome = runtime && runtime.enabled && sendsOutbound(runtime.direction) ? await this.deliver(runtime, { ...entry, owner }, span) : 'skipped';
-          // A successful delivery removes its entry in the statement that records the result.
-          if (outcome !== 'success') await this.complete(entry, owner);
+          const kind = this.kinds.find(entry.record_kind);
+          const sends = runtime && kind && runtime.enabled && sendsOutbound(runtime.directionFor(kind.name));
+          const outcome = sends ? await this.deliver(runtime, kind, { ...entry, owner }, span) : 'skipped';
+          // A successful delivery removes its job in the statement that records the result.
+          if (outcome !== 'success') await completeJob(this.db, entry.id, owner);
           if (outcome === 'success') this.metrics.latency.observe({ integration_type: type }, (this.clock.now().getTime() - entry.created_at.getTime()) / 1000);
           result = outcome;
         } catch (err) {
@@ -94,162 +104,137 @@ export class OutboundWorker implements LaneWorker {
     }
   }
 
-  private async deliver(runtime: IntegrationRuntime, entry: LeasedEntry, span: Span): Promise<Outcome> {
-    // The incident, its link on this integration and the fields held by pending conflicts, in one read.
-    const [row] = await this.db.query(
-      `SELECT to_jsonb(i) AS incident, to_jsonb(l) AS link,
-              ARRAY(SELECT c.field_name FROM conflict_records c WHERE c.incident_id = i.id AND c.integration_id = $2 AND c.status = 'pending') AS held
-         FROM incidents i LEFT JOIN incident_external_links l ON l.incident_id = i.id AND l.integration_id = $2
-        WHERE i.id = $1`,
-      [entry.incident_id, runtime.id],
-    );
-    if (!row) return 'skipped';
-    const incident = toIncident(row.incident);
-    const link = row.link ? toLink(row.link) : undefined;
-    if (entry.kind === 'comment') return this.deliverComment(runtime, entry, link);
-    const held = new Set<string>(row.held);
+  private async deliver(runtime: IntegrationRuntime, kind: RecordKindDefinition, entry: LeasedEntry, span: Span): Promise<Outcome> {
+    const key = { kind: kind.name, recordId: entry.record_id, integrationId: runtime.id };
+    const found = await recordForDelivery(this.db, { name: kind.table ?? 'hub_records', generic: !kind.table }, key);
+    if (!found) return 'skipped';
+    const record = toRecord(kind, found.record);
+    const { link, held } = found;
+    if (entry.job === 'journal') return this.deliverEntry(runtime, entry, link);
     const existing = Boolean(link?.external_id);
-    const desired = desiredExternal(incident, runtime.mappings, (m) => {
-      const skip = held.has(m.field) || (existing && !entry.corrective && runtime.owners.get(m.field)?.owner === 'external');
+    const owners = runtime.ownersFor(kind.name);
+    const mappings = runtime.mappingsFor(kind.name);
+    const { values, missing } = await referencesOut(this.db, runtime.id, kind, record.values);
+    if (missing.length > 0) {
+      const names = missing.map((m) => `${m.field} → ${m.kind} ${m.id}`).join(', ');
+      throw new Error(`Waiting for referenced records to exist on ${runtime.row.name}: ${names}.`);
+    }
+    const desired = desiredExternal(values, mappings, (m) => {
+      const skip = held.has(m.field) || (existing && !entry.corrective && owners.get(m.field)?.owner === 'external');
       traceField(this.settings.trace, span, m.field, skip ? (held.has(m.field) ? 'held_by_conflict' : 'skipped_by_ownership') : 'mapped', m.externalField);
       return skip;
     });
     span.setAttribute('sync.field_count', Object.keys(desired).length);
-    if (!link?.external_id) return this.create(runtime, entry, incident, link, desired, span);
+    const linkKey: LinkKey = { ...key, organizationId: record.organization_id };
+    if (!link?.external_id) return this.create(runtime, entry, record, linkKey, link, desired, span);
     span.setAttribute('sync.external_id', link.external_id);
-    return this.update(runtime, entry, incident, link, desired);
+    return this.update(runtime, entry, linkKey, link, desired);
   }
 
-  private async create(runtime: IntegrationRuntime, entry: LeasedEntry, incident: Incident, link: Link | undefined, desired: ExternalValues, span: Span): Promise<Outcome> {
-    if (!matchesCreateFilter(runtime, incident)) return 'skipped';
+  private async create(runtime: IntegrationRuntime, entry: LeasedEntry, record: HubRecord, key: LinkKey, link: Link | undefined, desired: ExternalValues, span: Span): Promise<Outcome> {
+    if (!matchesCreateFilter(runtime, record)) return 'skipped';
+    if (!runtime.supports(record.kind, 'create')) throw undeliverable(`The ${runtime.type} adapter cannot create ${record.kind} records.`, 'config');
+    const scope = { entityType: record.kind, entityId: record.id };
     // A previous attempt may have created it and lost the answer: look it up before repeating.
-    let record = entry.attempts > 0 || link ? await runtime.adapter.find?.({ kind: 'incident', correlationId: incident.id }) : undefined;
+    let created = entry.attempts > 0 || link
+      ? await withAuditScope({ operation: 'find', ...scope }, async () => runtime.adapter.find?.({ kind: record.kind, correlationId: record.id }))
+      : undefined;
     let warnings: string[] | undefined;
-    if (!record) {
-      const op: WriteOperation = { op: 'create', kind: 'incident', correlationId: incident.id, fields: desired };
+    if (!created) {
+      const op: WriteOperation = { op: 'create', kind: record.kind, correlationId: record.id, fields: desired };
       await this.takeSlot(runtime);
-      await saveLink(this.db, incident.id, runtime.id, { in_flight: desired }, this.clock.now());
-      const result = await this.write(runtime, op);
-      record = result.record;
+      await saveLink(this.db, key, { in_flight: desired }, this.clock.now());
+      const result = await withAuditScope({ operation: 'create', ...scope }, () => this.write(runtime, op));
+      created = result.record;
       warnings = result.warnings;
     }
-    if (!record) throw new Error(`${runtime.type} adapter returned no record for a create`);
-    span.setAttribute('sync.external_id', record.id);
-    await this.linked(runtime, entry, record, { ...desired, ...mappedExternal(record.fields, runtime.mappings) }, warnings);
+    if (!created) throw new Error(`${runtime.type} adapter returned no record for a create`);
+    span.setAttribute('sync.external_id', created.id);
+    await this.linked(runtime, entry, key, created, { ...desired, ...mappedExternal(created.fields, runtime.mappingsFor(record.kind)) }, warnings);
     return 'success';
   }
 
-  private async update(runtime: IntegrationRuntime, entry: LeasedEntry, incident: Incident, link: Link, desired: ExternalValues): Promise<Outcome> {
+  private async update(runtime: IntegrationRuntime, entry: LeasedEntry, key: LinkKey, link: Link, desired: ExternalValues): Promise<Outcome> {
     const changed = changedExternal(desired, link.base);
     const ignored = { ...link.ignored };
     for (const [field, value] of Object.entries(changed)) {
       if (!(field in ignored)) continue;
-      if (ignored[field] === value) delete changed[field];
+      if (JSON.stringify(ignored[field]) === JSON.stringify(value)) delete changed[field];
       else delete ignored[field];
     }
     if (Object.keys(changed).length === 0) {
-      if (link.sync_status !== 'synced' && link.sync_status !== 'conflict') await saveLink(this.db, incident.id, runtime.id, { sync_status: 'synced', last_error: null, retry_count: 0 }, this.clock.now());
+      if (link.sync_status !== 'synced' && link.sync_status !== 'conflict') await saveLink(this.db, key, { sync_status: 'synced', last_error: null, retry_count: 0 }, this.clock.now());
       return 'skipped';
     }
-    const op: WriteOperation = { op: 'update', kind: 'incident', id: link.external_id as string, fields: changed, expectedVersion: link.last_synced_version ?? undefined };
+    if (!runtime.supports(key.kind, 'update')) throw undeliverable(`The ${runtime.type} adapter cannot update ${key.kind} records.`, 'config');
+    const externalId = link.external_id as string;
+    const op: WriteOperation = { op: 'update', kind: key.kind, id: externalId, fields: changed, expectedVersion: link.last_synced_version ?? undefined };
     await this.takeSlot(runtime);
-    await saveLink(this.db, incident.id, runtime.id, { in_flight: changed }, this.clock.now());
-    const result = await this.write(runtime, op);
-    const record = result.record ?? { kind: 'incident', id: link.external_id as string, fields: {}, version: link.last_synced_version ?? undefined };
+    await saveLink(this.db, key, { in_flight: changed }, this.clock.now());
+    const result = await withAuditScope({ operation: 'update', entityType: key.kind, entityId: key.recordId, externalId }, () => this.write(runtime, op));
+    const record = result.record ?? { kind: key.kind, id: externalId, fields: {}, version: link.last_synced_version ?? undefined };
     // Fields the hub only reads may be derived from what it wrote (ServiceNow priority from impact
     // and urgency): take them from the answer, or the next webhook would look like no change.
-    const derived = mappedExternal(record.fields, runtime.mappings.filter((m) => m.direction === 'inbound'));
-    const synced = { ...derived, ...changed };
-    await this.linked(runtime, entry, record, synced, result.warnings, ignored);
+    const derived = mappedExternal(record.fields, runtime.mappingsFor(key.kind).filter((m) => m.direction === 'inbound'));
+    await this.linked(runtime, entry, key, record, { ...derived, ...changed }, result.warnings, ignored);
     return 'success';
   }
 
-  private async deliverComment(runtime: IntegrationRuntime, entry: LeasedEntry, link: Link | undefined): Promise<Outcome> {
+  private async deliverEntry(runtime: IntegrationRuntime, entry: LeasedEntry, link: Link | undefined): Promise<Outcome> {
     if (!link) return 'skipped';
-    if (!link.external_id) throw undeliverable(`The incident does not exist on ${runtime.row.name} yet (its create failed), so the comment cannot be added.`, 'user');
-    const rows = await this.db.query(`SELECT * FROM incident_comments WHERE id = $1`, [entry.comment_id]);
-    if (rows.length === 0) return 'skipped';
-    const comment = toComment(rows[0]);
-    const sent = await this.db.query(`SELECT external_comment_id FROM incident_comment_links WHERE comment_id = $1 AND integration_id = $2`, [comment.id, runtime.id]);
-    if (sent[0]?.external_comment_id) return 'skipped';
-    if (sent.length > 0 || entry.attempts > 0) {
-      const found = await this.findSentComment(runtime, link.external_id, comment.body);
+    const label = this.kinds.get(entry.record_kind).label;
+    if (!link.external_id) throw undeliverable(`The ${label} does not exist on ${runtime.row.name} yet (its create failed), so the comment cannot be added.`, 'user');
+    const comment = entry.journal_id ? await journalEntry(this.db, entry.journal_id) : undefined;
+    if (!comment) return 'skipped';
+    const sent = await sentEntry(this.db, comment.id, runtime.id);
+    if (sent?.external_entry_id) return 'skipped';
+    const scope = { entityType: entry.record_kind, entityId: entry.record_id, externalId: link.external_id };
+    if (sent || entry.attempts > 0) {
+      const found = await withAuditScope({ operation: 'read', ...scope }, () => this.findSentEntry(runtime, entry.record_kind, link.external_id as string, comment.body));
       if (found) {
-        await this.commentLinked(entry, comment.id, found);
+        await linkEntryAndComplete(this.db, comment.id, runtime.id, found, entry);
         return 'success';
       }
     }
-    await this.db.query(
-      `INSERT INTO incident_comment_links (comment_id, integration_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [comment.id, runtime.id],
-    );
+    await markEntrySending(this.db, comment.id, runtime.id);
     await this.takeSlot(runtime);
-    const op: WriteOperation = { op: 'comment', kind: 'incident', id: link.external_id, correlationId: comment.id, body: comment.body, visibility: comment.visibility };
-    const result = await this.write(runtime, op);
-    await this.commentLinked(entry, comment.id, result.commentId ?? null);
+    const op: WriteOperation = { op: 'comment', kind: entry.record_kind, id: link.external_id, correlationId: comment.id, body: comment.body, visibility: comment.visibility };
+    const result = await withAuditScope({ operation: 'comment', ...scope }, () => this.write(runtime, op));
+    await linkEntryAndComplete(this.db, comment.id, runtime.id, result.commentId ?? null, entry);
     return 'success';
   }
 
-  /** A comment whose body matches and that no hub comment is linked to yet. */
-  private async findSentComment(runtime: IntegrationRuntime, externalId: string, body: string): Promise<string | undefined> {
-    const record = await runtime.adapter.read?.('incident', externalId);
+  /** A journal entry whose body matches and that no hub entry is linked to yet. */
+  private async findSentEntry(runtime: IntegrationRuntime, kind: string, externalId: string, body: string): Promise<string | undefined> {
+    const record = await runtime.adapter.read?.(kind, externalId);
     for (const candidate of record?.comments ?? []) {
       if (candidate.body.trim() !== body.trim()) continue;
-      const taken = await this.db.query(`SELECT 1 FROM incident_comment_links WHERE integration_id = $1 AND external_comment_id = $2`, [runtime.id, candidate.id]);
-      if (taken.length === 0) return candidate.id;
+      if (!(await externalEntryTaken(this.db, runtime.id, candidate.id))) return candidate.id;
     }
     return undefined;
   }
 
-  private async commentLinked(entry: LeasedEntry, commentId: string, externalId: string | null): Promise<void> {
-    await this.db.query(
-      `WITH sent AS (
-         INSERT INTO incident_comment_links (comment_id, integration_id, external_comment_id) VALUES ($1, $2, $3)
-         ON CONFLICT (comment_id, integration_id) DO UPDATE SET external_comment_id = $3)
-       DELETE FROM sync_outbox WHERE id = $4 AND lease_owner = $5`,
-      [commentId, entry.integration_id, externalId, entry.id, entry.owner],
-    );
-  }
-
   /**
-   * Records a successful write and completes the entry in one statement. `synced` holds the
-   * platform values the write established; they are merged into the base as it is at that moment,
-   * so inbound changes stored while the platform was being called are kept, and the newer of two
-   * comparable versions wins.
+   * Records a successful write and completes the job in one statement. `synced` holds the
+   * platform values the write established (see `linkedCte`).
    */
-  private async linked(runtime: IntegrationRuntime, entry: LeasedEntry, record: ExternalRecord, synced: ExternalValues, warnings: string[] | undefined, ignored?: ExternalValues): Promise<void> {
+  private async linked(runtime: IntegrationRuntime, entry: LeasedEntry, key: LinkKey, record: ExternalRecord, synced: ExternalValues, warnings: string[] | undefined, ignored?: ExternalValues): Promise<void> {
     const now = this.clock.now().toISOString();
     const warning = warnings?.length ? `warning: ${warnings.join('; ')}` : null;
     await this.db.query(
-      `WITH link AS (
-         INSERT INTO incident_external_links AS l (id, incident_id, integration_id, external_id, external_number, external_url, last_synced_version,
-                last_synced_hash, base, in_flight, ignored, sync_status, retry_count, last_error, last_synced_at, created_at, updated_at)
-         VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, md5($7::jsonb::text), $7::jsonb, '{}', COALESCE($8::jsonb, '{}'), 'synced', 0, $9, $10, $10, $10)
-         ON CONFLICT (incident_id, integration_id) DO UPDATE SET
-           external_id = EXCLUDED.external_id,
-           external_number = COALESCE(EXCLUDED.external_number, l.external_number),
-           external_url = COALESCE(EXCLUDED.external_url, l.external_url),
-           last_synced_version = CASE
-             WHEN EXCLUDED.last_synced_version ~ '^[0-9]{1,15}$' AND l.last_synced_version ~ '^[0-9]{1,15}$'
-                  AND l.last_synced_version::bigint > EXCLUDED.last_synced_version::bigint THEN l.last_synced_version
-             ELSE COALESCE(EXCLUDED.last_synced_version, l.last_synced_version) END,
-           base = l.base || EXCLUDED.base,
-           last_synced_hash = md5((l.base || EXCLUDED.base)::text),
-           in_flight = '{}',
-           ignored = COALESCE($8::jsonb, l.ignored),
-           sync_status = 'synced', retry_count = 0, last_error = $9, last_synced_at = $10, updated_at = $10),
+      `WITH ${linkedCte(runtime.versionsFor(key.kind))},
        state AS (
-         INSERT INTO sync_integration_state (integration_id, last_success_at) VALUES ($2, $10)
-         ON CONFLICT (integration_id) DO UPDATE SET last_success_at = $10)
-       DELETE FROM sync_outbox WHERE id = $11 AND lease_owner = $12`,
-      [entry.incident_id, runtime.id, record.id, record.number ?? null, record.url ?? null, record.version ?? null, JSON.stringify(synced),
-        ignored ? JSON.stringify(ignored) : null, warning, now, entry.id, entry.owner],
+         INSERT INTO sync_integration_state (integration_id, last_success_at) VALUES ($2, $12)
+         ON CONFLICT (integration_id) DO UPDATE SET last_success_at = $12)
+       DELETE FROM sync_outbox WHERE id = $14 AND lease_owner = $15`,
+      [key.organizationId, runtime.id, key.kind, key.recordId, record.id, record.number ?? null, record.url ?? null, record.version ?? null, JSON.stringify(synced),
+        ignored ? JSON.stringify(ignored) : null, warning, now, record.table ?? null, entry.id, entry.owner],
     );
-    if (warning) this.logger.warn({ integration_id: runtime.id, incident_id: entry.incident_id, warnings }, 'platform accepted the write with warnings');
+    if (warning) this.logger.warn({ integration_id: runtime.id, record_kind: key.kind, record_id: key.recordId, warnings }, 'platform accepted the write with warnings');
   }
 
   private async write(runtime: IntegrationRuntime, op: WriteOperation): Promise<Extract<WriteResult, { ok: true }>> {
-    if (!runtime.adapter.write) throw undeliverable(`The ${runtime.type} adapter cannot write incidents.`, 'config', op);
+    if (!runtime.adapter.write) throw undeliverable(`The ${runtime.type} adapter cannot write ${op.kind} records.`, 'config', op);
     const [result] = await runtime.adapter.write([op]);
     if (!result) throw new Error(`${runtime.type} adapter returned no result`);
     if (!result.ok) throw new WriteFailed(result, op);
@@ -259,10 +244,6 @@ export class OutboundWorker implements LaneWorker {
   private async takeSlot(runtime: IntegrationRuntime): Promise<void> {
     const wait = await this.limiter.acquire(runtime.id, runtime.rateLimitPerMinute, this.clock.now());
     if (wait > 0) throw new RateLimited(wait);
-  }
-
-  private async complete(entry: OutboxEntry, owner: string): Promise<void> {
-    await this.db.query(`DELETE FROM sync_outbox WHERE id = $1 AND lease_owner = $2`, [entry.id, owner]);
   }
 
   /** Decides retry or dead letter for a failed job; returns the metric result. */
@@ -278,15 +259,16 @@ export class OutboundWorker implements LaneWorker {
     const message = failure ? failure.vendorMessage || failure.error.message : (err as Error).message;
     const transient = !failure || ['retry', 'rate_limited', 'refresh_auth'].includes(failure.error.action);
     if (failure?.error.action === 'ignore') {
-      await this.complete(entry, owner);
+      await completeJob(this.db, entry.id, owner);
       return 'skipped';
     }
+    const key = { organizationId: entry.organization_id, kind: entry.record_kind, recordId: entry.record_id, integrationId: entry.integration_id };
     if (transient && attempts <= this.settings.maxRetries) {
       const at = new Date(now.getTime() + backoffDelay(this.settings, attempts, failure?.error.retryAfterMs));
       await reschedule(this.db, OUTBOX, entry.id, owner, at, attempts, message);
-      await saveLink(this.db, entry.incident_id, entry.integration_id, { sync_status: 'error', retry_count: attempts, last_error: message }, now);
+      await saveLink(this.db, key, { sync_status: 'error', retry_count: attempts, last_error: message }, now);
       await this.deadLetters.markError(this.db, entry.integration_id, message);
-      if (!failure) this.logger.error({ integration_id: entry.integration_id, incident_id: entry.incident_id, err: message }, 'outbound job failed');
+      if (!failure) this.logger.error({ integration_id: entry.integration_id, record_kind: entry.record_kind, record_id: entry.record_id, err: message }, 'outbound job failed');
       return 'retry';
     }
     await this.deadLetters.bury(entry, {
@@ -301,23 +283,7 @@ export class OutboundWorker implements LaneWorker {
   }
 }
 
-function matchesCreateFilter(runtime: IntegrationRuntime, incident: Incident): boolean {
-  const filter = runtime.settings.create_filter ?? {};
-  return Object.entries(filter).every(([field, allowed]) => allowed?.includes(String(incident[field as keyof Incident] ?? '')));
-}
-
-function toEntry(row: Record<string, unknown>): OutboxEntry {
-  return {
-    id: String(row.id),
-    organization_id: String(row.organization_id),
-    integration_id: String(row.integration_id),
-    incident_id: String(row.incident_id),
-    kind: row.kind as OutboxEntry['kind'],
-    comment_id: (row.comment_id as string | null) ?? null,
-    origin: String(row.origin),
-    corrective: Boolean(row.corrective),
-    fields: (row.fields as string[]) ?? [],
-    attempts: Number(row.attempts),
-    created_at: row.created_at instanceof Date ? row.created_at : new Date(String(row.created_at)),
-  };
+function matchesCreateFilter(runtime: IntegrationRuntime, record: HubRecord): boolean {
+  const filter = createFilterOf(runtime.settings, record.kind);
+  return Object.entries(filter).every(([field, allowed]) => allowed?.includes(String(record.values[field] ?? '')));
 }

@@ -7,6 +7,7 @@ import { IntegrationRuntimes } from './IntegrationRuntimes';
 import type { LaneWorker } from './lanes';
 import { OutboundWorker } from './OutboundWorker';
 import { Poller } from './Poller';
+import { SyncLogRetention } from './SyncLogRetention';
 import type { SyncSettings } from './SyncSettings';
 import { SyncSignals, type Wakeup } from './Wakeup';
 
@@ -28,6 +29,7 @@ export class SyncEngine {
     private readonly inbox: InboxWorker,
     private readonly poller: Poller,
     private readonly runtimes: IntegrationRuntimes,
+    private readonly retention: SyncLogRetention,
   ) {}
 
   start(): void {
@@ -37,6 +39,7 @@ export class SyncEngine {
       this.pipeline('outbound', this.signals.outbox, this.outbound),
       this.pipeline('inbound', this.signals.inbox, this.inbox),
       this.loop('poll', () => this.poller.runOnce(this.owner)),
+      this.loop('sync-log retention', () => this.retention.runOnce()),
     ];
   }
 

@@ -6,6 +6,7 @@ import { TOKENS } from '../di/tokens';
 import { ErrorCodes } from '../errors/codes';
 import { AuthenticationError, NotFoundError, ValidationError } from '../errors/HubError';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
+import { queueWebhookEvent } from './stores/InboxStore';
 import { SyncSignals } from './Wakeup';
 import { inSpan, SPANS } from './tracing';
 
@@ -45,27 +46,16 @@ export class WebhookReceiver {
       if (!parsed.ok) throw new ValidationError(parsed.error.message, [{ field: '(body)', message: parsed.error.message }]);
       const bodyHash = createHash('sha256').update(request.rawBody).digest('hex').slice(0, 32);
       const receipt: WebhookReceipt = { queued: 0, duplicates: 0, echoes: 0 };
+      const undeclared = parsed.value.find((event) => !runtime.kinds.includes(event.record.kind));
+      if (undeclared) {
+        throw new ValidationError(`The ${runtime.type} adapter sent an event about '${undeclared.record.kind}' records, a kind it does not declare.`, [{ field: '(body)', message: 'undeclared record kind' }]);
+      }
       for (const [index, event] of parsed.value.entries()) {
         const deliveryId = event.deliveryId ?? `body:${bodyHash}:${index}`;
-        // Comments are never echoes by version: their journal entries are matched by the processor.
-        const version = event.type === 'commented' ? null : (event.record.version ?? null);
-        // One statement per event: the delivery id is claimed, and the event is queued unless the
-        // link already holds this version or a newer one (the platform echoing the hub's write).
-        const [outcome] = await this.db.query(
-          `WITH fresh AS (
-             INSERT INTO webhook_deliveries (integration_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id),
-           queued AS (
-             INSERT INTO sync_inbox (organization_id, integration_id, external_id, delivery_id, source, event)
-             SELECT $3, $1, $4, delivery_id, 'webhook', $5::jsonb FROM fresh
-              WHERE NOT EXISTS (
-                SELECT 1 FROM incident_external_links l WHERE l.integration_id = $1 AND l.external_id = $4
-                   AND (l.last_synced_version = $6 OR (l.last_synced_version ~ '^[0-9]{1,15}$' AND $6 ~ '^[0-9]{1,15}$' AND l.last_synced_version::bigint > $6::bigint)))
-             RETURNING id)
-           SELECT (SELECT count(*) FROM fresh)::int AS fresh, (SELECT count(*) FROM queued)::int AS queued`,
-          [runtime.id, deliveryId, runtime.organizationId, event.record.id, JSON.stringify(event), version],
-        );
-        if (outcome.queued > 0) receipt.queued += 1;
-        else if (outcome.fresh > 0) receipt.echoes += 1;
+        const target = { organizationId: runtime.organizationId, integrationId: runtime.id, versions: runtime.versionsFor(event.record.kind) };
+        const outcome = await queueWebhookEvent(this.db, target, deliveryId, event);
+        if (outcome.queued) receipt.queued += 1;
+        else if (outcome.fresh) receipt.echoes += 1;
         else receipt.duplicates += 1;
       }
       span.setAttribute('sync.result', receipt.queued > 0 ? 'success' : 'skipped');

@@ -22,3 +22,23 @@ export function conflictWinner(input: {
   if (p === undefined || e === undefined || Math.abs(p - e) <= input.windowMs) return input.owner ?? 'platform';
   return e > p ? 'external' : 'platform';
 }
+
+/**
+ * Between two integrations that changed the same hub field within the conflict window (seed 000:
+ * "higher wins in conflicts"): the change from the integration whose rule for the field has the
+ * higher priority wins (no rule counts as 0); equal priorities fall back to the later change.
+ * Undefined when the rule does not apply (the changes are further apart than the window).
+ */
+export function priorityWinner(input: {
+  priority: number;
+  rivalPriority: number;
+  platformChangedAt?: Date;
+  externalChangedAt?: Date;
+  windowMs: number;
+}): 'platform' | 'external' | undefined {
+  const p = input.platformChangedAt?.getTime();
+  const e = input.externalChangedAt?.getTime();
+  if (p === undefined || e === undefined || Math.abs(p - e) > input.windowMs) return undefined;
+  if (input.priority !== input.rivalPriority) return input.priority > input.rivalPriority ? 'external' : 'platform';
+  return e >= p ? 'external' : 'platform';
+}

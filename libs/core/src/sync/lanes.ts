@@ -4,11 +4,11 @@ import { returningRows } from '../persistence/returningRows';
 export interface LaneQueue {
   table: 'sync_outbox' | 'sync_inbox';
   /** The columns whose values form one lane: its entries are handled one at a time, in id order. */
-  lane: [string, string];
+  lane: readonly string[];
 }
 
-export const OUTBOX: LaneQueue = { table: 'sync_outbox', lane: ['integration_id', 'incident_id'] };
-export const INBOX: LaneQueue = { table: 'sync_inbox', lane: ['integration_id', 'external_id'] };
+export const OUTBOX: LaneQueue = { table: 'sync_outbox', lane: ['integration_id', 'record_kind', 'record_id'] };
+export const INBOX: LaneQueue = { table: 'sync_inbox', lane: ['integration_id', 'record_kind', 'external_id'] };
 
 /**
  * Leases the heads of up to `limit` lanes whose head is due and not leased. A short transaction
@@ -16,12 +16,11 @@ export const INBOX: LaneQueue = { table: 'sync_inbox', lane: ['integration_id', 
  * SKIP LOCKED lets several processes claim side by side without taking the same lane.
  */
 export async function claimHeads(db: DataSource, queue: LaneQueue, owner: string, now: Date, leaseMs: number, limit: number): Promise<Record<string, unknown>[]> {
-  const [a, b] = queue.lane;
   const rows = returningRows(await db.query(
     `UPDATE ${queue.table} q SET lease_owner = $1, lease_expires_at = $3::timestamptz + ($4 || ' milliseconds')::interval
       WHERE q.id IN (
         SELECT h.id FROM ${queue.table} h
-         WHERE h.id IN (SELECT min(id) FROM ${queue.table} GROUP BY ${a}, ${b})
+         WHERE h.id IN (SELECT min(id) FROM ${queue.table} GROUP BY ${queue.lane.join(', ')})
            AND h.next_attempt_at <= $3 AND (h.lease_expires_at IS NULL OR h.lease_expires_at < $3)
          ORDER BY h.id LIMIT $2 FOR UPDATE SKIP LOCKED)
       RETURNING q.*`,

@@ -9,6 +9,15 @@ export const SPANS = {
 
 export type SyncResult = 'success' | 'skipped' | 'error' | 'retry';
 
+/**
+ * The record attributes of every sync span: seed 000's `sync.incident_id` for incidents, and the
+ * kind and id for every kind.
+ */
+export function recordAttributes(kind: string, id: string | undefined): Attributes {
+  if (id === undefined) return { 'sync.record_kind': kind };
+  return { 'sync.record_kind': kind, 'sync.record_id': id, ...(kind === 'incident' ? { 'sync.incident_id': id } : {}) };
+}
+
 const tracer = () => trace.getTracer('itsm-hub-sync');
 
 /** Runs `work` in a span carrying the seed's `sync.*` attributes; errors mark the span and rethrow. */

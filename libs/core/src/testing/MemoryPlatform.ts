@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { defineAdapter } from '../adapters/defineAdapter';
 import type { Adapter } from '../contracts/Adapter';
+import type { KindCapabilities } from '../contracts/AdapterManifest';
 import type { ExternalRecord } from '../contracts/ExternalRecord';
 import type { FieldMapping } from '../contracts/FieldMapping';
+import type { FieldValue } from '../contracts/FieldValue';
+import type { RecordKind } from '../contracts/RecordKind';
 import type { ErrorClassification, WriteOperation, WriteResult } from '../contracts/WriteOperation';
 
 /** How the next write fails: `lost` applies it and loses the answer (the ambiguous case). */
@@ -17,47 +20,95 @@ export const MEMORY_MAPPINGS: FieldMapping[] = [
   { field: 'assignee', externalField: 'owner', direction: 'bidirectional' },
 ];
 
+const INCIDENT_CAPABILITIES: KindCapabilities = { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'counter' };
+
+export interface MemoryKind {
+  capabilities: KindCapabilities;
+  mappings: FieldMapping[];
+}
+
+/** Header carrying the webhook secret on the memory platform's deliveries. */
+export const MEMORY_WEBHOOK_HEADER = 'x-memory-secret';
+
 /**
- * An in-memory platform and its adapter, for testing the sync engine without HTTP: records,
- * comments, a write log and planned failures, shared by every adapter instance of the test.
+ * An in-memory platform and its adapter, for testing the sync engine without HTTP: records of
+ * any kind, comments, a change feed for listing, webhooks, a write log and planned failures,
+ * shared by every adapter instance of the test.
  */
 export class MemoryPlatform {
   readonly records = new Map<string, ExternalRecord>();
   readonly writes: WriteOperation[] = [];
   readonly failures: PlannedFailure[] = [];
+  private readonly changed = new Map<string, number>();
   private sequence = 0;
+  readonly plugin;
 
-  readonly plugin = defineAdapter({
-    manifest: {
-      type: 'memory',
-      displayName: 'Memory platform',
-      version: '1.0.0',
-      coreRange: '^1.0.0',
-      credentialSchema: z.strictObject({ token: z.string() }),
-      settingsSchema: z.strictObject({}),
-      capabilities: { incident: ['read', 'find', 'create', 'update', 'comment'] },
-      defaultMappings: { incident: MEMORY_MAPPINGS },
-    },
-    create: () => this.adapter(),
-  });
+  constructor(extraKinds: Record<RecordKind, MemoryKind> = {}) {
+    const kinds: Record<RecordKind, MemoryKind> = { incident: { capabilities: INCIDENT_CAPABILITIES, mappings: MEMORY_MAPPINGS }, ...extraKinds };
+    this.plugin = defineAdapter({
+      manifest: {
+        type: 'memory',
+        displayName: 'Memory platform',
+        version: '2.0.0',
+        coreRange: '^2.0.0',
+        credentialSchema: z.strictObject({ token: z.string() }),
+        settingsSchema: z.strictObject({}),
+        capabilities: Object.fromEntries(Object.entries(kinds).map(([kind, k]) => [kind, k.capabilities])),
+        defaultMappings: Object.fromEntries(Object.entries(kinds).map(([kind, k]) => [kind, k.mappings])),
+      },
+      create: (context) => this.adapter(context.webhookSecret),
+    });
+  }
 
   /** Changes a record as a platform user would; returns the new state. */
-  edit(id: string, fields: Record<string, string | null>, comment?: string): ExternalRecord {
+  edit(id: string, fields: Record<string, FieldValue>, comment?: string): ExternalRecord {
     const record = this.records.get(id);
     if (!record) throw new Error(`no record ${id}`);
     Object.assign(record.fields, fields);
     if (comment) record.comments = [...(record.comments ?? []), { id: `c${++this.sequence}`, body: comment, visibility: 'public' }];
     record.version = String(Number(record.version) + 1);
+    this.changed.set(id, ++this.sequence);
     return structuredClone(record);
   }
 
-  private adapter(): Adapter {
+  /** A record created on the platform by one of its users. */
+  add(kind: RecordKind, fields: Record<string, FieldValue>): ExternalRecord {
+    const id = `R${++this.sequence}`;
+    const record: ExternalRecord = { kind, id, number: `MEM-${this.sequence}`, version: '1', fields: { ...fields }, comments: [] };
+    this.records.set(id, record);
+    this.changed.set(id, this.sequence);
+    return structuredClone(record);
+  }
+
+  /** A webhook delivery about a record, as the platform would send it. */
+  webhook(id: string, secret: string): { headers: Record<string, string>; rawBody: Buffer; query: Record<string, string> } {
+    const record = this.records.get(id);
+    if (!record) throw new Error(`no record ${id}`);
+    return { headers: { [MEMORY_WEBHOOK_HEADER]: secret }, rawBody: Buffer.from(JSON.stringify({ kind: record.kind, id, version: record.version })), query: {} };
+  }
+
+  private adapter(secret: string | undefined): Adapter {
     return {
       testConnection: async () => [],
       classifyError: () => ({ action: 'fail', kind: 'user', message: 'unused' }),
-      read: async (_kind, id) => structuredClone(this.records.get(id)),
-      find: async (query) => structuredClone([...this.records.values()].find((r) => r.correlationId === query.correlationId)),
+      read: async (kind, id) => {
+        const record = this.records.get(id);
+        return record && record.kind === kind ? structuredClone(record) : undefined;
+      },
+      find: async (query) => structuredClone([...this.records.values()].find((r) => r.kind === query.kind && r.correlationId === query.correlationId)),
+      list: async (query) => {
+        const since = Number(query.cursor ?? 0);
+        const records = [...this.records.values()].filter((r) => r.kind === query.kind && (this.changed.get(r.id) ?? 0) > since);
+        return { records: records.map((r) => structuredClone(r)), cursor: String(this.sequence) };
+      },
       write: async (operations) => operations.map((op) => this.apply(op)),
+      verifyWebhook: (request) => (secret && request.headers[MEMORY_WEBHOOK_HEADER] === secret
+        ? { ok: true, value: true }
+        : { ok: false, error: { code: 'HUB_ERR_WEBHOOK_INVALID_SIGNATURE', message: 'bad secret' } }),
+      parseWebhook: (request) => {
+        const body = JSON.parse(request.rawBody.toString('utf8')) as { kind: string; id: string; version?: string };
+        return { ok: true, value: [{ type: 'updated', record: { kind: body.kind, id: body.id, version: body.version, fields: {} } }] };
+      },
     };
   }
 
@@ -77,8 +128,9 @@ export class MemoryPlatform {
   private applied(op: WriteOperation): WriteResult {
     if (op.op === 'create') {
       const id = `R${++this.sequence}`;
-      const record: ExternalRecord = { kind: 'incident', id, number: `MEM-${this.sequence}`, version: '1', correlationId: op.correlationId, fields: { ...op.fields }, comments: [] };
+      const record: ExternalRecord = { kind: op.kind, id, number: `MEM-${this.sequence}`, version: '1', correlationId: op.correlationId, fields: { ...op.fields }, comments: [] };
       this.records.set(id, record);
+      this.changed.set(id, this.sequence);
       return { ok: true, record: structuredClone(record) };
     }
     if (op.op === 'update') return { ok: true, record: this.edit(op.id, op.fields) };

@@ -31,7 +31,7 @@ export function conflictCommand(client: () => HubClient): Command {
         incident: opts.incident,
         ...pageQuery(opts),
       });
-      printPage(opts.format, page, ['id', 'incident_id', 'integration_id', 'field_name', 'platform_value', 'external_value', 'status', 'detected_at'], opts.offset);
+      printPage(opts.format, page, ['id', 'record_kind', 'record_id', 'integration_id', 'field_name', 'platform_value', 'external_value', 'status', 'detected_at'], opts.offset);
     });
 
   cmd

@@ -163,7 +163,7 @@ export function integrationCommand(client: () => HubClient): Command {
     .addOption(formatOption())
     .action(async (ref, opts) => {
       const page = await client().request('GET', path(ref, '/dead-letter-queue'), undefined, { organization_id: opts.org, ...pageQuery(opts) });
-      printPage(opts.format, page, ['id', 'incident_id', 'kind', 'attempts', 'error_status', 'error_message', 'created_at'], opts.offset);
+      printPage(opts.format, page, ['id', 'record_kind', 'record_id', 'job', 'attempts', 'error_status', 'error_message', 'created_at'], opts.offset);
     });
   cmd
     .command('dlq-retry <integration> <entry-id>')

@@ -12,7 +12,8 @@ const AdapterListSchema = z.object({
       package: z.string(),
       version: z.string(),
       core_range: z.string(),
-      capabilities: z.record(z.string(), z.array(z.string())),
+      capabilities: z.record(z.string(), z.array(z.string())).describe('Per record kind, the operations the adapter supports.'),
+      versions: z.record(z.string(), z.enum(['counter', 'timestamp', 'opaque'])).describe('Per record kind, how the adapter\'s record versions compare.'),
     }),
   ),
   refused: z.array(z.object({ package: z.string(), reason: z.string() })),
@@ -50,7 +51,8 @@ export function registerHealthRoutes(api: ApiRouter, deps: { db: DataSource; ada
     handler: () => ({
       adapters: deps.adapters.loaded.map((a) => ({
         type: a.type, aliases: a.aliases, display_name: a.displayName, package: a.package, version: a.version, core_range: a.coreRange,
-        capabilities: a.capabilities as Record<string, string[]>,
+        capabilities: Object.fromEntries(Object.entries(a.capabilities).map(([kind, c]) => [kind, Object.keys(c?.operations ?? {})])),
+        versions: Object.fromEntries(Object.entries(a.capabilities).map(([kind, c]) => [kind, c?.versions ?? 'opaque'])),
       })),
       refused: deps.adapters.refused,
     }),

@@ -56,7 +56,7 @@ export function registerIncidentRoutes(
   api.route({
     method: 'get', path: '/api/v1/incidents/{id}/links', tag: 'links', summary: 'List the incident\'s external links.',
     query: OrgQuery,
-    handler: async ({ params, query, principal }) => ({ links: await links.forIncident(await scopeOf(orgs, principal, query), params.id) }),
+    handler: async ({ params, query, principal }) => ({ links: await links.forRecord(await scopeOf(orgs, principal, query), 'incident', params.id) }),
   });
   api.route({
     method: 'post', path: '/api/v1/incidents/{id}/links', tag: 'links', summary: 'Link the incident to an existing external record.',
@@ -64,7 +64,7 @@ export function registerIncidentRoutes(
     handler: async ({ body, params, query, principal }) => {
       const org = await scopeOf(orgs, principal, query);
       const integration = await integrations.get(org, body.integration);
-      return links.link(org, params.id, integration.id, body.external_id);
+      return links.link(org, 'incident', params.id, integration.id, body.external_id);
     },
   });
   api.route({
@@ -73,7 +73,7 @@ export function registerIncidentRoutes(
     handler: async ({ params, query, principal }) => {
       const org = await scopeOf(orgs, principal, query);
       const integration = await integrations.get(org, params.integration);
-      await links.unlink(org, params.id, integration.id);
+      await links.unlink(org, 'incident', params.id, integration.id);
     },
   });
 }

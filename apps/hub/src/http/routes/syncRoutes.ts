@@ -6,6 +6,7 @@ import {
   LinkService,
   MappingService,
   OrganizationService,
+  kindQuery,
   putMappingsSchema,
   SyncStatusService,
   WebhookReceiver,
@@ -41,21 +42,21 @@ export function registerSyncRoutes(
     handler: async ({ params, query, principal }) => status.of((await integrationOf(principal, params.id, query)).id),
   });
   api.route({
-    method: 'get', path: '/api/v1/integrations/{id}/links', tag: 'links', summary: 'List the integration\'s linked incidents.',
-    query: z.strictObject({ ...PageQuery.shape, status: z.enum(LINK_STATES).optional() }),
+    method: 'get', path: '/api/v1/integrations/{id}/links', tag: 'links', summary: 'List the integration\'s linked records (every kind unless ?kind=).',
+    query: z.strictObject({ ...PageQuery.shape, status: z.enum(LINK_STATES).optional(), kind: z.string().regex(/^[a-z][a-z0-9_]*$/).optional() }),
     handler: async ({ params, query, principal }) => links.forIntegration((await integrationOf(principal, params.id, query)).id, query),
   });
   api.route({
-    method: 'get', path: '/api/v1/integrations/{id}/mappings', tag: 'mappings', summary: 'The incident field mappings (the adapter\'s defaults until replaced).',
-    query: OrgQuery,
-    handler: async ({ params, query, principal }) => mappings.get(await integrationOf(principal, params.id, query)),
+    method: 'get', path: '/api/v1/integrations/{id}/mappings', tag: 'mappings', summary: 'The field mappings of a kind, incidents by default (the adapter\'s defaults until replaced).',
+    query: z.strictObject({ ...OrgQuery.shape, kind: kindQuery }),
+    handler: async ({ params, query, principal }) => mappings.get(await integrationOf(principal, params.id, query), query.kind),
   });
   api.route({
     method: 'put', path: '/api/v1/integrations/{id}/mappings', tag: 'mappings', summary: 'Replace the field mappings; an empty list restores the defaults.',
-    body: putMappingsSchema, query: OrgQuery,
+    body: putMappingsSchema, query: z.strictObject({ ...OrgQuery.shape, kind: kindQuery }),
     handler: async ({ body, params, query, principal }) => {
       requireAdminRole(principal);
-      return mappings.replace(await integrationOf(principal, params.id, query), body);
+      return mappings.replace(await integrationOf(principal, params.id, query), body, query.kind);
     },
   });
   api.route({
@@ -87,7 +88,10 @@ export function registerSyncRoutes(
   });
   api.route({
     method: 'get', path: '/api/v1/conflicts', tag: 'conflicts', summary: 'List conflicts.',
-    query: z.strictObject({ ...PageQuery.shape, integration: z.string().optional(), status: z.enum(['pending', 'resolved', 'ignored']).optional(), incident: z.string().optional() }),
+    query: z.strictObject({
+      ...PageQuery.shape, integration: z.string().optional(), status: z.enum(['pending', 'resolved', 'ignored']).optional(), incident: z.string().optional(),
+      kind: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(), record: z.string().optional(),
+    }),
     handler: async ({ query, principal }) => {
       const org = await scopeOf(orgs, principal, query);
       const integration = query.integration ? (await integrations.get(org, query.integration)).id : undefined;

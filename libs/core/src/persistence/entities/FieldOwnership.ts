@@ -9,6 +9,9 @@ export class FieldOwnership {
   @Column({ name: 'integration_id', type: 'text' })
   integrationId: string;
 
+  @Column({ name: 'record_kind', type: 'text' })
+  recordKind: string;
+
   @Column({ name: 'field_name', type: 'text' })
   fieldName: string;
 

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { FieldMapping } from '../../contracts/FieldMapping';
+import type { RecordKind } from '../../contracts/RecordKind';
 import type { ConflictStrategy, SyncDirection } from '../../contracts/SyncDirection';
 
 @Entity({ name: 'integration_configurations' })
@@ -44,9 +45,13 @@ export class IntegrationConfiguration {
   @Column({ type: 'jsonb' })
   settings: Record<string, unknown>;
 
-  /** Incident field mappings replacing the adapter's defaults; null means the defaults. */
+  /** Field mappings per kind replacing the adapter's defaults; a kind absent uses the defaults. */
   @Column({ name: 'field_mappings', type: 'jsonb', nullable: true })
-  fieldMappings: FieldMapping[] | null;
+  fieldMappings: Partial<Record<RecordKind, FieldMapping[]>> | null;
+
+  /** Directions of kinds that do not follow `direction` (the incidents' direction and the default). */
+  @Column({ name: 'kind_directions', type: 'jsonb' })
+  kindDirections: Partial<Record<RecordKind, SyncDirection>>;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

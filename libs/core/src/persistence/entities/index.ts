@@ -1,10 +1,10 @@
 import { ApiToken } from './ApiToken';
-import { ExternalCallAudit } from './ExternalCallAudit';
+import { SyncLogEntry } from './SyncLogEntry';
 import { FieldOwnership } from './FieldOwnership';
 import { IntegrationConfiguration } from './IntegrationConfiguration';
 import { Organization } from './Organization';
 
-export { ApiToken, ExternalCallAudit, FieldOwnership, IntegrationConfiguration, Organization };
+export { ApiToken, SyncLogEntry, FieldOwnership, IntegrationConfiguration, Organization };
 export type { TokenRole } from './ApiToken';
 
-export const ENTITIES = [Organization, ApiToken, IntegrationConfiguration, FieldOwnership, ExternalCallAudit];
+export const ENTITIES = [Organization, ApiToken, IntegrationConfiguration, FieldOwnership, SyncLogEntry];

@@ -1,5 +1,6 @@
 import { Foundation1764000000000 } from './1764000000000-Foundation';
 import { IncidentSync1764100000000 } from './1764100000000-IncidentSync';
+import { RecordKinds1764200000000 } from './1764200000000-RecordKinds';
 
 /** Every migration, oldest first. Migrations are never edited once released: add a new one. */
-export const MIGRATIONS = [Foundation1764000000000, IncidentSync1764100000000];
+export const MIGRATIONS = [Foundation1764000000000, IncidentSync1764100000000, RecordKinds1764200000000];

@@ -2,7 +2,9 @@
  * Adapter conformance kit: one Jest suite that checks an adapter against its own emulator,
  * through the adapter SPI only (plus the emulator control API of `EmulatorApp`).
  *
- * What it checks, for incidents:
+ * The checks run per kind of record the manifest declares (`capabilities`). The kit knows how to
+ * exercise incidents; a declared kind it has no checks for yet fails the suite with a message
+ * saying so instead of passing unchecked. What it checks, for incidents:
  * 1. `testConnection` passes with good credentials and fails a check with wrong ones;
  * 2. create → read → update (only the changed fields) → read through the adapter's default
  *    mappings, with `desiredExternal`/`canonicalFrom`: values map out and back, and every canonical
@@ -16,7 +18,8 @@
  *    emulator's per-minute rate limit;
  * 7. an ambiguous create (response lost) fails transiently and leaves exactly one record, which
  *    `find({ correlationId })` returns.
- * Checks whose capability the manifest does not declare for incidents are skipped.
+ * Checks whose operations the manifest does not declare on the kind
+ * (`capabilities.incident.operations`) are skipped; the connection test runs for every adapter.
  *
  * A third-party adapter package adds `@itsm-hub/core` (and Jest) as dev dependencies, builds its
  * emulator on core's `EmulatorApp`, and calls the kit from one spec file:
@@ -38,10 +41,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Adapter } from '../../contracts/Adapter';
 import type { AdapterPlugin } from '../../contracts/AdapterPlugin';
-import type { Capability } from '../../contracts/AdapterManifest';
+import { declaredKinds, supports, type Operation } from '../../contracts/AdapterManifest';
 import type { ExternalRecord } from '../../contracts/ExternalRecord';
 import type { FieldMapping } from '../../contracts/FieldMapping';
 import { INCIDENT_STATUSES } from '../../contracts/Incident';
+import type { RecordKind } from '../../contracts/RecordKind';
 import type { WriteOperation, WriteResult } from '../../contracts/WriteOperation';
 import type { EmulatorApp } from '../../emulator/EmulatorApp';
 import { canonicalFrom, changedExternal, desiredExternal, sendsOut, takesIn, type ExternalValues } from '../../mapping/FieldMapper';
@@ -115,8 +119,10 @@ export function describeAdapterConformance<Credentials extends object, Settings 
   options: AdapterConformanceOptions<Credentials, Settings>,
 ): void {
   const { plugin, createValues, updateValues, paths } = options;
-  const capabilities = new Set<Capability>(plugin.manifest.capabilities.incident ?? []);
-  const when = (...needed: Capability[]) => (needed.every((c) => capabilities.has(c)) ? it : it.skip);
+  /** True when the manifest declares every one of `needed` on `kind`. */
+  const declares = (kind: RecordKind, ...needed: Operation[]) => needed.every((operation) => supports(plugin.manifest, kind, operation));
+  /** The kinds the kit has checks for; a Map so that a kind named like an Object member is not found by accident. */
+  const kindChecks = new Map<RecordKind, () => void>([['incident', describeIncidentChecks]]);
 
   let nowMs = START;
   let running: ConformanceEmulator<Credentials, Settings>;
@@ -200,7 +206,6 @@ export function describeAdapterConformance<Credentials extends object, Settings 
   describe(`${plugin.manifest.displayName} adapter conformance`, () => {
     beforeAll(async () => {
       running = await options.start(() => nowMs);
-      mappings = build().defaultMappings?.('incident') ?? plugin.manifest.defaultMappings.incident ?? [];
     });
     afterAll(async () => {
       await receiver.close();
@@ -225,6 +230,37 @@ export function describeAdapterConformance<Credentials extends object, Settings 
         const checks = await build({ credentials: wrong }).testConnection();
         expect(checks.some((c) => !c.passed)).toBe(true);
       });
+    });
+
+    const kinds = declaredKinds(plugin.manifest);
+    if (kinds.length === 0) {
+      it('declares at least one kind of record', () => {
+        throw new Error(`adapter '${plugin.manifest.type}' declares no kind of record in manifest.capabilities: there is nothing to check`);
+      });
+    }
+    for (const kind of kinds) {
+      const checks = kindChecks.get(kind);
+      if (checks) {
+        describe(kind, checks);
+        continue;
+      }
+      describe(kind, () => {
+        it('has conformance checks for the kind', () => {
+          throw new Error(
+            `the conformance kit has no checks for kind '${kind}' yet (it checks: ${[...kindChecks.keys()].join(', ')}); ` +
+              `'${plugin.manifest.type}' declares it in manifest.capabilities, so it cannot be reported conformant`,
+          );
+        });
+      });
+    }
+  });
+
+  /** The incident checks (canonical incident statuses and mappings), registered under `describe('incident')`. */
+  function describeIncidentChecks(): void {
+    const when = (...needed: Operation[]) => (declares('incident', ...needed) ? it : it.skip);
+
+    beforeAll(() => {
+      mappings = build().defaultMappings?.('incident') ?? plugin.manifest.defaultMappings.incident ?? [];
     });
 
     describe('mapping round trip', () => {
@@ -407,7 +443,7 @@ export function describeAdapterConformance<Credentials extends object, Settings 
         expect(carrying.map((r) => r.id)).toEqual([found!.id]);
       });
     });
-  });
+  }
 }
 
 function pick(fields: ExternalValues, mappings: readonly FieldMapping[]): ExternalValues {

@@ -1,0 +1,147 @@
+import { inject, injectable } from 'tsyringe';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AdapterRegistry } from '../adapters/AdapterRegistry';
+import type { Clock } from '../contracts/Clock';
+import { sameValue, type FieldValue } from '../contracts/FieldValue';
+import type { RecordKind } from '../contracts/RecordKind';
+import { supports } from '../contracts/AdapterManifest';
+import { TOKENS } from '../di/tokens';
+import { NotFoundError } from '../errors/HubError';
+import { enqueueCorrective, enqueueFanOut } from '../sync/stores/OutboxStore';
+import { SyncSignals } from '../sync/Wakeup';
+import type { HubRecord, JournalEntry } from './HubRecord';
+import { RecordKinds } from './kinds/RecordKinds';
+import type { RecordKindDefinition } from './kinds/RecordKindDefinition';
+import { insertJournalEntry, insertRecord, journalOf, selectRecord, updateRecord } from './RecordStore';
+
+export const HUB_ORIGIN = 'hub';
+
+export interface ApplyOptions {
+  /** `hub`, or the integration the change came from (it gets no echo). */
+  origin: string;
+  /** When the change happened on its side (defaults to now). */
+  at?: Date;
+  /** Fields the origin integration must get a corrective write for although it is the origin. */
+  correctiveFields?: string[];
+}
+
+export interface JournalInput {
+  body: string;
+  author?: string | null;
+  visibility: 'public' | 'internal';
+}
+
+/**
+ * `records.apply` for every kind: a change is written together with its outbox jobs in one
+ * transaction, so a crash never loses a change nor sends an uncommitted one. Jobs go to the
+ * integrations whose adapter writes the kind and whose direction for the kind sends out.
+ */
+@injectable()
+export class RecordService {
+  constructor(
+    @inject(TOKENS.DataSource) private readonly db: DataSource,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.AdapterRegistry) private readonly registry: AdapterRegistry,
+    @inject(SyncSignals) private readonly signals: SyncSignals,
+    private readonly kinds: RecordKinds,
+  ) {}
+
+  definition(kind: RecordKind): RecordKindDefinition {
+    return this.kinds.get(kind);
+  }
+
+  async create(organizationId: string, kind: RecordKind, values: Record<string, FieldValue>, origin = HUB_ORIGIN): Promise<HubRecord> {
+    const record = await this.db.transaction((tx) => this.createIn(tx, organizationId, kind, values, { origin }));
+    this.signals.outbox.notify();
+    return record;
+  }
+
+  /** Creates a record inside the caller's transaction (inbound creates link it in the same one). */
+  async createIn(tx: EntityManager, organizationId: string, kind: RecordKind, values: Record<string, FieldValue>, options: ApplyOptions): Promise<HubRecord> {
+    const definition = this.definition(kind);
+    const at = (options.at ?? this.clock.now()).toISOString();
+    const set = Object.fromEntries(Object.entries(values).filter(([field, value]) => field in definition.fields && value !== undefined));
+    for (const [field, spec] of Object.entries(definition.fields)) if (set[field] === undefined && spec.default !== undefined) set[field] = spec.default;
+    const changes = Object.fromEntries(Object.keys(set).map((field) => [field, { at, origin: options.origin }]));
+    const record = await insertRecord(tx, definition, { organizationId, origin: options.origin, values: set, changes, at });
+    await this.fanOut(tx, record, { type: 'record', fields: Object.keys(set) }, options.origin);
+    return record;
+  }
+
+  async update(organizationId: string, kind: RecordKind, id: string, values: Record<string, FieldValue>, origin = HUB_ORIGIN): Promise<HubRecord> {
+    const record = await this.db.transaction(async (tx) => this.applyIn(tx, await this.lock(tx, organizationId, kind, id), values, { origin }));
+    this.signals.outbox.notify();
+    return record;
+  }
+
+  /**
+   * Writes the fields that differ, stamps when and from where each changed, and fans the change
+   * out. The caller holds the row lock (`lock`).
+   */
+  async applyIn(tx: EntityManager, current: HubRecord, values: Record<string, FieldValue | undefined>, options: ApplyOptions): Promise<HubRecord> {
+    const definition = this.definition(current.kind);
+    const changed = Object.keys(values).filter((field) => field in definition.fields && values[field] !== undefined && !sameValue(values[field], current.values[field]));
+    const corrective = options.correctiveFields ?? [];
+    const target = { organizationId: current.organization_id, kind: current.kind, recordId: current.id, integrationId: options.origin };
+    if (changed.length === 0) {
+      if (corrective.length > 0) await enqueueCorrective(tx, target, corrective);
+      return current;
+    }
+    const at = (options.at ?? this.clock.now()).toISOString();
+    const fieldChanges = { ...current.field_changes };
+    for (const field of changed) fieldChanges[field] = { at, origin: options.origin };
+    const updated = await updateRecord(tx, definition, current, Object.fromEntries(changed.map((f) => [f, values[f] as FieldValue])), fieldChanges, this.clock.now().toISOString());
+    await this.fanOut(tx, current, { type: 'record', fields: changed }, options.origin);
+    if (corrective.length > 0 && options.origin !== HUB_ORIGIN) await enqueueCorrective(tx, target, corrective);
+    return updated;
+  }
+
+  async addJournalEntry(organizationId: string, kind: RecordKind, recordId: string, input: JournalInput, origin = HUB_ORIGIN): Promise<JournalEntry> {
+    const entry = await this.db.transaction(async (tx) => {
+      await this.lock(tx, organizationId, kind, recordId);
+      return this.addJournalEntryIn(tx, organizationId, kind, recordId, input, origin);
+    });
+    this.signals.outbox.notify();
+    return entry;
+  }
+
+  async addJournalEntryIn(tx: EntityManager, organizationId: string, kind: RecordKind, recordId: string, input: JournalInput, origin: string, at?: Date): Promise<JournalEntry> {
+    const entry = await insertJournalEntry(tx, {
+      organizationId, kind, recordId, body: input.body, author: input.author ?? null, visibility: input.visibility, origin, at: (at ?? this.clock.now()).toISOString(),
+    });
+    await this.fanOut(tx, { kind, id: recordId, organization_id: organizationId }, { type: 'journal', entryId: entry.id }, origin);
+    return entry;
+  }
+
+  /** Reads and row-locks a record for the rest of the transaction. */
+  async lock(tx: EntityManager, organizationId: string, kind: RecordKind, id: string): Promise<HubRecord> {
+    const record = await selectRecord(tx, this.definition(kind), organizationId, id, true);
+    if (!record) throw new NotFoundError(capitalised(this.definition(kind).label), id);
+    return record;
+  }
+
+  async get(organizationId: string, kind: RecordKind, id: string): Promise<HubRecord> {
+    const record = await selectRecord(this.db, this.definition(kind), organizationId, id);
+    if (!record) throw new NotFoundError(capitalised(this.definition(kind).label), id);
+    return record;
+  }
+
+  async find(db: EntityManager | DataSource, organizationId: string, kind: RecordKind, id: string): Promise<HubRecord | undefined> {
+    return selectRecord(db, this.definition(kind), organizationId, id);
+  }
+
+  journal(kind: RecordKind, recordId: string): Promise<JournalEntry[]> {
+    return journalOf(this.db, kind, recordId);
+  }
+
+  /** Integration types whose adapters write records of the kind. */
+  writerTypes(kind: RecordKind): string[] {
+    return this.registry.loaded.filter((a) => supports(a.plugin.manifest, kind, 'create') || supports(a.plugin.manifest, kind, 'update')).map((a) => a.type);
+  }
+
+  private async fanOut(tx: EntityManager, record: Pick<HubRecord, 'kind' | 'id' | 'organization_id'>, job: { type: 'record'; fields: string[] } | { type: 'journal'; entryId: string }, origin: string): Promise<void> {
+    await enqueueFanOut(tx, { organizationId: record.organization_id, kind: record.kind, recordId: record.id, job, origin, types: this.writerTypes(record.kind) });
+  }
+}
+
+const capitalised = (label: string) => label.charAt(0).toUpperCase() + label.slice(1);

@@ -1,0 +1,64 @@
+import type { InboundEvent } from '../../contracts/InboundEvent';
+import type { RecordKind, VersionOrder } from '../../contracts/RecordKind';
+import { returningRows } from '../../persistence/returningRows';
+import type { Db } from './db';
+import { holdsVersionSql } from './versions';
+
+export interface InboxTarget {
+  organizationId: string;
+  integrationId: string;
+  versions: VersionOrder;
+}
+
+/**
+ * Queues one webhook event in one statement: the delivery id is claimed, and the event is queued
+ * unless the link already holds this version or a newer one (the platform echoing the hub's
+ * write). Returns whether the delivery was new and whether it was queued.
+ */
+export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId: string, event: InboundEvent): Promise<{ fresh: boolean; queued: boolean }> {
+  // Journal events are never echoes by version: their entries are matched by the processor.
+  const version = event.type === 'commented' ? null : (event.record.version ?? null);
+  const [outcome] = await db.query(
+    `WITH fresh AS (
+       INSERT INTO webhook_deliveries (integration_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id),
+     queued AS (
+       INSERT INTO sync_inbox (organization_id, integration_id, record_kind, external_id, delivery_id, source, event, version_order)
+       SELECT $3, $1, $7, $4, delivery_id, 'webhook', $5::jsonb, $8 FROM fresh
+        WHERE NOT EXISTS (
+          SELECT 1 FROM integration_sync_map l WHERE l.integration_id = $1 AND l.entity_type = $7 AND l.external_id = $4
+             AND ${holdsVersionSql(target.versions, 'l.last_synced_version', '$6')})
+       RETURNING id)
+     SELECT (SELECT count(*) FROM fresh)::int AS fresh, (SELECT count(*) FROM queued)::int AS queued`,
+    [target.integrationId, deliveryId, target.organizationId, event.record.id, JSON.stringify(event), version, event.record.kind, target.versions],
+  );
+  return { fresh: outcome.fresh > 0, queued: outcome.queued > 0 };
+}
+
+/** Queues polled records with the cursor after them, in the caller's transaction. */
+export async function queuePolledRecords(db: Db, target: InboxTarget, events: InboundEvent[]): Promise<void> {
+  for (const event of events) {
+    await db.query(
+      `INSERT INTO sync_inbox (organization_id, integration_id, record_kind, external_id, delivery_id, source, event, version_order) VALUES ($1, $2, $3, $4, $5, 'poll', $6::jsonb, $7)`,
+      [target.organizationId, target.integrationId, event.record.kind, event.record.id, `poll:${event.record.kind}:${event.record.id}:${event.record.version ?? ''}`, JSON.stringify(event), target.versions],
+    );
+  }
+}
+
+/**
+ * Removes a leased event about a version the link already holds (or a newer one), in the
+ * statement that recognises it; true when it was such an echo.
+ */
+export async function dropEchoedEvent(db: Db, leased: { id: string; owner: string; integrationId: string; kind: RecordKind; externalId: string }, version: string, order: VersionOrder): Promise<boolean> {
+  const removed = returningRows(await db.query(
+    `DELETE FROM sync_inbox q WHERE q.id = $1 AND q.lease_owner = $2 AND EXISTS (
+       SELECT 1 FROM integration_sync_map l WHERE l.integration_id = $3 AND l.entity_type = $4 AND l.external_id = $5
+          AND ${holdsVersionSql(order, 'l.last_synced_version', '$6')})
+     RETURNING q.id`,
+    [leased.id, leased.owner, leased.integrationId, leased.kind, leased.externalId, version],
+  ));
+  return removed.length > 0;
+}
+
+export async function completeEvent(db: Db, id: string, owner: string): Promise<void> {
+  await db.query(`DELETE FROM sync_inbox WHERE id = $1 AND lease_owner = $2`, [id, owner]);
+}

@@ -1,0 +1,207 @@
+import type { RecordKind, VersionOrder } from '../../contracts/RecordKind';
+import type { ExternalValues } from '../../mapping/FieldMapper';
+import { returningRows } from '../../persistence/returningRows';
+import { iso, type Db } from './db';
+import { newerVersionSql } from './versions';
+
+export const LINK_STATES = ['pending', 'synced', 'error', 'conflict', 'dead_letter'] as const;
+export type LinkState = (typeof LINK_STATES)[number];
+
+/** A hub record ↔ platform record link, of any kind (seed 001's `integration_sync_map`). */
+export interface Link {
+  id: string;
+  organization_id: string;
+  integration_id: string;
+  entity_type: RecordKind;
+  entity_id: string;
+  external_id: string | null;
+  external_table: string | null;
+  /** `published` when the hub created the platform record, `subscribed` when it came from the platform. */
+  sync_direction: 'published' | 'subscribed';
+  external_number: string | null;
+  external_url: string | null;
+  sync_status: LinkState;
+  retry_count: number;
+  last_synced_version: string | null;
+  last_sync_hash: string | null;
+  /** The last synced values, in the platform's representation: the base of three-way comparisons. */
+  base: ExternalValues;
+  /** Values being written right now: the platform echoing them back is not a change. */
+  in_flight: ExternalValues;
+  /** Values left diverged by an ignored conflict: not written again until the hub value changes. */
+  ignored: ExternalValues;
+  last_error: string | null;
+  last_synced_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Which link: one record on one integration. */
+export interface LinkKey {
+  organizationId: string;
+  kind: RecordKind;
+  recordId: string;
+  integrationId: string;
+}
+
+export type LinkValues = Partial<Omit<Link, 'id' | 'organization_id' | 'integration_id' | 'entity_type' | 'entity_id' | 'created_at' | 'updated_at'>>;
+
+const JSON_COLUMNS = new Set(['base', 'in_flight', 'ignored']);
+
+export function toLink(row: Record<string, unknown>): Link {
+  return {
+    ...(row as unknown as Link),
+    retry_count: Number(row.retry_count),
+    last_synced_at: iso(row.last_synced_at),
+    created_at: iso(row.created_at) ?? '',
+    updated_at: iso(row.updated_at) ?? '',
+  };
+}
+
+export async function findLink(db: Db, key: Omit<LinkKey, 'organizationId'>, lock = false): Promise<Link | undefined> {
+  const rows = await db.query(
+    `SELECT * FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3${lock ? ' FOR UPDATE' : ''}`,
+    [key.integrationId, key.kind, key.recordId],
+  );
+  return rows[0] ? toLink(rows[0]) : undefined;
+}
+
+export async function findLinkByExternalId(db: Db, integrationId: string, kind: RecordKind, externalId: string): Promise<Link | undefined> {
+  const rows = await db.query(`SELECT * FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND external_id = $3`, [integrationId, kind, externalId]);
+  return rows[0] ? toLink(rows[0]) : undefined;
+}
+
+/** External ids of records on one integration, by hub id (for references going out). */
+export async function externalIdsOf(db: Db, integrationId: string, kind: RecordKind, recordIds: string[]): Promise<Map<string, string>> {
+  if (recordIds.length === 0) return new Map();
+  const rows: Array<{ entity_id: string; external_id: string }> = await db.query(
+    `SELECT entity_id, external_id FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND entity_id = ANY($3) AND external_id IS NOT NULL`,
+    [integrationId, kind, recordIds],
+  );
+  return new Map(rows.map((r) => [r.entity_id, r.external_id]));
+}
+
+/** Hub ids of platform records on one integration, by external id (for references coming in). */
+export async function recordIdsOf(db: Db, integrationId: string, kind: RecordKind, externalIds: string[]): Promise<Map<string, string>> {
+  if (externalIds.length === 0) return new Map();
+  const rows: Array<{ entity_id: string; external_id: string }> = await db.query(
+    `SELECT entity_id, external_id FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND external_id = ANY($3)`,
+    [integrationId, kind, externalIds],
+  );
+  return new Map(rows.map((r) => [r.external_id, r.entity_id]));
+}
+
+export async function linksOfRecord(db: Db, kind: RecordKind, recordId: string): Promise<Link[]> {
+  const rows = await db.query(`SELECT * FROM integration_sync_map WHERE entity_type = $1 AND entity_id = $2 ORDER BY created_at`, [kind, recordId]);
+  return rows.map(toLink);
+}
+
+export async function linksOfIntegration(db: Db, integrationId: string, page: { kind?: RecordKind; status?: string; limit: number; offset: number }): Promise<{ items: Link[]; total: number }> {
+  const params: unknown[] = [integrationId];
+  const where = ['integration_id = $1'];
+  for (const [column, value] of [['entity_type', page.kind], ['sync_status', page.status]] as const) {
+    if (value === undefined) continue;
+    params.push(value);
+    where.push(`${column} = $${params.length}`);
+  }
+  const filter = where.join(' AND ');
+  const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM integration_sync_map WHERE ${filter}`, params);
+  const rows = await db.query(`SELECT * FROM integration_sync_map WHERE ${filter} ORDER BY updated_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, page.limit, page.offset]);
+  return { items: rows.map(toLink), total: count };
+}
+
+export async function linkStateCounts(db: Db, integrationId: string): Promise<Array<{ sync_status: LinkState; n: number }>> {
+  return db.query(`SELECT sync_status, count(*)::int AS n FROM integration_sync_map WHERE integration_id = $1 GROUP BY sync_status`, [integrationId]);
+}
+
+/** Inserts or replaces the link of (record, integration) with the given columns. */
+export async function saveLink(db: Db, key: LinkKey, values: LinkValues, now: Date): Promise<Link> {
+  const all: Record<string, unknown> = { sync_status: 'pending', sync_direction: 'published', ...values };
+  const columns = Object.keys(all);
+  const params = columns.map((c) => (JSON_COLUMNS.has(c) ? JSON.stringify(all[c]) : all[c]));
+  const placeholders = columns.map((c, i) => `$${i + 6}${JSON_COLUMNS.has(c) ? '::jsonb' : ''}`);
+  const updates = columns.filter((c) => c in values && c !== 'sync_direction').map((c) => `, ${c} = ${placeholders[columns.indexOf(c)]}`);
+  const rows = await db.query(
+    `INSERT INTO integration_sync_map (id, organization_id, integration_id, entity_type, entity_id, created_at, updated_at${columns.map((c) => `, ${c}`).join('')})
+     VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $5${placeholders.map((p) => `, ${p}`).join('')})
+     ON CONFLICT (integration_id, entity_type, entity_id) DO UPDATE SET updated_at = $5${updates.join('')}
+     RETURNING *`,
+    [key.organizationId, key.integrationId, key.kind, key.recordId, now.toISOString(), ...params],
+  );
+  return toLink(rows[0]);
+}
+
+/** Updates columns of an existing link; nothing happens when there is none. */
+export async function updateLink(db: Db, key: Omit<LinkKey, 'organizationId'>, values: LinkValues, now: Date, onlyWhenStatus?: LinkState): Promise<void> {
+  const columns = Object.keys(values);
+  const params = columns.map((c) => (JSON_COLUMNS.has(c) ? JSON.stringify((values as Record<string, unknown>)[c]) : (values as Record<string, unknown>)[c]));
+  const sets = columns.map((c, i) => `, ${c} = $${i + 5}${JSON_COLUMNS.has(c) ? '::jsonb' : ''}`);
+  await db.query(
+    `UPDATE integration_sync_map SET updated_at = $4${sets.join('')}
+      WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3${onlyWhenStatus ? ` AND sync_status = '${onlyWhenStatus}'` : ''}`,
+    [key.integrationId, key.kind, key.recordId, now.toISOString(), ...params],
+  );
+}
+
+/** Remembers a platform value an ignored conflict left diverged. */
+export async function ignoreValue(db: Db, key: Omit<LinkKey, 'organizationId'>, externalField: string, value: unknown): Promise<void> {
+  await db.query(
+    `UPDATE integration_sync_map SET ignored = ignored || jsonb_build_object($4::text, $5::jsonb) WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3`,
+    [key.integrationId, key.kind, key.recordId, externalField, JSON.stringify(value ?? null)],
+  );
+}
+
+export async function deleteLink(db: Db, key: Omit<LinkKey, 'organizationId'>): Promise<boolean> {
+  const deleted = returningRows(await db.query(`DELETE FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3 RETURNING id`, [key.integrationId, key.kind, key.recordId]));
+  return deleted.length > 0;
+}
+
+export async function linkedElsewhere(db: Db, key: Omit<LinkKey, 'organizationId'>): Promise<boolean> {
+  const rows = await db.query(`SELECT 1 FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3 AND external_id IS NOT NULL`, [key.integrationId, key.kind, key.recordId]);
+  return rows.length > 0;
+}
+
+/**
+ * The statement part that records a successful write on the link (a CTE named `link`): values
+ * the write established merge into the base as it is at that moment, so inbound changes stored
+ * while the platform was being called are kept, and the newer of two comparable versions wins.
+ * Parameters: $1 org, $2 integration, $3 kind, $4 record id, $5 external id, $6 number, $7 url,
+ * $8 version, $9 synced values, $10 ignored or null, $11 warning, $12 now, $13 table.
+ */
+export function linkedCte(order: VersionOrder): string {
+  return `link AS (
+         INSERT INTO integration_sync_map AS l (id, organization_id, integration_id, entity_type, entity_id, external_id, external_number, external_url, external_table,
+                sync_direction, last_synced_version, last_sync_hash, base, in_flight, ignored, sync_status, retry_count, last_error, last_synced_at, created_at, updated_at)
+         VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $13, 'published', $8, md5($9::jsonb::text), $9::jsonb, '{}', COALESCE($10::jsonb, '{}'), 'synced', 0, $11, $12, $12, $12)
+         ON CONFLICT (integration_id, entity_type, entity_id) DO UPDATE SET
+           external_id = EXCLUDED.external_id,
+           external_number = COALESCE(EXCLUDED.external_number, l.external_number),
+           external_url = COALESCE(EXCLUDED.external_url, l.external_url),
+           external_table = COALESCE(EXCLUDED.external_table, l.external_table),
+           last_synced_version = ${newerVersionSql(order, 'l.last_synced_version', 'EXCLUDED.last_synced_version')},
+           base = l.base || EXCLUDED.base,
+           last_sync_hash = md5((l.base || EXCLUDED.base)::text),
+           in_flight = '{}',
+           ignored = COALESCE($10::jsonb, l.ignored),
+           sync_status = 'synced', retry_count = 0, last_error = $11, last_synced_at = $12, updated_at = $12)`;
+}
+
+/**
+ * What an outbound job reads, in one statement: the record (any kind), its link on the
+ * integration and the fields held there by pending conflicts.
+ */
+export async function recordForDelivery(
+  db: Db,
+  table: { name: string; generic: boolean },
+  key: Omit<LinkKey, 'organizationId'>,
+): Promise<{ record: Record<string, unknown>; link: Link | undefined; held: Set<string> } | undefined> {
+  const [row] = await db.query(
+    `SELECT to_jsonb(r) AS record, to_jsonb(l) AS link,
+            ARRAY(SELECT c.field_name FROM conflict_records c WHERE c.record_kind = $3 AND c.record_id = r.id AND c.integration_id = $2 AND c.status = 'pending') AS held
+       FROM ${table.name} r LEFT JOIN integration_sync_map l ON l.entity_type = $3 AND l.entity_id = r.id AND l.integration_id = $2
+      WHERE r.id = $1${table.generic ? ' AND r.kind = $3' : ''}`,
+    [key.recordId, key.integrationId, key.kind],
+  );
+  if (!row) return undefined;
+  return { record: row.record, link: row.link ? toLink(row.link) : undefined, held: new Set<string>(row.held) };
+}

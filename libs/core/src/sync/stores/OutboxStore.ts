@@ -1,0 +1,100 @@
+import type { EntityManager } from 'typeorm';
+import type { RecordKind } from '../../contracts/RecordKind';
+import { iso, type Db } from './db';
+
+/** A job of the outbox: the fields of a record, or one journal entry, for one integration. */
+export interface OutboxEntry {
+  id: string;
+  organization_id: string;
+  integration_id: string;
+  record_kind: RecordKind;
+  record_id: string;
+  job: 'record' | 'journal';
+  journal_id: string | null;
+  origin: string;
+  corrective: boolean;
+  fields: string[];
+  attempts: number;
+  created_at: Date;
+}
+
+export interface FanOut {
+  organizationId: string;
+  kind: RecordKind;
+  recordId: string;
+  job: { type: 'record'; fields: string[] } | { type: 'journal'; entryId: string };
+  /** Integration the change came from: it gets nothing unless `correctiveTo` names it. */
+  origin: string;
+  /** An integration that must get a corrective write even though it is the origin. */
+  correctiveTo?: string;
+  /** Integration types whose adapters write this kind; the others get no job. */
+  types: string[];
+}
+
+/**
+ * Writes jobs in the caller's transaction, so a change and its deliveries commit or roll back
+ * together: one per enabled integration whose adapter writes the kind and whose direction for the
+ * kind sends out (`kind_directions`, else the integration's direction).
+ */
+export async function enqueueFanOut(tx: EntityManager, fan: FanOut): Promise<number> {
+  const fields = fan.job.type === 'record' ? fan.job.fields : [];
+  const entryId = fan.job.type === 'journal' ? fan.job.entryId : null;
+  const rows: Array<{ id: string }> = await tx.query(
+    `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, journal_id, origin, corrective, fields)
+     SELECT $1, i.id, $2, $3, $4, $5, $6, i.id = COALESCE($7, ''), $8::jsonb
+       FROM integration_configurations i
+      WHERE i.organization_id = $1 AND i.enabled AND i.integration_type = ANY($9)
+        AND COALESCE(i.kind_directions->>$2, i.sync_direction) IN ('outbound', 'bidirectional')
+        AND (i.id <> $6 OR i.id = $7)
+     RETURNING id`,
+    [fan.organizationId, fan.kind, fan.recordId, fan.job.type, entryId, fan.origin, fan.correctiveTo ?? null, JSON.stringify(fields), fan.types],
+  );
+  return rows.length;
+}
+
+/** A corrective write to one integration only (conflict resolved with the hub's value, hub-owned field). */
+export async function enqueueCorrective(tx: Db, target: { organizationId: string; kind: RecordKind; recordId: string; integrationId: string }, fields: string[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, origin, corrective, fields)
+     VALUES ($1, $2, $3, $4, 'record', 'hub', true, $5::jsonb)`,
+    [target.organizationId, target.integrationId, target.kind, target.recordId, JSON.stringify(fields)],
+  );
+}
+
+/** Puts a dead-lettered job back at the end of its lane. */
+export async function requeue(tx: Db, entry: Pick<OutboxEntry, 'organization_id' | 'integration_id' | 'record_kind' | 'record_id' | 'job' | 'journal_id' | 'origin' | 'corrective'>): Promise<void> {
+  await tx.query(
+    `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, journal_id, origin, corrective) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [entry.organization_id, entry.integration_id, entry.record_kind, entry.record_id, entry.job, entry.journal_id, entry.origin, entry.corrective],
+  );
+}
+
+export async function completeJob(db: Db, id: string, owner: string): Promise<void> {
+  await db.query(`DELETE FROM sync_outbox WHERE id = $1 AND lease_owner = $2`, [id, owner]);
+}
+
+export async function removeJob(db: Db, id: string): Promise<void> {
+  await db.query(`DELETE FROM sync_outbox WHERE id = $1`, [id]);
+}
+
+/** Unleased jobs of one record on one integration (after unlinking it). */
+export async function removeWaitingJobs(db: Db, integrationId: string, kind: RecordKind, recordId: string): Promise<void> {
+  await db.query(`DELETE FROM sync_outbox WHERE integration_id = $1 AND record_kind = $2 AND record_id = $3 AND lease_owner IS NULL`, [integrationId, kind, recordId]);
+}
+
+export function toOutboxEntry(row: Record<string, unknown>): OutboxEntry {
+  return {
+    id: String(row.id),
+    organization_id: String(row.organization_id),
+    integration_id: String(row.integration_id),
+    record_kind: String(row.record_kind),
+    record_id: String(row.record_id),
+    job: row.job as OutboxEntry['job'],
+    journal_id: (row.journal_id as string | null) ?? null,
+    origin: String(row.origin),
+    corrective: Boolean(row.corrective),
+    fields: (row.fields as string[]) ?? [],
+    attempts: Number(row.attempts),
+    created_at: new Date(iso(row.created_at) ?? 0),
+  };
+}

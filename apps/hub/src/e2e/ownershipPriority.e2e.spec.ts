@@ -42,10 +42,10 @@ describe('field-ownership priority between two integrations', () => {
     const incident = (await hub.api('POST', '/api/v1/incidents', { title: 'Original title' })).body;
     const links = await eventually(
       async () => (await hub.api('GET', `/api/v1/incidents/${incident.id}/links`)).body.links,
-      (l: Array<{ sync_status: string }>) => l.length === 2 && l.every((x) => x.sync_status === 'synced'),
+      (l: Array<{ integration_id: string; external_id: string; sync_status: string }>) => l.length === 2 && l.every((x) => x.sync_status === 'synced'),
       'both links',
     );
-    const sysIdOn = (integrationId: string) => links.find((l: { integration_id: string }) => l.integration_id === integrationId).external_id as string;
+    const sysIdOn = (integrationId: string) => links.find((l) => l.integration_id === integrationId)?.external_id as string;
     await Promise.all([high.emulator.settleWebhooks(), low.emulator.settleWebhooks()]);
     await Promise.all([settled(hub, a), settled(hub, b)]);
 

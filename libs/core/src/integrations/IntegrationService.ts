@@ -36,6 +36,7 @@ export class IntegrationService {
       credentialsEncrypted: this.secrets.sealJson(credentials),
       credentialKeys: Object.keys(credentials).sort(),
       direction: input.direction,
+      kindDirections: input.kind_directions ?? {},
       enabled: input.enabled,
       webhookSecretEncrypted: input.webhook_secret ? this.secrets.seal(input.webhook_secret) : null,
       conflictStrategy: input.conflict_strategy,
@@ -84,6 +85,14 @@ export class IntegrationService {
     if (patch.name !== undefined) row.name = patch.name;
     if (patch.base_url !== undefined) row.baseUrl = patch.base_url;
     if (patch.direction !== undefined) row.direction = patch.direction;
+    if (patch.kind_directions !== undefined) {
+      const merged = { ...row.kindDirections };
+      for (const [kind, direction] of Object.entries(patch.kind_directions)) {
+        if (direction === null) delete merged[kind];
+        else merged[kind] = direction;
+      }
+      row.kindDirections = merged;
+    }
     if (patch.enabled !== undefined) row.enabled = patch.enabled;
     if (patch.conflict_strategy !== undefined) row.conflictStrategy = patch.conflict_strategy;
     if (patch.rate_limit_per_minute !== undefined) row.rateLimitPerMinute = patch.rate_limit_per_minute;
@@ -111,6 +120,7 @@ export class IntegrationService {
       type: row.type,
       base_url: row.baseUrl,
       direction: row.direction,
+      kind_directions: row.kindDirections as Record<string, IntegrationView['direction']>,
       enabled: row.enabled,
       conflict_strategy: row.conflictStrategy,
       rate_limit_per_minute: row.rateLimitPerMinute,

@@ -22,6 +22,9 @@ const baseUrl = z
 const settings = z.record(z.string(), z.unknown());
 const credentials = z.record(z.string(), z.unknown());
 const rateLimit = z.number().int('must be an integer').positive('must be greater than 0').max(1_000_000).nullable();
+const kindDirections = z
+  .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a record kind'), z.enum(SYNC_DIRECTIONS))
+  .describe('Directions of record kinds that do not follow `direction` (the incidents\' direction and the default).');
 const organizationId = z.string().min(1).optional().describe('Act in another organization (instance admin only).');
 
 export const CreateIntegrationSchema = z
@@ -31,6 +34,7 @@ export const CreateIntegrationSchema = z
     type: z.string().min(1, 'must not be empty').describe('Adapter type, e.g. servicenow, jira, pagerduty, halo.'),
     base_url: baseUrl,
     direction: z.enum(SYNC_DIRECTIONS).default('bidirectional'),
+    kind_directions: kindDirections.default({}),
     enabled: z.boolean().default(true),
     conflict_strategy: z.enum(CONFLICT_STRATEGIES).default('last-write-wins'),
     rate_limit_per_minute: rateLimit.optional(),
@@ -48,6 +52,7 @@ export const UpdateIntegrationSchema = z
     type: z.string().optional().describe('Cannot change; accepted only when equal to the current type.'),
     base_url: baseUrl.optional(),
     direction: z.enum(SYNC_DIRECTIONS).optional(),
+    kind_directions: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a record kind'), z.enum(SYNC_DIRECTIONS).nullable()).optional().describe('Merged kind by kind; null returns a kind to `direction`.'),
     enabled: z.boolean().optional(),
     conflict_strategy: z.enum(CONFLICT_STRATEGIES).optional(),
     rate_limit_per_minute: rateLimit.optional(),
@@ -72,6 +77,7 @@ export const IntegrationSchema = z.object({
   type: z.string(),
   base_url: z.string(),
   direction: z.enum(SYNC_DIRECTIONS),
+  kind_directions: z.record(z.string(), z.enum(SYNC_DIRECTIONS)),
   enabled: z.boolean(),
   conflict_strategy: z.enum(CONFLICT_STRATEGIES),
   rate_limit_per_minute: z.number().nullable(),

@@ -174,10 +174,10 @@ describe('sync engine with a second record kind', () => {
   });
 
   it('sends a kind only where the integration direction for that kind allows it', async () => {
-    const a = await integration('a');
-    await db.query(`UPDATE integration_configurations SET kind_directions = '{"test_ci":"inbound"}' WHERE id = $1`, [a]);
+    const a = await integration('a', { kind_directions: { test_ci: 'inbound' } });
     await records().create(org, 'test_ci', { name: 'not-published' });
-    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM sync_outbox WHERE integration_id = $1`, [a]);
-    expect(n).toBe(0);
+    await di.resolve(RecordService).create(org, 'incident', { title: 'Published', status: 'new' });
+    const jobs = await db.query(`SELECT record_kind FROM sync_outbox WHERE integration_id = $1`, [a]);
+    expect(jobs).toEqual([{ record_kind: 'incident' }]);
   });
 });

@@ -1,30 +1,24 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { container as root, Lifecycle, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
-import { AdapterRegistry } from '../adapters/AdapterRegistry';
-import { TOKENS } from '../di/tokens';
 import { IntegrationService } from '../integrations/IntegrationService';
 import { CreateIntegrationSchema } from '../integrations/integrationSchemas';
 import { openDatabase } from '../persistence/createDataSource';
 import { Organization } from '../persistence/entities/Organization';
 import { RecordKinds } from '../records/kinds/RecordKinds';
 import { RecordService } from '../records/RecordService';
-import { SecretBox } from '../security/SecretBox';
-import { MemoryLogger } from '../testing/createTestAdapterContext';
 import { createTestDatabase, type TestDatabase } from '../testing/createTestDatabase';
+import { createSyncContainer } from '../testing/syncContainer';
 import { MemoryPlatform } from '../testing/MemoryPlatform';
 import { TEST_CI_KIND, TEST_CI_MEMORY_KIND } from '../testing/testKinds';
 import { ConflictService } from './ConflictService';
 import { DeadLetterQueue } from './DeadLetterQueue';
 import { InboxWorker } from './InboxWorker';
-import { IntegrationRuntimes } from './IntegrationRuntimes';
 import { runBatch } from './lanes';
 import { OutboundWorker } from './OutboundWorker';
 import { Poller } from './Poller';
-import { SyncMetrics } from './SyncMetrics';
 import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from './SyncSettings';
-import { SyncSignals } from './Wakeup';
 import { WebhookReceiver } from './WebhookReceiver';
 
 /**
@@ -47,17 +41,7 @@ describe('sync engine with a second record kind', () => {
     db = await openDatabase({ url: database.url, poolSize: database.poolSize });
     await db.getRepository(Organization).insert({ id: org, name: 'kinds-spec' });
     platform = new MemoryPlatform({ test_ci: TEST_CI_MEMORY_KIND });
-    const registry = new AdapterRegistry();
-    registry.register(platform.plugin, 'memory-platform');
-    di = root.createChildContainer();
-    di.registerInstance(TOKENS.DataSource, db);
-    di.registerInstance(TOKENS.SecretBox, new SecretBox(Buffer.alloc(32, 4)));
-    di.registerInstance(TOKENS.AdapterRegistry, registry);
-    di.registerInstance(TOKENS.Logger, new MemoryLogger());
-    di.registerInstance(TOKENS.Clock, clock);
-    di.registerInstance(TOKENS.HubSettings, { publicUrl: 'https://hub.test', httpTimeoutMs: 1_000 });
-    di.registerInstance(TOKENS.SyncSettings, settings);
-    for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds]) di.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
+    di = createSyncContainer({ db, platform, clock, settings });
     di.resolve(RecordKinds).register(TEST_CI_KIND);
   });
 

@@ -1,17 +1,14 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { container as root, Lifecycle, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
-import { AdapterRegistry } from '../adapters/AdapterRegistry';
-import { TOKENS } from '../di/tokens';
 import { IntegrationService } from '../integrations/IntegrationService';
 import { CreateIntegrationSchema } from '../integrations/integrationSchemas';
 import { openDatabase } from '../persistence/createDataSource';
 import { Organization } from '../persistence/entities/Organization';
 import { IncidentService } from '../records/IncidentService';
-import { SecretBox } from '../security/SecretBox';
-import { MemoryLogger } from '../testing/createTestAdapterContext';
 import { createTestDatabase, type TestDatabase } from '../testing/createTestDatabase';
+import { createSyncContainer } from '../testing/syncContainer';
 import { MemoryPlatform } from '../testing/MemoryPlatform';
 import { ConflictService } from './ConflictService';
 import { DeadLetterQueue } from './DeadLetterQueue';
@@ -19,9 +16,7 @@ import { InboundProcessor } from './InboundProcessor';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
 import { runBatch } from './lanes';
 import { OutboundWorker } from './OutboundWorker';
-import { SyncMetrics } from './SyncMetrics';
 import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from './SyncSettings';
-import { SyncSignals } from './Wakeup';
 import { trace } from '@opentelemetry/api';
 
 describe('sync engine (outbound worker, inbound processor, conflicts, dead letters)', () => {
@@ -39,17 +34,7 @@ describe('sync engine (outbound worker, inbound processor, conflicts, dead lette
     db = await openDatabase({ url: database.url, poolSize: database.poolSize });
     await db.getRepository(Organization).insert({ id: org, name: 'sync-spec' });
     platform = new MemoryPlatform();
-    const registry = new AdapterRegistry();
-    registry.register(platform.plugin, 'memory-platform');
-    di = root.createChildContainer();
-    di.registerInstance(TOKENS.DataSource, db);
-    di.registerInstance(TOKENS.SecretBox, new SecretBox(Buffer.alloc(32, 3)));
-    di.registerInstance(TOKENS.AdapterRegistry, registry);
-    di.registerInstance(TOKENS.Logger, new MemoryLogger());
-    di.registerInstance(TOKENS.Clock, clock);
-    di.registerInstance(TOKENS.HubSettings, { publicUrl: 'https://hub.test', httpTimeoutMs: 1_000 });
-    di.registerInstance(TOKENS.SyncSettings, settings);
-    for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes]) di.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
+    di = createSyncContainer({ db, platform, clock, settings });
   });
 
   afterAll(async () => {

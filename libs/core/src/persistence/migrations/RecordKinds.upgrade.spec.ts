@@ -1,13 +1,10 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { container as root, Lifecycle, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
 import { DataSource } from 'typeorm';
-import { AdapterRegistry } from '../../adapters/AdapterRegistry';
-import { TOKENS } from '../../di/tokens';
 import { MappingService } from '../../mapping/MappingService';
 import { OwnershipService } from '../../ownership/OwnershipService';
 import { IncidentService } from '../../records/IncidentService';
-import { RecordKinds } from '../../records/kinds/RecordKinds';
 import { SecretBox } from '../../security/SecretBox';
 import { ConflictService } from '../../sync/ConflictService';
 import { DeadLetterQueue } from '../../sync/DeadLetterQueue';
@@ -16,11 +13,9 @@ import { IntegrationRuntimes } from '../../sync/IntegrationRuntimes';
 import { runBatch } from '../../sync/lanes';
 import { LinkService } from '../../sync/LinkService';
 import { OutboundWorker } from '../../sync/OutboundWorker';
-import { SyncMetrics } from '../../sync/SyncMetrics';
 import { DEFAULT_SYNC_SETTINGS } from '../../sync/SyncSettings';
-import { SyncSignals } from '../../sync/Wakeup';
-import { MemoryLogger } from '../../testing/createTestAdapterContext';
 import { createTestDatabase, type TestDatabase } from '../../testing/createTestDatabase';
+import { createSyncContainer } from '../../testing/syncContainer';
 import { MemoryPlatform } from '../../testing/MemoryPlatform';
 import { openDatabase } from '../createDataSource';
 import { Foundation1764000000000 } from './1764000000000-Foundation';
@@ -53,17 +48,7 @@ describe('upgrade to one schema for every kind', () => {
     await old.destroy();
 
     db = await openDatabase({ url: database.url, poolSize: database.poolSize });
-    const registry = new AdapterRegistry();
-    registry.register(platform.plugin, 'memory-platform');
-    di = root.createChildContainer();
-    di.registerInstance(TOKENS.DataSource, db);
-    di.registerInstance(TOKENS.SecretBox, box);
-    di.registerInstance(TOKENS.AdapterRegistry, registry);
-    di.registerInstance(TOKENS.Logger, new MemoryLogger());
-    di.registerInstance(TOKENS.Clock, { now: () => new Date() });
-    di.registerInstance(TOKENS.HubSettings, { publicUrl: 'https://hub.test', httpTimeoutMs: 1_000 });
-    di.registerInstance(TOKENS.SyncSettings, { ...DEFAULT_SYNC_SETTINGS, concurrency: 2 });
-    for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds]) di.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
+    di = createSyncContainer({ db, platform, clock: { now: () => new Date() }, settings: { ...DEFAULT_SYNC_SETTINGS, concurrency: 2 }, secrets: box });
   });
 
   afterAll(async () => {

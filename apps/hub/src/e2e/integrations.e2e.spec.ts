@@ -118,6 +118,11 @@ describe('integrations API against the four platform emulators', () => {
     const dup = await t.api('PUT', '/api/v1/integrations/snow-merge/ownership', { rules: [{ field: 'a', owner: 'platform' }, { field: 'a', owner: 'external' }] });
     expect(dup.status).toBe(400);
     expect((await t.api('GET', '/api/v1/integrations/snow-merge/ownership')).body.rules).toHaveLength(2);
+    // Rules are per record kind; incidents are the default, a kind the hub does not keep is refused.
+    expect((await t.api('GET', '/api/v1/integrations/snow-merge/ownership?kind=incident')).body).toMatchObject({ kind: 'incident', rules: [{ field: 'assignment_group' }, { field: 'status' }] });
+    const unknown = await t.api('PATCH', '/api/v1/integrations/snow-merge/ownership/status?kind=spaceship', { owner: 'platform' });
+    expect(unknown).toMatchObject({ status: 404, body: { code: 'HUB_ERR_NOT_FOUND' } });
+    expect((await t.api('GET', '/api/v1/integrations/snow-merge/mappings?kind=spaceship')).status).toBe(404);
   });
 
   it('serves health, readiness, metrics and an OpenAPI document built from the request schemas', async () => {

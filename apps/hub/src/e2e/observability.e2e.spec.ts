@@ -48,14 +48,19 @@ describe('tracing, metrics and the sync switch', () => {
       expect(fieldEvents.every((e) => e.attributes?.['sync.value'] === '[redacted]')).toBe(true);
       expect(JSON.stringify(spans.map((s) => [s.attributes, s.events]))).not.toContain('secret-looking');
       expect(spans.some((s) => s.name === 'ProcessWebhook' && s.attributes['sync.direction'] === 'inbound' && s.attributes['sync.integration_id'] === id)).toBe(true);
-      expect(spans.some((s) => s.name === 'DetectConflict' && s.attributes['sync.incident_id'] === incident.id)).toBe(true);
+      const common = { 'sync.integration_id': id, 'sync.integration_type': 'servicenow', 'sync.incident_id': incident.id, 'sync.record_kind': 'incident', 'sync.external_id': link.external_id };
+      expect(spans.find((s) => s.name === 'DetectConflict' && s.attributes['sync.incident_id'] === incident.id)?.attributes).toMatchObject({
+        ...common, 'sync.direction': 'inbound', 'sync.field_count': expect.any(Number), 'sync.result': expect.stringMatching(/^(success|skipped)$/),
+      });
 
       await hub.api('PATCH', `/api/v1/integrations/${id}`, { direction: 'inbound' });
       await hub.api('PATCH', `/api/v1/incidents/${incident.id}`, { title: 'Changed in the hub' });
       await platformCall(snow.url, 'PATCH', `/api/now/table/incident/${link.external_id}`, basic, { short_description: 'Changed again in ServiceNow' });
       const conflict = await eventually(async () => (await hub.api('GET', `/api/v1/conflicts?status=pending`)).body.items[0], (c) => c !== undefined, 'a pending conflict');
       await hub.api('POST', `/api/v1/conflicts/${conflict.id}/resolve`, { use: 'external' });
-      expect(exporter.getFinishedSpans().some((s) => s.name === 'ResolveConflict' && s.attributes['sync.incident_id'] === incident.id)).toBe(true);
+      expect(exporter.getFinishedSpans().find((s) => s.name === 'ResolveConflict' && s.attributes['sync.incident_id'] === incident.id)?.attributes).toMatchObject({
+        ...common, 'sync.direction': 'inbound', 'sync.field_count': 1, 'sync.result': 'success',
+      });
 
       const metrics = await fetch(`${hub.hub.url}/metrics`).then((r) => r.text());
       expect(metrics).toMatch(/itsm_sync_jobs_total\{direction="outbound",integration_type="servicenow",result="success"\} \d+/);

@@ -1,3 +1,4 @@
+import { RecordKinds } from '../records/kinds/RecordKinds';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -9,7 +10,7 @@ import { Organization } from '../persistence/entities/Organization';
 import { SecretBox } from '../security/SecretBox';
 import { createTestDatabase, type TestDatabase } from '../testing/createTestDatabase';
 import { IntegrationService } from './IntegrationService';
-import { CreateIntegrationSchema } from './integrationSchemas';
+import { CreateIntegrationSchema, UpdateIntegrationSchema } from './integrationSchemas';
 
 const fake = defineAdapter({
   manifest: {
@@ -38,7 +39,7 @@ describe('IntegrationService', () => {
     db = await openDatabase({ url: database.url, poolSize: database.poolSize });
     const registry = new AdapterRegistry();
     registry.register(fake, 'fake-package');
-    service = new IntegrationService(db, new SecretBox(Buffer.alloc(32, 7)), registry, { publicUrl: 'https://hub.example.com', httpTimeoutMs: 1000 });
+    service = new IntegrationService(db, new SecretBox(Buffer.alloc(32, 7)), registry, { publicUrl: 'https://hub.example.com', httpTimeoutMs: 1000 }, new RecordKinds());
     orgA = randomUUID();
     orgB = randomUUID();
     await db.getRepository(Organization).insert([{ id: orgA, name: 'a' }, { id: orgB, name: 'b' }]);
@@ -74,6 +75,15 @@ describe('IntegrationService', () => {
     expect(dump).not.toContain('pa55-secret-value');
     expect(dump).not.toContain('hook-secret-value');
     expect(service.decrypt(row)).toEqual({ credentials: { username: 'svc', password: 'pa55-secret-value' }, webhookSecret: 'hook-secret-value' });
+  });
+
+  it('keeps directions per kind, refusing kinds the hub or the adapter does not have, and merges them on update', async () => {
+    await expect(service.create(orgA, input({ name: 'kinds-1', kind_directions: { nonsense: 'inbound' } }))).rejects.toMatchObject({ errors: [{ field: 'kind_directions.nonsense', message: 'unknown record kind' }] });
+    const row = await service.create(orgA, input({ name: 'kinds-2', kind_directions: { incident: 'inbound' } }));
+    expect(service.toView(row).kind_directions).toEqual({ incident: 'inbound' });
+    const updated = await service.update(orgA, row.id, UpdateIntegrationSchema.parse({ kind_directions: { incident: null } }));
+    expect(updated.kindDirections).toEqual({});
+    await service.delete(orgA, row.id);
   });
 
   it('finds by id or name, only inside the owning organization', async () => {
@@ -113,7 +123,7 @@ describe('IntegrationService', () => {
 
   it('refuses to decrypt with another key', async () => {
     const row = await service.get(orgA, 'snow-prod');
-    const other = new IntegrationService(db, new SecretBox(Buffer.alloc(32, 9)), new AdapterRegistry(), { publicUrl: '', httpTimeoutMs: 1 });
+    const other = new IntegrationService(db, new SecretBox(Buffer.alloc(32, 9)), new AdapterRegistry(), { publicUrl: '', httpTimeoutMs: 1 }, new RecordKinds());
     expect(() => other.decrypt(row)).toThrow(/HUB_ENCRYPTION_KEY/);
   });
 });

@@ -8,6 +8,7 @@ import { IntegrationConfiguration } from '../persistence/entities/IntegrationCon
 import { isUniqueViolation } from '../persistence/isUniqueViolation';
 import type { SecretBox } from '../security/SecretBox';
 import { parseInput } from '../validation/parseInput';
+import { RecordKinds } from '../records/kinds/RecordKinds';
 import { genericSettingsSchema, splitSettings } from './genericSettings';
 import type { CreateIntegrationInput, IntegrationView, UpdateIntegrationInput } from './integrationSchemas';
 
@@ -21,12 +22,14 @@ export class IntegrationService {
     @inject(TOKENS.SecretBox) private readonly secrets: SecretBox,
     @inject(TOKENS.AdapterRegistry) private readonly adapters: AdapterRegistry,
     @inject(TOKENS.HubSettings) private readonly settings: HubSettings,
+    private readonly kinds: RecordKinds,
   ) {}
 
   async create(organizationId: string, input: CreateIntegrationInput): Promise<IntegrationConfiguration> {
     const adapter = this.adapters.resolve(input.type);
     const credentials = validateCredentials(adapter, input.credentials);
     const settings = validateSettings(adapter, input.settings);
+    this.checkKinds(adapter, input.kind_directions ?? {});
     const row: IntegrationConfiguration = Object.assign(new IntegrationConfiguration(), {
       id: randomUUID(),
       organizationId,
@@ -86,6 +89,7 @@ export class IntegrationService {
     if (patch.base_url !== undefined) row.baseUrl = patch.base_url;
     if (patch.direction !== undefined) row.direction = patch.direction;
     if (patch.kind_directions !== undefined) {
+      this.checkKinds(adapter, patch.kind_directions);
       const merged = { ...row.kindDirections };
       for (const [kind, direction] of Object.entries(patch.kind_directions)) {
         if (direction === null) delete merged[kind];
@@ -110,6 +114,14 @@ export class IntegrationService {
       credentials: this.secrets.openJson<Record<string, unknown>>(row.credentialsEncrypted),
       webhookSecret: row.webhookSecretEncrypted ? this.secrets.open(row.webhookSecretEncrypted) : undefined,
     };
+  }
+
+  /** A kind direction names a kind this hub keeps and the adapter declares. */
+  private checkKinds(adapter: LoadedAdapter, directions: Record<string, unknown>): void {
+    for (const kind of Object.keys(directions)) {
+      if (!this.kinds.find(kind)) throw new ValidationError(`'${kind}' is not a record kind of this hub (${this.kinds.names.join(', ')}).`, [{ field: `kind_directions.${kind}`, message: 'unknown record kind' }]);
+      if (!adapter.plugin.manifest.capabilities[kind]) throw new ValidationError(`The ${adapter.type} adapter does not sync '${kind}' records.`, [{ field: `kind_directions.${kind}`, message: 'kind not declared by the adapter' }]);
+    }
   }
 
   toView(row: IntegrationConfiguration): IntegrationView {

@@ -5,6 +5,7 @@ import type { FieldOwner } from '../contracts/SyncDirection';
 import { TOKENS } from '../di/tokens';
 import { NotFoundError, ValidationError } from '../errors/HubError';
 import { FieldOwnership } from '../persistence/entities/FieldOwnership';
+import { RecordKinds } from '../records/kinds/RecordKinds';
 
 export interface OwnershipRule {
   field: string;
@@ -15,14 +16,19 @@ export interface OwnershipRule {
 /** Field ownership rules of one integration: who wins a field when both sides change it. */
 @injectable()
 export class OwnershipService {
-  constructor(@inject(TOKENS.DataSource) private readonly db: DataSource) {}
+  constructor(
+    @inject(TOKENS.DataSource) private readonly db: DataSource,
+    private readonly kinds: RecordKinds,
+  ) {}
 
   list(integrationId: string, kind = 'incident'): Promise<FieldOwnership[]> {
+    this.kinds.get(kind);
     return this.db.getRepository(FieldOwnership).find({ where: { integrationId, recordKind: kind }, order: { fieldName: 'ASC' } });
   }
 
   /** Replaces every rule of the integration in one transaction. */
   async replace(integrationId: string, rules: OwnershipRule[], kind = 'incident'): Promise<FieldOwnership[]> {
+    this.kinds.get(kind);
     const seen = new Set<string>();
     rules.forEach((rule, index) => {
       if (seen.has(rule.field)) throw new ValidationError(`Field '${rule.field}' appears twice.`, [{ field: `rules.${index}.field`, message: 'duplicate field' }]);
@@ -40,6 +46,7 @@ export class OwnershipService {
 
   /** Creates or updates the rule of one field. */
   async set(integrationId: string, rule: OwnershipRule, kind = 'incident'): Promise<FieldOwnership> {
+    this.kinds.get(kind);
     const repo = this.db.getRepository(FieldOwnership);
     await repo
       .createQueryBuilder()

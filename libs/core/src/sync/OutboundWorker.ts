@@ -19,7 +19,7 @@ import { claimHeads, OUTBOX, reschedule, type LaneWorker } from './lanes';
 import { referencesOut } from './references';
 import { RateLimiter } from './RateLimiter';
 import { externalEntryTaken, linkEntryAndComplete, markEntrySending, sentEntry } from './stores/JournalLinkStore';
-import { linkedCte, recordForDelivery, saveLink, type Link, type LinkKey } from './stores/LinkStore';
+import { recordForDelivery, recordWrite, saveLink, type Link, type LinkKey } from './stores/LinkStore';
 import { completeJob, toOutboxEntry, type OutboxEntry } from './stores/OutboxStore';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
@@ -216,20 +216,12 @@ export class OutboundWorker implements LaneWorker {
 
   /**
    * Records a successful write and completes the job in one statement. `synced` holds the
-   * platform values the write established (see `linkedCte`).
+   * platform values the write established (see `recordWrite`).
    */
   private async linked(runtime: IntegrationRuntime, entry: LeasedEntry, key: LinkKey, record: ExternalRecord, synced: ExternalValues, warnings: string[] | undefined, ignored?: ExternalValues): Promise<void> {
     const now = this.clock.now().toISOString();
     const warning = warnings?.length ? `warning: ${warnings.join('; ')}` : null;
-    await this.db.query(
-      `WITH ${linkedCte(runtime.versionsFor(key.kind))},
-       state AS (
-         INSERT INTO sync_integration_state (integration_id, last_success_at) VALUES ($2, $12)
-         ON CONFLICT (integration_id) DO UPDATE SET last_success_at = $12)
-       DELETE FROM sync_outbox WHERE id = $14 AND lease_owner = $15`,
-      [key.organizationId, runtime.id, key.kind, key.recordId, record.id, record.number ?? null, record.url ?? null, record.version ?? null, JSON.stringify(synced),
-        ignored ? JSON.stringify(ignored) : null, warning, now, record.table ?? null, entry.id, entry.owner],
-    );
+    await recordWrite(this.db, runtime.versionsFor(key.kind), key, record, { synced, ignored, warning, now }, entry);
     if (warning) this.logger.warn({ integration_id: runtime.id, record_kind: key.kind, record_id: key.recordId, warnings }, 'platform accepted the write with warnings');
   }
 

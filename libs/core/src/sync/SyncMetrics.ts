@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import { TOKENS } from '../di/tokens';
+import { queueDepths } from './stores/QueueDepths';
 
 /** Prometheus series of the sync engine, in their own registry that the hub's /metrics merges. */
 @injectable()
@@ -47,10 +48,7 @@ export class SyncMetrics {
       labelNames: ['queue'],
       registers: [this.registry],
       async collect() {
-        const [row] = await db.query(
-          `SELECT (SELECT count(*) FROM sync_outbox)::int AS outbox, (SELECT count(*) FROM sync_inbox)::int AS inbox,
-                  (SELECT count(*) FROM dead_letter_entries)::int AS dead_letter`,
-        );
+        const row = await queueDepths(db);
         this.set({ queue: 'outbox' }, row.outbox);
         this.set({ queue: 'inbox' }, row.inbox);
         this.set({ queue: 'dead_letter' }, row.dead_letter);

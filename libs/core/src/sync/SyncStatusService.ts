@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { TOKENS } from '../di/tokens';
 import { countPendingConflicts } from './stores/ConflictStore';
 import { lastPolledAt } from './stores/CursorStore';
-import { countDeadLetters } from './stores/DeadLetterStore';
+import { queueDepths } from './stores/QueueDepths';
 import { iso } from './stores/db';
 import { LINK_STATES, linkStateCounts, type LinkState } from './stores/LinkStore';
 
@@ -28,14 +28,14 @@ export class SyncStatusService {
   async of(integrationId: string): Promise<SyncStatus> {
     const links = Object.fromEntries(LINK_STATES.map((s) => [s, 0])) as Record<LinkState, number>;
     for (const row of await linkStateCounts(this.db, integrationId)) links[row.sync_status] = row.n;
-    const depths = await this.depths(integrationId);
+    const depths = await queueDepths(this.db, integrationId);
     const [state] = await this.db.query(`SELECT * FROM sync_integration_state WHERE integration_id = $1`, [integrationId]);
     return {
       integration_id: integrationId,
       links,
       outbox_depth: depths.outbox,
       inbox_depth: depths.inbox,
-      dead_letters: await countDeadLetters(this.db, integrationId),
+      dead_letters: depths.dead_letter,
       pending_conflicts: await countPendingConflicts(this.db, integrationId),
       last_success_at: iso(state?.last_success_at),
       last_error_at: iso(state?.last_error_at),
@@ -46,14 +46,7 @@ export class SyncStatusService {
 
   /** Entries that would be lost by deleting the integration. */
   async pendingWork(integrationId: string): Promise<{ outbox: number; deadLetters: number }> {
-    return { outbox: (await this.depths(integrationId)).outbox, deadLetters: await countDeadLetters(this.db, integrationId) };
-  }
-
-  private async depths(integrationId: string): Promise<{ outbox: number; inbox: number }> {
-    const [row] = await this.db.query(
-      `SELECT (SELECT count(*) FROM sync_outbox WHERE integration_id = $1)::int AS outbox, (SELECT count(*) FROM sync_inbox WHERE integration_id = $1)::int AS inbox`,
-      [integrationId],
-    );
-    return row;
+    const depths = await queueDepths(this.db, integrationId);
+    return { outbox: depths.outbox, deadLetters: depths.dead_letter };
   }
 }

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ApiError, type HubClient } from '../HubClient';
 import { printObject, printPage, printRows, type Format } from '../output';
-import { definedOnly, formatOption, limitOption, offsetOption, orgOption, pageQuery, parseInteger } from './options';
+import { definedOnly, formatOption, kindOption, limitOption, offsetOption, orgOption, pageQuery, parseInteger } from './options';
 
 /** CLI flag -> credential field of the integration (seed 000 plus the other credential kinds). */
 const CREDENTIAL_FLAGS: Array<[flag: string, key: string, help: string]> = [
@@ -119,9 +119,10 @@ export function integrationCommand(client: () => HubClient): Command {
   ownership
     .command('list <integration>')
     .addOption(orgOption())
+    .addOption(kindOption())
     .addOption(formatOption())
     .action(async (ref, opts) => {
-      const result = await client().request('GET', path(ref, '/ownership'), undefined, { organization_id: opts.org });
+      const result = await client().request('GET', path(ref, '/ownership'), undefined, { organization_id: opts.org, kind: opts.kind });
       printRows(opts.format, result.rules, ['field', 'owner', 'priority', 'updated_at'], result);
     });
   ownership
@@ -129,16 +130,18 @@ export function integrationCommand(client: () => HubClient): Command {
     .addOption(new Option('--owner <owner>', 'Owner').choices(['platform', 'external']).makeOptionMandatory())
     .option('--priority <n>', 'Priority (higher wins in conflicts)', parseInteger, 0)
     .addOption(orgOption())
+    .addOption(kindOption())
     .addOption(formatOption())
     .action(async (ref, field, opts) => {
-      const rule = await client().request('PATCH', path(ref, `/ownership/${encodeURIComponent(field)}`), { owner: opts.owner, priority: opts.priority }, { organization_id: opts.org });
+      const rule = await client().request('PATCH', path(ref, `/ownership/${encodeURIComponent(field)}`), { owner: opts.owner, priority: opts.priority }, { organization_id: opts.org, kind: opts.kind });
       printObject(opts.format, rule);
     });
   ownership
     .command('delete <integration> <field>')
     .addOption(orgOption())
+    .addOption(kindOption())
     .action(async (ref, field, opts) => {
-      await client().request('DELETE', path(ref, `/ownership/${encodeURIComponent(field)}`), undefined, { organization_id: opts.org });
+      await client().request('DELETE', path(ref, `/ownership/${encodeURIComponent(field)}`), undefined, { organization_id: opts.org, kind: opts.kind });
       process.stdout.write(`Deleted ownership rule ${field}\n`);
     });
 
@@ -182,23 +185,25 @@ export function integrationCommand(client: () => HubClient): Command {
       process.stdout.write(`Discarded dead letter entry ${entry}\n`);
     });
 
-  const mappings = cmd.command('mappings').description('Incident field mappings of an integration');
+  const mappings = cmd.command('mappings').description('Field mappings of an integration, per record kind (incidents by default)');
   mappings
     .command('get <integration>')
     .description('Show the mappings (the adapter\'s defaults until set)')
     .addOption(orgOption())
+    .addOption(kindOption())
     .addOption(formatOption())
-    .action(async (ref, opts) => printMappings(opts.format, await client().request('GET', path(ref, '/mappings'), undefined, { organization_id: opts.org })));
+    .action(async (ref, opts) => printMappings(opts.format, await client().request('GET', path(ref, '/mappings'), undefined, { organization_id: opts.org, kind: opts.kind })));
   mappings
     .command('set <integration>')
     .description('Replace the mappings; an empty list restores the adapter\'s defaults')
     .requiredOption('--file <file>', 'JSON file with {"mappings":[...]} or a bare array of mappings')
     .addOption(orgOption())
+    .addOption(kindOption())
     .addOption(formatOption())
     .action(async (ref, opts, command: Command) => {
       const content = readMappingsFile(command, opts.file);
       const body = Array.isArray(content) ? { mappings: content } : content;
-      printMappings(opts.format, await client().request('PUT', path(ref, '/mappings'), body, { organization_id: opts.org }));
+      printMappings(opts.format, await client().request('PUT', path(ref, '/mappings'), body, { organization_id: opts.org, kind: opts.kind }));
     });
   return cmd;
 }

@@ -15,3 +15,6 @@ export const pageQuery = (opts: { limit?: number; offset?: number }) => ({ limit
 
 /** Request bodies leave out unset flags so the API keeps (or defaults) those fields. */
 export const definedOnly = (fields: Record<string, unknown>) => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+
+/** `--kind`: the record kind a mappings or ownership command is about (the hub defaults to incidents). */
+export const kindOption = () => new Option('--kind <kind>', 'Record kind (default: incident)');

@@ -4,10 +4,17 @@ import type { FieldDefinition, RecordKindDefinition } from './RecordKindDefiniti
 
 const referenceTo = (kind: string) => z.strictObject({ kind: z.literal(kind), id: z.string().trim().min(1).max(200) });
 
+const rules = new WeakMap<FieldDefinition, z.ZodType>();
+
 /** The rule a value of a field must pass; optional fields accept null (cleared) and absence. */
 export function fieldRule(field: FieldDefinition): z.ZodType {
-  const rule = baseRule(field);
-  return field.required ? rule : rule.nullable().optional();
+  let rule = rules.get(field);
+  if (!rule) {
+    const base = baseRule(field);
+    rule = field.required ? base : base.nullable().optional();
+    rules.set(field, rule);
+  }
+  return rule;
 }
 
 function baseRule(field: FieldDefinition): z.ZodType {

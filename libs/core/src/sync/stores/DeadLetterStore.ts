@@ -51,11 +51,6 @@ export async function takeDeadLetter(db: Db, integrationId: string, entryId: str
   return rows[0] ? { ...toDeadLetter(rows[0]), organization_id: String(rows[0].organization_id) } : undefined;
 }
 
-export async function countDeadLetters(db: Db, integrationId: string): Promise<number> {
-  const [row] = await db.query(`SELECT count(*)::int AS n FROM dead_letter_entries WHERE integration_id = $1`, [integrationId]);
-  return row.n;
-}
-
 function toDeadLetter(row: Record<string, unknown>): DeadLetterEntry {
   return {
     id: String(row.id),

@@ -162,28 +162,42 @@ export async function linkedElsewhere(db: Db, key: Omit<LinkKey, 'organizationId
 }
 
 /**
- * The statement part that records a successful write on the link (a CTE named `link`): values
- * the write established merge into the base as it is at that moment, so inbound changes stored
- * while the platform was being called are kept, and the newer of two comparable versions wins.
- * Parameters: $1 org, $2 integration, $3 kind, $4 record id, $5 external id, $6 number, $7 url,
- * $8 version, $9 synced values, $10 ignored or null, $11 warning, $12 now, $13 table.
+ * Records a successful write on the link, the integration's last success, and completes the job,
+ * in one statement. `synced` holds the platform values the write established; they merge into the
+ * base as it is at that moment, so inbound changes stored while the platform was being called are
+ * kept, and the newer of two comparable versions wins.
  */
-export function linkedCte(order: VersionOrder): string {
-  return `link AS (
-         INSERT INTO integration_sync_map AS l (id, organization_id, integration_id, entity_type, entity_id, external_id, external_number, external_url, external_table,
-                sync_direction, last_synced_version, last_sync_hash, base, in_flight, ignored, sync_status, retry_count, last_error, last_synced_at, created_at, updated_at)
-         VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $13, 'published', $8, md5($9::jsonb::text), $9::jsonb, '{}', COALESCE($10::jsonb, '{}'), 'synced', 0, $11, $12, $12, $12)
-         ON CONFLICT (integration_id, entity_type, entity_id) DO UPDATE SET
-           external_id = EXCLUDED.external_id,
-           external_number = COALESCE(EXCLUDED.external_number, l.external_number),
-           external_url = COALESCE(EXCLUDED.external_url, l.external_url),
-           external_table = COALESCE(EXCLUDED.external_table, l.external_table),
-           last_synced_version = ${newerVersionSql(order, 'l.last_synced_version', 'EXCLUDED.last_synced_version')},
-           base = l.base || EXCLUDED.base,
-           last_sync_hash = md5((l.base || EXCLUDED.base)::text),
-           in_flight = '{}',
-           ignored = COALESCE($10::jsonb, l.ignored),
-           sync_status = 'synced', retry_count = 0, last_error = $11, last_synced_at = $12, updated_at = $12)`;
+export async function recordWrite(
+  db: Db,
+  order: VersionOrder,
+  key: LinkKey,
+  record: { id: string; number?: string; url?: string; version?: string; table?: string },
+  result: { synced: ExternalValues; ignored?: ExternalValues; warning: string | null; now: string },
+  job: { id: string; owner: string },
+): Promise<void> {
+  await db.query(
+    `WITH link AS (
+       INSERT INTO integration_sync_map AS l (id, organization_id, integration_id, entity_type, entity_id, external_id, external_number, external_url, external_table,
+              sync_direction, last_synced_version, last_sync_hash, base, in_flight, ignored, sync_status, retry_count, last_error, last_synced_at, created_at, updated_at)
+       VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $13, 'published', $8, md5($9::jsonb::text), $9::jsonb, '{}', COALESCE($10::jsonb, '{}'), 'synced', 0, $11, $12, $12, $12)
+       ON CONFLICT (integration_id, entity_type, entity_id) DO UPDATE SET
+         external_id = EXCLUDED.external_id,
+         external_number = COALESCE(EXCLUDED.external_number, l.external_number),
+         external_url = COALESCE(EXCLUDED.external_url, l.external_url),
+         external_table = COALESCE(EXCLUDED.external_table, l.external_table),
+         last_synced_version = ${newerVersionSql(order, 'l.last_synced_version', 'EXCLUDED.last_synced_version')},
+         base = l.base || EXCLUDED.base,
+         last_sync_hash = md5((l.base || EXCLUDED.base)::text),
+         in_flight = '{}',
+         ignored = COALESCE($10::jsonb, l.ignored),
+         sync_status = 'synced', retry_count = 0, last_error = $11, last_synced_at = $12, updated_at = $12),
+     state AS (
+       INSERT INTO sync_integration_state (integration_id, last_success_at) VALUES ($2, $12)
+       ON CONFLICT (integration_id) DO UPDATE SET last_success_at = $12)
+     DELETE FROM sync_outbox WHERE id = $14 AND lease_owner = $15`,
+    [key.organizationId, key.integrationId, key.kind, key.recordId, record.id, record.number ?? null, record.url ?? null, record.version ?? null, JSON.stringify(result.synced),
+      result.ignored ? JSON.stringify(result.ignored) : null, result.warning, result.now, record.table ?? null, job.id, job.owner],
+  );
 }
 
 /**

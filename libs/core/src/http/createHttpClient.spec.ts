@@ -1,6 +1,7 @@
 import { EmulatorApp, type EmulatorHandle } from '../emulator/EmulatorApp';
 import { TransportError } from '../errors/HubError';
 import type { AuditEntry } from './AuditSink';
+import { withAuditScope } from './auditScope';
 import { createHttpClient } from './createHttpClient';
 
 describe('createHttpClient', () => {
@@ -27,7 +28,7 @@ describe('createHttpClient', () => {
     audit.length = 0;
   });
 
-  const client = () =>
+  const client = (capturePayloads = false) =>
     createHttpClient({
       baseUrl: handle.url,
       organizationId: 'org',
@@ -35,7 +36,22 @@ describe('createHttpClient', () => {
       retries: 2,
       retryBaseDelayMs: 1,
       audit: { record: async (e) => void audit.push(e) },
+      capturePayloads,
     });
+
+  it('attributes each call to the sync operation around it, and keeps bodies only when asked, redacted', async () => {
+    await withAuditScope({ operation: 'create', entityType: 'incident', entityId: 'hub-1' }, () => client().request({ method: 'POST', url: '/things', json: { title: 't' } }));
+    expect(audit[0]).toMatchObject({ scope: { operation: 'create', entityType: 'incident', entityId: 'hub-1' }, status: 201 });
+    expect(audit[0].requestPayload).toBeUndefined();
+    await client(true).request({ method: 'POST', url: '/things', json: { title: 't', password: 'hunter2', nested: { api_key: 'k' } } });
+    expect(audit[1].scope).toBeUndefined();
+    expect(audit[1].requestPayload).toEqual({ title: 't', password: '[redacted]', nested: { api_key: '[redacted]' } });
+    expect(audit[1].responsePayload).toEqual({ received: { title: 't', password: '[redacted]', nested: { api_key: '[redacted]' } } });
+    await client(true).request({ method: 'POST', url: '/things', json: { text: 'x'.repeat(10_000) } });
+    const cut = audit[2].requestPayload as { truncated: boolean; preview: string };
+    expect(cut.truncated).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(cut))).toBeLessThanOrEqual(4_096);
+  });
 
   it('retries reads marked retry on 5xx and 429, and returns the last status when attempts run out', async () => {
     emulator.injectFault({ pathPrefix: '/things', status: 503 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { FieldOwner } from '../contracts/SyncDirection';
 import { TOKENS } from '../di/tokens';
 import { NotFoundError, ValidationError } from '../errors/HubError';
@@ -65,4 +65,16 @@ export class OwnershipService {
   static toView(rule: FieldOwnership) {
     return { field: rule.fieldName, owner: rule.owner, priority: rule.priority, updated_at: rule.updatedAt.toISOString() };
   }
+}
+
+/**
+ * The priority of an integration's rule for one field (0 without a rule), read in the caller's
+ * transaction: the inbound processor asks it about the other integration while it holds a row lock.
+ */
+export async function rulePriority(db: DataSource | EntityManager, integrationId: string, kind: string, field: string): Promise<number> {
+  const rows: Array<{ priority: number }> = await db.query(
+    `SELECT priority FROM field_ownership WHERE integration_id = $1 AND record_kind = $2 AND field_name = $3`,
+    [integrationId, kind, field],
+  );
+  return rows[0]?.priority ?? 0;
 }

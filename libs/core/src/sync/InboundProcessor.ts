@@ -12,9 +12,10 @@ import type { HubRecord } from '../records/HubRecord';
 import { acceptedValues } from '../records/kinds/fieldRules';
 import type { RecordKindDefinition } from '../records/kinds/RecordKindDefinition';
 import { RecordKinds } from '../records/kinds/RecordKinds';
+import { rulePriority } from '../ownership/OwnershipService';
 import { HUB_ORIGIN, RecordService } from '../records/RecordService';
 import { conflictWinner, priorityWinner } from './conflictRule';
-import { IntegrationRuntimes, type IntegrationRuntime } from './IntegrationRuntimes';
+import type { IntegrationRuntime } from './IntegrationRuntimes';
 import { referencesIn } from './references';
 import { hasPendingConflict, heldFields, insertConflict, updatePendingExternalValue } from './stores/ConflictStore';
 import { externalEntryTaken, linkEntry, unansweredEntryWithBody } from './stores/JournalLinkStore';
@@ -47,7 +48,6 @@ export class InboundProcessor {
     @inject(SyncSignals) private readonly signals: SyncSignals,
     private readonly records: RecordService,
     private readonly kinds: RecordKinds,
-    private readonly runtimes: IntegrationRuntimes,
     private readonly metrics: SyncMetrics,
   ) {}
 
@@ -203,7 +203,7 @@ export class InboundProcessor {
         continue;
       }
       conflicts += 1;
-      const winner = await this.conflictWinner(runtime, kind, record, mapping.field, rule, external);
+      const winner = await this.conflictWinner(tx, runtime, kind, record, mapping.field, rule, external);
       if (winner === 'applied') {
         decisions.changes[mapping.field] = canonical;
         trace('applied');
@@ -229,6 +229,7 @@ export class InboundProcessor {
    * review); otherwise an external owner's value applies and the strategy decides the rest.
    */
   private async conflictWinner(
+    tx: EntityManager,
     runtime: IntegrationRuntime,
     kind: RecordKindDefinition,
     record: HubRecord,
@@ -241,10 +242,9 @@ export class InboundProcessor {
     const externalChangedAt = external.updatedAt ? new Date(external.updatedAt) : this.clock.now();
     const rivalId = change && change.origin !== HUB_ORIGIN && change.origin !== runtime.id ? change.origin : undefined;
     if (rivalId && runtime.strategy !== 'manual-review') {
-      const rival = await this.runtimes.load(rivalId);
       const winner = priorityWinner({
         priority: rule?.priority ?? 0,
-        rivalPriority: rival?.ownersFor(kind.name).get(field)?.priority ?? 0,
+        rivalPriority: await rulePriority(tx, rivalId, kind.name, field),
         platformChangedAt,
         externalChangedAt,
         windowMs: this.settings.conflictWindowMs,

@@ -49,12 +49,13 @@ describe('field-ownership priority between two integrations', () => {
     await Promise.all([high.emulator.settleWebhooks(), low.emulator.settleWebhooks()]);
     await Promise.all([settled(hub, a), settled(hub, b)]);
 
-    // The low-priority platform refuses the hub's next write once, so its own edit lands before
-    // the high-priority platform's title reaches it: both changed the title since the last sync.
-    low.emulator.injectFault({ method: 'PATCH', pathPrefix: '/api/now/table/incident/', status: 503, count: 1 });
+    // The low-priority platform refuses the hub's next write for good (a 400 goes to the dead
+    // letter queue, no retry), so its own edit lands before the high-priority title reaches it:
+    // both platforms changed the title since the last sync.
+    low.emulator.injectFault({ method: 'PATCH', pathPrefix: '/api/now/table/incident/', status: 400, count: 1, body: { error: { message: 'Refused once by the test', detail: '' }, status: 'failure' } });
     await platformCall(high.url, 'PATCH', `/api/now/table/incident/${sysIdOn(a)}`, basic, { short_description: 'Title from the high-priority platform' });
     await high.emulator.settleWebhooks();
-    await eventually(async () => (await hub.api('GET', `/api/v1/integrations/${b}/sync-status`)).body, (s) => s.links.error === 1, 'the refused write to the low-priority platform');
+    await eventually(async () => (await hub.api('GET', `/api/v1/integrations/${b}/dead-letter-queue`)).body.items, (items: unknown[]) => items.length === 1, 'the refused write to the low-priority platform');
     await platformCall(low.url, 'PATCH', `/api/now/table/incident/${sysIdOn(b)}`, basic, { short_description: 'Title from the low-priority platform' });
     await low.emulator.settleWebhooks();
     await eventually(

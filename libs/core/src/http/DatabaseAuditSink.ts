@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { AuditEntry, AuditSink } from './AuditSink';
+import { sql } from '../persistence/sql';
 
 /**
  * Writes external calls to seed 001's `integration_sync_log`: one plain statement per call, since
@@ -10,7 +11,7 @@ export class DatabaseAuditSink implements AuditSink {
 
   async record(entry: AuditEntry): Promise<void> {
     const failed = entry.error !== undefined || (entry.status ?? 0) >= 400;
-    await this.db.query(
+    await sql(this.db, 
       `INSERT INTO integration_sync_log (organization_id, integration_id, operation, entity_type, entity_id, external_id, method, path, status, http_status,
               duration_ms, error_message, request_payload, response_payload, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15)`,

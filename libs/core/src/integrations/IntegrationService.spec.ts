@@ -1,4 +1,5 @@
 import { RecordKinds } from '../records/kinds/RecordKinds';
+import { SyncSignals } from '../sync/Wakeup';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -39,7 +40,7 @@ describe('IntegrationService', () => {
     db = await openDatabase({ url: database.url, poolSize: database.poolSize });
     const registry = new AdapterRegistry();
     registry.register(fake, 'fake-package');
-    service = new IntegrationService(db, new SecretBox(Buffer.alloc(32, 7)), registry, { publicUrl: 'https://hub.example.com', httpTimeoutMs: 1000 }, new RecordKinds());
+    service = new IntegrationService(db, new SecretBox(Buffer.alloc(32, 7)), registry, { publicUrl: 'https://hub.example.com', httpTimeoutMs: 1000 }, new RecordKinds(), new SyncSignals());
     orgA = randomUUID();
     orgB = randomUUID();
     await db.getRepository(Organization).insert([{ id: orgA, name: 'a' }, { id: orgB, name: 'b' }]);
@@ -123,7 +124,7 @@ describe('IntegrationService', () => {
 
   it('refuses to decrypt with another key', async () => {
     const row = await service.get(orgA, 'snow-prod');
-    const other = new IntegrationService(db, new SecretBox(Buffer.alloc(32, 9)), new AdapterRegistry(), { publicUrl: '', httpTimeoutMs: 1 }, new RecordKinds());
+    const other = new IntegrationService(db, new SecretBox(Buffer.alloc(32, 9)), new AdapterRegistry(), { publicUrl: '', httpTimeoutMs: 1 }, new RecordKinds(), new SyncSignals());
     expect(() => other.decrypt(row)).toThrow(/HUB_ENCRYPTION_KEY/);
   });
 });

@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../persistence/isUniqueViolation';
 import type { SecretBox } from '../security/SecretBox';
 import { parseInput } from '../validation/parseInput';
 import { RecordKinds } from '../records/kinds/RecordKinds';
+import { SyncSignals } from '../sync/Wakeup';
 import { genericSettingsSchema, splitSettings } from './genericSettings';
 import type { CreateIntegrationInput, IntegrationView, UpdateIntegrationInput } from './integrationSchemas';
 
@@ -23,6 +24,7 @@ export class IntegrationService {
     @inject(TOKENS.AdapterRegistry) private readonly adapters: AdapterRegistry,
     @inject(TOKENS.HubSettings) private readonly settings: HubSettings,
     private readonly kinds: RecordKinds,
+    @inject(SyncSignals) private readonly signals: SyncSignals,
   ) {}
 
   async create(organizationId: string, input: CreateIntegrationInput): Promise<IntegrationConfiguration> {
@@ -100,12 +102,15 @@ export class IntegrationService {
     if (patch.enabled !== undefined) row.enabled = patch.enabled;
     if (patch.conflict_strategy !== undefined) row.conflictStrategy = patch.conflict_strategy;
     if (patch.rate_limit_per_minute !== undefined) row.rateLimitPerMinute = patch.rate_limit_per_minute;
-    return this.save(row, () => this.db.getRepository(IntegrationConfiguration).save(row));
+    const saved = await this.save(row, () => this.db.getRepository(IntegrationConfiguration).save(row));
+    this.signals.config.notify(row.id);
+    return saved;
   }
 
   async delete(organizationId: string, idOrName: string): Promise<void> {
     const row = await this.get(organizationId, idOrName);
     await this.db.getRepository(IntegrationConfiguration).delete({ id: row.id, organizationId });
+    this.signals.config.notify(row.id);
   }
 
   /** Decrypted configuration, for building an adapter instance. Never returned to API callers. */

@@ -8,6 +8,7 @@ import { IntegrationConfiguration } from '../persistence/entities/IntegrationCon
 import { SyncLogEntry } from '../persistence/entities/SyncLogEntry';
 import { RecordKinds } from '../records/kinds/RecordKinds';
 import { IntegrationRuntimes } from '../sync/IntegrationRuntimes';
+import { SyncSignals } from '../sync/Wakeup';
 import type { PutMappingsInput } from './mappingSchemas';
 
 export interface MappingView {
@@ -31,6 +32,7 @@ export class MappingService {
     @inject(TOKENS.DataSource) private readonly db: DataSource,
     private readonly runtimes: IntegrationRuntimes,
     private readonly kinds: RecordKinds,
+    @inject(SyncSignals) private readonly signals: SyncSignals,
   ) {}
 
   get(row: IntegrationConfiguration, kind: RecordKind = 'incident'): MappingView {
@@ -57,6 +59,7 @@ export class MappingService {
     if (mappings.length === 0) delete all[kind];
     else all[kind] = mappings;
     await this.db.getRepository(IntegrationConfiguration).update({ id: row.id }, { fieldMappings: Object.keys(all).length > 0 ? all : null });
+    this.signals.config.notify(row.id);
     return this.get(await this.db.getRepository(IntegrationConfiguration).findOneByOrFail({ id: row.id }), kind);
   }
 

@@ -9,6 +9,7 @@ import { ApiToken, type TokenRole } from '../persistence/entities/ApiToken';
 import { generateApiToken, hashApiToken, tokenHint } from '../security/apiTokens';
 import type { Principal } from '../security/Principal';
 import { DEFAULT_ORGANIZATION, OrganizationService, requireInstanceAdmin } from './OrganizationService';
+import { sql } from '../persistence/sql';
 
 export interface IssuedToken {
   record: ApiToken;
@@ -41,7 +42,7 @@ export class TokenService {
   async authenticate(bearer: string | undefined): Promise<Principal> {
     if (!bearer) throw new AuthenticationError('Send an API token as "Authorization: Bearer <token>".', ErrorCodes.AUTH_MISSING);
     // One round trip per request: the token and its organization's name together.
-    const [token] = await this.db.query(
+    const [token] = await sql(this.db,
       `SELECT t.id, t.organization_id, t.role, t.revoked_at, o.name AS organization_name
          FROM api_tokens t JOIN organizations o ON o.id = t.organization_id WHERE t.token_hash = $1`,
       [hashApiToken(bearer)],

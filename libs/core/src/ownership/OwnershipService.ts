@@ -6,6 +6,7 @@ import { TOKENS } from '../di/tokens';
 import { NotFoundError, ValidationError } from '../errors/HubError';
 import { FieldOwnership } from '../persistence/entities/FieldOwnership';
 import { RecordKinds } from '../records/kinds/RecordKinds';
+import { SyncSignals } from '../sync/Wakeup';
 
 export interface OwnershipRule {
   field: string;
@@ -19,6 +20,7 @@ export class OwnershipService {
   constructor(
     @inject(TOKENS.DataSource) private readonly db: DataSource,
     private readonly kinds: RecordKinds,
+    @inject(SyncSignals) private readonly signals: SyncSignals,
   ) {}
 
   list(integrationId: string, kind = 'incident'): Promise<FieldOwnership[]> {
@@ -41,6 +43,7 @@ export class OwnershipService {
         await repo.insert(rules.map((r) => ({ id: randomUUID(), integrationId, recordKind: kind, fieldName: r.field, owner: r.owner, priority: r.priority })));
       }
     });
+    this.signals.config.notify(integrationId);
     return this.list(integrationId, kind);
   }
 
@@ -54,12 +57,14 @@ export class OwnershipService {
       .values({ id: randomUUID(), integrationId, recordKind: kind, fieldName: rule.field, owner: rule.owner, priority: rule.priority })
       .orUpdate(['owner', 'priority', 'updated_at'], ['integration_id', 'record_kind', 'field_name'])
       .execute();
+    this.signals.config.notify(integrationId);
     return repo.findOneByOrFail({ integrationId, recordKind: kind, fieldName: rule.field });
   }
 
   async delete(integrationId: string, field: string, kind = 'incident'): Promise<void> {
     const result = await this.db.getRepository(FieldOwnership).delete({ integrationId, recordKind: kind, fieldName: field });
     if (!result.affected) throw new NotFoundError('Ownership rule', field);
+    this.signals.config.notify(integrationId);
   }
 
   static toView(rule: FieldOwnership) {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldValue } from '../contracts/FieldValue';
-import { returningRows } from '../persistence/returningRows';
-import { iso, type Db } from '../sync/stores/db';
+import { iso, sql, type Db } from '../sync/stores/db';
 import type { FieldChange, HubRecord, JournalEntry } from './HubRecord';
 import type { RecordKindDefinition } from './kinds/RecordKindDefinition';
 
@@ -33,14 +32,14 @@ export async function insertRecord(
 ): Promise<HubRecord> {
   const id = randomUUID();
   if (!kind.table) {
-    const rows = await db.query(
+    const rows = await sql(db, 
       `INSERT INTO hub_records (id, organization_id, kind, origin, fields, field_changes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $7) RETURNING *`,
       [id, record.organizationId, kind.name, record.origin, JSON.stringify(record.values), JSON.stringify(record.changes), record.at],
     );
     return toRecord(kind, rows[0]);
   }
   const columns = Object.keys(record.values);
-  const rows = await db.query(
+  const rows = await sql(db, 
     `INSERT INTO ${kind.table} (id, organization_id, origin, field_changes, created_at, updated_at${columns.map((c) => `, ${c}`).join('')})
      VALUES ($1, $2, $3, $4::jsonb, $5, $5${columns.map((_, i) => `, $${i + 6}`).join('')}) RETURNING *`,
     [id, record.organizationId, record.origin, JSON.stringify(record.changes), record.at, ...columns.map((c) => record.values[c])],
@@ -51,14 +50,14 @@ export async function insertRecord(
 export async function updateRecord(db: Db, kind: RecordKindDefinition, current: HubRecord, changed: Record<string, FieldValue>, changes: Record<string, FieldChange>, now: string): Promise<HubRecord> {
   const fields = Object.keys(changed);
   if (!kind.table) {
-    const rows = returningRows(await db.query(
+    const rows = (await sql(db, 
       `UPDATE hub_records SET fields = fields || $3::jsonb, field_changes = $4::jsonb, version = version + 1, updated_at = $5
         WHERE id = $1 AND organization_id = $2 RETURNING *`,
       [current.id, current.organization_id, JSON.stringify(changed), JSON.stringify(changes), now],
     ));
     return toRecord(kind, rows[0]);
   }
-  const rows = returningRows(await db.query(
+  const rows = (await sql(db, 
     `UPDATE ${kind.table} SET ${fields.map((f, i) => `${f} = $${i + 3}`).join(', ')}, field_changes = $${fields.length + 3}::jsonb,
             version = version + 1, updated_at = $${fields.length + 4}
       WHERE id = $1 AND organization_id = $2 RETURNING *`,
@@ -79,7 +78,7 @@ export async function selectRecord(db: Db, kind: RecordKindDefinition, organizat
     params.push(organizationId);
     where += ` AND organization_id = $${params.length}`;
   }
-  const rows = await db.query(`SELECT * FROM ${table} WHERE ${where}${lock ? ' FOR UPDATE' : ''}`, params);
+  const rows = await sql(db, `SELECT * FROM ${table} WHERE ${where}${lock ? ' FOR UPDATE' : ''}`, params);
   return rows[0] ? toRecord(kind, rows[0]) : undefined;
 }
 
@@ -87,7 +86,7 @@ export async function insertJournalEntry(
   db: Db,
   entry: { organizationId: string; kind: string; recordId: string; body: string; author: string | null; visibility: 'public' | 'internal'; origin: string; at: string },
 ): Promise<JournalEntry> {
-  const rows = await db.query(
+  const rows = await sql(db, 
     `INSERT INTO record_journal (id, organization_id, record_kind, record_id, body, author, visibility, origin, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
     [randomUUID(), entry.organizationId, entry.kind, entry.recordId, entry.body, entry.author, entry.visibility, entry.origin, entry.at],
   );
@@ -95,12 +94,12 @@ export async function insertJournalEntry(
 }
 
 export async function journalOf(db: Db, kind: string, recordId: string): Promise<JournalEntry[]> {
-  const rows = await db.query(`SELECT * FROM record_journal WHERE record_kind = $1 AND record_id = $2 ORDER BY seq`, [kind, recordId]);
+  const rows = await sql(db, `SELECT * FROM record_journal WHERE record_kind = $1 AND record_id = $2 ORDER BY seq`, [kind, recordId]);
   return rows.map(toJournalEntry);
 }
 
 export async function journalEntry(db: Db, id: string): Promise<JournalEntry | undefined> {
-  const rows = await db.query(`SELECT * FROM record_journal WHERE id = $1`, [id]);
+  const rows = await sql(db, `SELECT * FROM record_journal WHERE id = $1`, [id]);
   return rows[0] ? toJournalEntry(rows[0]) : undefined;
 }
 

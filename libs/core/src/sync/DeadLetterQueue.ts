@@ -7,6 +7,7 @@ import { SyncSignals } from './Wakeup';
 import { insertDeadLetter, listDeadLetters, takeDeadLetter, type DeadLetterEntry, type Failure } from './stores/DeadLetterStore';
 import { saveLink } from './stores/LinkStore';
 import { removeJob, requeue, type OutboxEntry } from './stores/OutboxStore';
+import { sql } from './stores/db';
 
 export type { DeadLetterEntry } from './stores/DeadLetterStore';
 
@@ -31,7 +32,7 @@ export class DeadLetterQueue {
   }
 
   async markError(tx: EntityManager | DataSource, integrationId: string, message: string): Promise<void> {
-    await tx.query(
+    await sql(tx, 
       `INSERT INTO sync_integration_state (integration_id, last_error_at, last_error) VALUES ($1, $2, $3)
        ON CONFLICT (integration_id) DO UPDATE SET last_error_at = $2, last_error = $3`,
       [integrationId, this.clock.now().toISOString(), message],

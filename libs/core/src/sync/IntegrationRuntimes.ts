@@ -13,6 +13,8 @@ import { FieldOwnership } from '../persistence/entities/FieldOwnership';
 import { IntegrationConfiguration } from '../persistence/entities/IntegrationConfiguration';
 import { RecordKinds } from '../records/kinds/RecordKinds';
 import type { SyncSettings } from './SyncSettings';
+import { SyncSignals } from './Wakeup';
+import { sql } from './stores/db';
 
 export type OwnershipRules = Map<string, { owner: FieldOwner; priority: number }>;
 
@@ -42,11 +44,18 @@ export interface IntegrationRuntime {
 export const sendsOutbound = (d: SyncDirection) => d === 'outbound' || d === 'bidirectional';
 export const takesInbound = (d: SyncDirection) => d === 'inbound' || d === 'bidirectional';
 
+/**
+ * How long a loaded runtime is trusted without asking the database. Changes made through this
+ * process apply at once (they are signalled); changes made through another hub process apply
+ * within this time.
+ */
+export const RUNTIME_FRESH_MS = 1_000;
+
 /** Loads integrations for sync jobs; adapters are kept per integration until its row changes. */
 @injectable()
 export class IntegrationRuntimes {
   private readonly adapters = new Map<string, { stamp: number; adapter: Adapter }>();
-  private readonly runtimes = new Map<string, { stamp: string; runtime: IntegrationRuntime }>();
+  private readonly runtimes = new Map<string, { stamp: string; checkedAt: number; runtime: IntegrationRuntime }>();
 
   constructor(
     @inject(TOKENS.DataSource) private readonly db: DataSource,
@@ -54,14 +63,20 @@ export class IntegrationRuntimes {
     @inject(TOKENS.SyncSettings) private readonly sync: SyncSettings,
     private readonly connector: AdapterConnector,
     private readonly recordKinds: RecordKinds,
-  ) {}
+    @inject(SyncSignals) signals: SyncSignals,
+  ) {
+    signals.config.subscribe((integrationId) => this.runtimes.delete(integrationId));
+  }
 
   /**
-   * The integration as it is now. A cached runtime is reused while one cheap query shows that
-   * neither the integration nor its ownership rules changed (any process may change them).
+   * The integration as it is now. A cached runtime is reused for RUNTIME_FRESH_MS, then while one
+   * cheap query shows that neither the integration nor its ownership rules changed.
    */
   async load(integrationId: string): Promise<IntegrationRuntime | undefined> {
-    const [current] = await this.db.query(
+    const known = this.runtimes.get(integrationId);
+    const now = performance.now();
+    if (known && now - known.checkedAt < RUNTIME_FRESH_MS) return known.runtime;
+    const [current] = await sql(this.db, 
       `SELECT i.updated_at::text || '|' || COALESCE((SELECT max(updated_at)::text || ':' || count(*) FROM field_ownership WHERE integration_id = i.id), '') AS stamp
          FROM integration_configurations i WHERE i.id = $1`,
       [integrationId],
@@ -70,10 +85,12 @@ export class IntegrationRuntimes {
       this.runtimes.delete(integrationId);
       return undefined;
     }
-    const cached = this.runtimes.get(integrationId);
-    if (cached && cached.stamp === current.stamp) return cached.runtime;
+    if (known && known.stamp === current.stamp) {
+      known.checkedAt = now;
+      return known.runtime;
+    }
     const runtime = await this.build(integrationId);
-    if (runtime) this.runtimes.set(integrationId, { stamp: current.stamp, runtime });
+    if (runtime) this.runtimes.set(integrationId, { stamp: current.stamp, checkedAt: now, runtime });
     return runtime;
   }
 

@@ -29,9 +29,23 @@ export class Wakeup {
   }
 }
 
-/** The process's wake-up signals: one per loop. */
+/** Integrations whose configuration (row, mappings, ownership rules) this process changed. */
+export class ConfigChanges {
+  private readonly listeners = new Set<(integrationId: string) => void>();
+
+  subscribe(listener: (integrationId: string) => void): void {
+    this.listeners.add(listener);
+  }
+
+  notify(integrationId: string): void {
+    for (const listener of this.listeners) listener(integrationId);
+  }
+}
+
+/** The process's wake-up signals: one per loop, and configuration changes. */
 @injectable()
 export class SyncSignals {
   readonly outbox = new Wakeup();
   readonly inbox = new Wakeup();
+  readonly config = new ConfigChanges();
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
+import type { Clock } from '../contracts/Clock';
 import type { WebhookRequest } from '../contracts/InboundEvent';
 import { TOKENS } from '../di/tokens';
 import { ErrorCodes } from '../errors/codes';
@@ -29,6 +30,7 @@ export interface WebhookReceipt {
 export class WebhookReceiver {
   constructor(
     @inject(TOKENS.DataSource) private readonly db: DataSource,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(SyncSignals) private readonly signals: SyncSignals,
     private readonly runtimes: IntegrationRuntimes,
   ) {}
@@ -53,7 +55,7 @@ export class WebhookReceiver {
       for (const [index, event] of parsed.value.entries()) {
         const deliveryId = event.deliveryId ?? `body:${bodyHash}:${index}`;
         const target = { organizationId: runtime.organizationId, integrationId: runtime.id, versions: runtime.versionsFor(event.record.kind) };
-        const outcome = await queueWebhookEvent(this.db, target, deliveryId, event);
+        const outcome = await queueWebhookEvent(this.db, target, deliveryId, event, this.clock.now());
         if (outcome.queued) receipt.queued += 1;
         else if (outcome.fresh) receipt.echoes += 1;
         else receipt.duplicates += 1;

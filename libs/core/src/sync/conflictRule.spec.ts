@@ -1,4 +1,4 @@
-import { conflictWinner } from './conflictRule';
+import { conflictWinner, priorityWinner } from './conflictRule';
 
 const at = (ms: number) => new Date(1_700_000_000_000 + ms);
 
@@ -20,5 +20,22 @@ describe('conflictWinner', () => {
 
   it('manual-review leaves the conflict pending', () => {
     expect(conflictWinner({ strategy: 'manual-review', owner: 'external', windowMs: 0 })).toBe('pending');
+  });
+});
+
+describe('priorityWinner (two integrations changed one field)', () => {
+  const window = { windowMs: 5_000 };
+  it('lets the higher priority win whichever change came later', () => {
+    expect(priorityWinner({ priority: 10, rivalPriority: 0, platformChangedAt: at(1_000), externalChangedAt: at(0), ...window })).toBe('external');
+    expect(priorityWinner({ priority: 0, rivalPriority: 10, platformChangedAt: at(0), externalChangedAt: at(1_000), ...window })).toBe('platform');
+  });
+
+  it('falls back to the later change on equal priorities', () => {
+    expect(priorityWinner({ priority: 3, rivalPriority: 3, platformChangedAt: at(0), externalChangedAt: at(1_000), ...window })).toBe('external');
+    expect(priorityWinner({ priority: 3, rivalPriority: 3, platformChangedAt: at(1_000), externalChangedAt: at(0), ...window })).toBe('platform');
+  });
+
+  it('does not apply to changes further apart than the window', () => {
+    expect(priorityWinner({ priority: 10, rivalPriority: 0, platformChangedAt: at(0), externalChangedAt: at(6_000), ...window })).toBeUndefined();
   });
 });

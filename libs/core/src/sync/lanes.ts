@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { returningRows } from '../persistence/returningRows';
+import { sql } from './stores/db';
 
 export interface LaneQueue {
   table: 'sync_outbox' | 'sync_inbox';
@@ -16,7 +16,7 @@ export const INBOX: LaneQueue = { table: 'sync_inbox', lane: ['integration_id', 
  * SKIP LOCKED lets several processes claim side by side without taking the same lane.
  */
 export async function claimHeads(db: DataSource, queue: LaneQueue, owner: string, now: Date, leaseMs: number, limit: number): Promise<Record<string, unknown>[]> {
-  const rows = returningRows(await db.query(
+  const rows = (await sql<Record<string, unknown>>(db, 
     `UPDATE ${queue.table} q SET lease_owner = $1, lease_expires_at = $3::timestamptz + ($4 || ' milliseconds')::interval
       WHERE q.id IN (
         SELECT h.id FROM ${queue.table} h
@@ -31,7 +31,7 @@ export async function claimHeads(db: DataSource, queue: LaneQueue, owner: string
 
 /** Puts a leased entry back for a later attempt. */
 export async function reschedule(db: DataSource, queue: LaneQueue, id: string, owner: string, at: Date, attempts: number, error: string | null): Promise<void> {
-  await db.query(
+  await sql(db, 
     `UPDATE ${queue.table} SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $3, attempts = $4, last_error = $5
       WHERE id = $1 AND lease_owner = $2`,
     [id, owner, at.toISOString(), attempts, error],

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordKind } from '../../contracts/RecordKind';
-import { returningRows } from '../../persistence/returningRows';
-import { iso, type Db } from './db';
+import { iso, sql, type Db } from './db';
 
 export interface ConflictView {
   id: string;
@@ -39,7 +38,7 @@ interface ConflictScope {
 }
 
 export async function heldFields(db: Db, scope: ConflictScope): Promise<Set<string>> {
-  const rows: Array<{ field_name: string }> = await db.query(
+  const rows: Array<{ field_name: string }> = await sql(db, 
     `SELECT field_name FROM conflict_records WHERE record_kind = $1 AND record_id = $2 AND integration_id = $3 AND status = 'pending'`,
     [scope.kind, scope.recordId, scope.integrationId],
   );
@@ -47,13 +46,13 @@ export async function heldFields(db: Db, scope: ConflictScope): Promise<Set<stri
 }
 
 export async function hasPendingConflict(db: Db, scope: ConflictScope): Promise<boolean> {
-  const rows = await db.query(`SELECT 1 FROM conflict_records WHERE record_kind = $1 AND record_id = $2 AND integration_id = $3 AND status = 'pending' LIMIT 1`, [scope.kind, scope.recordId, scope.integrationId]);
+  const rows = await sql(db, `SELECT 1 FROM conflict_records WHERE record_kind = $1 AND record_id = $2 AND integration_id = $3 AND status = 'pending' LIMIT 1`, [scope.kind, scope.recordId, scope.integrationId]);
   return rows.length > 0;
 }
 
 /** The platform's latest value of a field a pending conflict holds. */
 export async function updatePendingExternalValue(db: Db, scope: ConflictScope, field: string, value: string | null): Promise<void> {
-  await db.query(
+  await sql(db, 
     `UPDATE conflict_records SET external_value = $5 WHERE record_kind = $1 AND record_id = $2 AND integration_id = $3 AND field_name = $4 AND status = 'pending'`,
     [scope.kind, scope.recordId, scope.integrationId, field, value],
   );
@@ -66,7 +65,7 @@ export async function insertConflict(
   now: Date,
 ): Promise<void> {
   const pending = conflict.winner === 'pending';
-  await db.query(
+  await sql(db, 
     `INSERT INTO conflict_records (id, organization_id, record_kind, record_id, integration_id, field_name, external_field, platform_value, external_value, base_value, status, resolution, strategy, detected_at, resolved_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING`,
     [randomUUID(), scope.organizationId, scope.kind, scope.recordId, scope.integrationId, conflict.field, conflict.externalField, conflict.platform, conflict.external, conflict.base,
@@ -83,8 +82,8 @@ export async function listConflicts(db: Db, organizationId: string, filter: Conf
     params.push(value);
     where.push(`${column} = $${params.length}`);
   }
-  const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM conflict_records WHERE ${where.join(' AND ')}`, params);
-  const rows = await db.query(
+  const [{ count }] = await sql(db, `SELECT count(*)::int AS count FROM conflict_records WHERE ${where.join(' AND ')}`, params);
+  const rows = await sql(db, 
     `SELECT * FROM conflict_records WHERE ${where.join(' AND ')} ORDER BY detected_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, filter.limit, filter.offset],
   );
@@ -92,13 +91,13 @@ export async function listConflicts(db: Db, organizationId: string, filter: Conf
 }
 
 export async function getConflict(db: Db, organizationId: string, id: string): Promise<ConflictView | undefined> {
-  const rows = await db.query(`SELECT * FROM conflict_records WHERE id = $1 AND organization_id = $2`, [id, organizationId]);
+  const rows = await sql(db, `SELECT * FROM conflict_records WHERE id = $1 AND organization_id = $2`, [id, organizationId]);
   return rows[0] ? toConflict(rows[0]) : undefined;
 }
 
 /** Marks a pending conflict resolved or ignored; false when it no longer was pending. */
 export async function closeConflict(db: Db, id: string, use: 'platform' | 'external' | 'ignore', now: Date): Promise<boolean> {
-  const claimed = returningRows(await db.query(
+  const claimed = (await sql(db, 
     `UPDATE conflict_records SET status = $2, resolution = $3, resolved_at = $4 WHERE id = $1 AND status = 'pending' RETURNING id`,
     [id, use === 'ignore' ? 'ignored' : 'resolved', use === 'ignore' ? 'ignore' : `use_${use}`, now.toISOString()],
   ));
@@ -106,7 +105,7 @@ export async function closeConflict(db: Db, id: string, use: 'platform' | 'exter
 }
 
 export async function countPendingConflicts(db: Db, integrationId: string): Promise<number> {
-  const [row] = await db.query(`SELECT count(*)::int AS n FROM conflict_records WHERE integration_id = $1 AND status = 'pending'`, [integrationId]);
+  const [row] = await sql(db, `SELECT count(*)::int AS n FROM conflict_records WHERE integration_id = $1 AND status = 'pending'`, [integrationId]);
   return row.n;
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordKind } from '../../contracts/RecordKind';
-import { returningRows } from '../../persistence/returningRows';
-import { iso, type Db } from './db';
+import { iso, sql, type Db } from './db';
 import type { OutboxEntry } from './OutboxStore';
 
 export interface DeadLetterEntry {
@@ -32,7 +31,7 @@ export interface Failure {
 }
 
 export async function insertDeadLetter(db: Db, entry: OutboxEntry, failure: Failure, now: Date): Promise<void> {
-  await db.query(
+  await sql(db, 
     `INSERT INTO dead_letter_entries (id, organization_id, integration_id, record_kind, record_id, job, journal_id, origin, corrective, request, error_message, error_status, error_kind, attempts, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15)`,
     [randomUUID(), entry.organization_id, entry.integration_id, entry.record_kind, entry.record_id, entry.job, entry.journal_id, entry.origin, entry.corrective,
@@ -41,13 +40,13 @@ export async function insertDeadLetter(db: Db, entry: OutboxEntry, failure: Fail
 }
 
 export async function listDeadLetters(db: Db, integrationId: string, page: { limit: number; offset: number }): Promise<{ items: DeadLetterEntry[]; total: number }> {
-  const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM dead_letter_entries WHERE integration_id = $1`, [integrationId]);
-  const rows = await db.query(`SELECT * FROM dead_letter_entries WHERE integration_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`, [integrationId, page.limit, page.offset]);
+  const [{ count }] = await sql(db, `SELECT count(*)::int AS count FROM dead_letter_entries WHERE integration_id = $1`, [integrationId]);
+  const rows = await sql(db, `SELECT * FROM dead_letter_entries WHERE integration_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`, [integrationId, page.limit, page.offset]);
   return { items: rows.map(toDeadLetter), total: count };
 }
 
 export async function takeDeadLetter(db: Db, integrationId: string, entryId: string): Promise<DeadLetterEntry & { organization_id: string } | undefined> {
-  const rows = returningRows<Record<string, unknown>>(await db.query(`DELETE FROM dead_letter_entries WHERE id = $1 AND integration_id = $2 RETURNING *`, [entryId, integrationId]));
+  const rows = await sql<Record<string, unknown>>(db, `DELETE FROM dead_letter_entries WHERE id = $1 AND integration_id = $2 RETURNING *`, [entryId, integrationId]);
   return rows[0] ? { ...toDeadLetter(rows[0]), organization_id: String(rows[0].organization_id) } : undefined;
 }
 

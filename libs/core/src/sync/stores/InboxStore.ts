@@ -1,7 +1,6 @@
 import type { InboundEvent } from '../../contracts/InboundEvent';
 import type { RecordKind, VersionOrder } from '../../contracts/RecordKind';
-import { returningRows } from '../../persistence/returningRows';
-import type { Db } from './db';
+import { sql, type Db } from './db';
 import { holdsVersionSql } from './versions';
 
 export interface InboxTarget {
@@ -11,25 +10,38 @@ export interface InboxTarget {
 }
 
 /**
+ * An event about a record the hub is writing right now (an update, or a create whose answer has not
+ * come back: the event carries the hub id as correlation) waits this long: it is most likely the
+ * platform's echo of that write, and once the write's version is on the link it is dropped without
+ * reading the record.
+ */
+export const ECHO_GRACE_MS = 250;
+
+/**
  * Queues one webhook event in one statement: the delivery id is claimed, and the event is queued
  * unless the link already holds this version or a newer one (the platform echoing the hub's
  * write). Returns whether the delivery was new and whether it was queued.
  */
-export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId: string, event: InboundEvent): Promise<{ fresh: boolean; queued: boolean }> {
+export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId: string, event: InboundEvent, now: Date): Promise<{ fresh: boolean; queued: boolean }> {
   // Journal events are never echoes by version: their entries are matched by the processor.
   const version = event.type === 'commented' ? null : (event.record.version ?? null);
-  const [outcome] = await db.query(
+  const [outcome] = await sql(db, 
     `WITH fresh AS (
        INSERT INTO webhook_deliveries (integration_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id),
      queued AS (
-       INSERT INTO sync_inbox (organization_id, integration_id, record_kind, external_id, delivery_id, source, event, version_order)
-       SELECT $3, $1, $7, $4, delivery_id, 'webhook', $5::jsonb, $8 FROM fresh
+       INSERT INTO sync_inbox (organization_id, integration_id, record_kind, external_id, delivery_id, source, event, version_order, next_attempt_at)
+       SELECT $3, $1, $7, $4, delivery_id, 'webhook', $5::jsonb, $8,
+              $9::timestamptz + CASE
+                WHEN EXISTS (SELECT 1 FROM integration_sync_map w WHERE w.integration_id = $1 AND w.entity_type = $7 AND w.external_id = $4 AND w.in_flight <> '{}')
+                  OR EXISTS (SELECT 1 FROM integration_sync_map w WHERE w.integration_id = $1 AND w.entity_type = $7 AND w.entity_id = $11 AND w.external_id IS NULL AND w.in_flight <> '{}')
+                THEN make_interval(secs => $10 / 1000.0) ELSE interval '0' END
+         FROM fresh
         WHERE NOT EXISTS (
           SELECT 1 FROM integration_sync_map l WHERE l.integration_id = $1 AND l.entity_type = $7 AND l.external_id = $4
              AND ${holdsVersionSql(target.versions, 'l.last_synced_version', '$6')})
        RETURNING id)
      SELECT (SELECT count(*) FROM fresh)::int AS fresh, (SELECT count(*) FROM queued)::int AS queued`,
-    [target.integrationId, deliveryId, target.organizationId, event.record.id, JSON.stringify(event), version, event.record.kind, target.versions],
+    [target.integrationId, deliveryId, target.organizationId, event.record.id, JSON.stringify(event), version, event.record.kind, target.versions, now.toISOString(), ECHO_GRACE_MS, event.record.correlationId ?? null],
   );
   return { fresh: outcome.fresh > 0, queued: outcome.queued > 0 };
 }
@@ -37,7 +49,7 @@ export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId:
 /** Queues polled records with the cursor after them, in the caller's transaction. */
 export async function queuePolledRecords(db: Db, target: InboxTarget, events: InboundEvent[]): Promise<void> {
   for (const event of events) {
-    await db.query(
+    await sql(db, 
       `INSERT INTO sync_inbox (organization_id, integration_id, record_kind, external_id, delivery_id, source, event, version_order) VALUES ($1, $2, $3, $4, $5, 'poll', $6::jsonb, $7)`,
       [target.organizationId, target.integrationId, event.record.kind, event.record.id, `poll:${event.record.kind}:${event.record.id}:${event.record.version ?? ''}`, JSON.stringify(event), target.versions],
     );
@@ -49,7 +61,7 @@ export async function queuePolledRecords(db: Db, target: InboxTarget, events: In
  * statement that recognises it; true when it was such an echo.
  */
 export async function dropEchoedEvent(db: Db, leased: { id: string; owner: string; integrationId: string; kind: RecordKind; externalId: string }, version: string, order: VersionOrder): Promise<boolean> {
-  const removed = returningRows(await db.query(
+  const removed = (await sql(db, 
     `DELETE FROM sync_inbox q WHERE q.id = $1 AND q.lease_owner = $2 AND EXISTS (
        SELECT 1 FROM integration_sync_map l WHERE l.integration_id = $3 AND l.entity_type = $4 AND l.external_id = $5
           AND ${holdsVersionSql(order, 'l.last_synced_version', '$6')})
@@ -60,5 +72,5 @@ export async function dropEchoedEvent(db: Db, leased: { id: string; owner: strin
 }
 
 export async function completeEvent(db: Db, id: string, owner: string): Promise<void> {
-  await db.query(`DELETE FROM sync_inbox WHERE id = $1 AND lease_owner = $2`, [id, owner]);
+  await sql(db, `DELETE FROM sync_inbox WHERE id = $1 AND lease_owner = $2`, [id, owner]);
 }

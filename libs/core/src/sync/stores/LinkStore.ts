@@ -1,7 +1,6 @@
 import type { RecordKind, VersionOrder } from '../../contracts/RecordKind';
 import type { ExternalValues } from '../../mapping/FieldMapper';
-import { returningRows } from '../../persistence/returningRows';
-import { iso, type Db } from './db';
+import { iso, sql, type Db } from './db';
 import { newerVersionSql } from './versions';
 
 export const LINK_STATES = ['pending', 'synced', 'error', 'conflict', 'dead_letter'] as const;
@@ -59,7 +58,7 @@ export function toLink(row: Record<string, unknown>): Link {
 }
 
 export async function findLink(db: Db, key: Omit<LinkKey, 'organizationId'>, lock = false): Promise<Link | undefined> {
-  const rows = await db.query(
+  const rows = await sql(db, 
     `SELECT * FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3${lock ? ' FOR UPDATE' : ''}`,
     [key.integrationId, key.kind, key.recordId],
   );
@@ -67,14 +66,14 @@ export async function findLink(db: Db, key: Omit<LinkKey, 'organizationId'>, loc
 }
 
 export async function findLinkByExternalId(db: Db, integrationId: string, kind: RecordKind, externalId: string): Promise<Link | undefined> {
-  const rows = await db.query(`SELECT * FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND external_id = $3`, [integrationId, kind, externalId]);
+  const rows = await sql(db, `SELECT * FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND external_id = $3`, [integrationId, kind, externalId]);
   return rows[0] ? toLink(rows[0]) : undefined;
 }
 
 /** External ids of records on one integration, by hub id (for references going out). */
 export async function externalIdsOf(db: Db, integrationId: string, kind: RecordKind, recordIds: string[]): Promise<Map<string, string>> {
   if (recordIds.length === 0) return new Map();
-  const rows: Array<{ entity_id: string; external_id: string }> = await db.query(
+  const rows: Array<{ entity_id: string; external_id: string }> = await sql(db, 
     `SELECT entity_id, external_id FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND entity_id = ANY($3) AND external_id IS NOT NULL`,
     [integrationId, kind, recordIds],
   );
@@ -84,7 +83,7 @@ export async function externalIdsOf(db: Db, integrationId: string, kind: RecordK
 /** Hub ids of platform records on one integration, by external id (for references coming in). */
 export async function recordIdsOf(db: Db, integrationId: string, kind: RecordKind, externalIds: string[]): Promise<Map<string, string>> {
   if (externalIds.length === 0) return new Map();
-  const rows: Array<{ entity_id: string; external_id: string }> = await db.query(
+  const rows: Array<{ entity_id: string; external_id: string }> = await sql(db, 
     `SELECT entity_id, external_id FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND external_id = ANY($3)`,
     [integrationId, kind, externalIds],
   );
@@ -92,7 +91,7 @@ export async function recordIdsOf(db: Db, integrationId: string, kind: RecordKin
 }
 
 export async function linksOfRecord(db: Db, kind: RecordKind, recordId: string): Promise<Link[]> {
-  const rows = await db.query(`SELECT * FROM integration_sync_map WHERE entity_type = $1 AND entity_id = $2 ORDER BY created_at`, [kind, recordId]);
+  const rows = await sql(db, `SELECT * FROM integration_sync_map WHERE entity_type = $1 AND entity_id = $2 ORDER BY created_at`, [kind, recordId]);
   return rows.map(toLink);
 }
 
@@ -105,13 +104,13 @@ export async function linksOfIntegration(db: Db, integrationId: string, page: { 
     where.push(`${column} = $${params.length}`);
   }
   const filter = where.join(' AND ');
-  const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM integration_sync_map WHERE ${filter}`, params);
-  const rows = await db.query(`SELECT * FROM integration_sync_map WHERE ${filter} ORDER BY updated_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, page.limit, page.offset]);
+  const [{ count }] = await sql(db, `SELECT count(*)::int AS count FROM integration_sync_map WHERE ${filter}`, params);
+  const rows = await sql(db, `SELECT * FROM integration_sync_map WHERE ${filter} ORDER BY updated_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, page.limit, page.offset]);
   return { items: rows.map(toLink), total: count };
 }
 
 export async function linkStateCounts(db: Db, integrationId: string): Promise<Array<{ sync_status: LinkState; n: number }>> {
-  return db.query(`SELECT sync_status, count(*)::int AS n FROM integration_sync_map WHERE integration_id = $1 GROUP BY sync_status`, [integrationId]);
+  return sql(db, `SELECT sync_status, count(*)::int AS n FROM integration_sync_map WHERE integration_id = $1 GROUP BY sync_status`, [integrationId]);
 }
 
 /** Inserts or replaces the link of (record, integration) with the given columns. */
@@ -121,7 +120,7 @@ export async function saveLink(db: Db, key: LinkKey, values: LinkValues, now: Da
   const params = columns.map((c) => (JSON_COLUMNS.has(c) ? JSON.stringify(all[c]) : all[c]));
   const placeholders = columns.map((c, i) => `$${i + 6}${JSON_COLUMNS.has(c) ? '::jsonb' : ''}`);
   const updates = columns.filter((c) => c in values && c !== 'sync_direction').map((c) => `, ${c} = ${placeholders[columns.indexOf(c)]}`);
-  const rows = await db.query(
+  const rows = await sql(db, 
     `INSERT INTO integration_sync_map (id, organization_id, integration_id, entity_type, entity_id, created_at, updated_at${columns.map((c) => `, ${c}`).join('')})
      VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $5${placeholders.map((p) => `, ${p}`).join('')})
      ON CONFLICT (integration_id, entity_type, entity_id) DO UPDATE SET updated_at = $5${updates.join('')}
@@ -136,7 +135,7 @@ export async function updateLink(db: Db, key: Omit<LinkKey, 'organizationId'>, v
   const columns = Object.keys(values);
   const params = columns.map((c) => (JSON_COLUMNS.has(c) ? JSON.stringify((values as Record<string, unknown>)[c]) : (values as Record<string, unknown>)[c]));
   const sets = columns.map((c, i) => `, ${c} = $${i + 5}${JSON_COLUMNS.has(c) ? '::jsonb' : ''}`);
-  await db.query(
+  await sql(db, 
     `UPDATE integration_sync_map SET updated_at = $4${sets.join('')}
       WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3${onlyWhenStatus ? ` AND sync_status = '${onlyWhenStatus}'` : ''}`,
     [key.integrationId, key.kind, key.recordId, now.toISOString(), ...params],
@@ -145,19 +144,19 @@ export async function updateLink(db: Db, key: Omit<LinkKey, 'organizationId'>, v
 
 /** Remembers a platform value an ignored conflict left diverged. */
 export async function ignoreValue(db: Db, key: Omit<LinkKey, 'organizationId'>, externalField: string, value: unknown): Promise<void> {
-  await db.query(
+  await sql(db, 
     `UPDATE integration_sync_map SET ignored = ignored || jsonb_build_object($4::text, $5::jsonb) WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3`,
     [key.integrationId, key.kind, key.recordId, externalField, JSON.stringify(value ?? null)],
   );
 }
 
 export async function deleteLink(db: Db, key: Omit<LinkKey, 'organizationId'>): Promise<boolean> {
-  const deleted = returningRows(await db.query(`DELETE FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3 RETURNING id`, [key.integrationId, key.kind, key.recordId]));
+  const deleted = (await sql(db, `DELETE FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3 RETURNING id`, [key.integrationId, key.kind, key.recordId]));
   return deleted.length > 0;
 }
 
 export async function linkedElsewhere(db: Db, key: Omit<LinkKey, 'organizationId'>): Promise<boolean> {
-  const rows = await db.query(`SELECT 1 FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3 AND external_id IS NOT NULL`, [key.integrationId, key.kind, key.recordId]);
+  const rows = await sql(db, `SELECT 1 FROM integration_sync_map WHERE integration_id = $1 AND entity_type = $2 AND entity_id = $3 AND external_id IS NOT NULL`, [key.integrationId, key.kind, key.recordId]);
   return rows.length > 0;
 }
 
@@ -175,7 +174,7 @@ export async function recordWrite(
   result: { synced: ExternalValues; ignored?: ExternalValues; warning: string | null; now: string },
   job: { id: string; owner: string },
 ): Promise<void> {
-  await db.query(
+  await sql(db, 
     `WITH link AS (
        INSERT INTO integration_sync_map AS l (id, organization_id, integration_id, entity_type, entity_id, external_id, external_number, external_url, external_table,
               sync_direction, last_synced_version, last_sync_hash, base, in_flight, ignored, sync_status, retry_count, last_error, last_synced_at, created_at, updated_at)
@@ -209,7 +208,7 @@ export async function recordForDelivery(
   table: { name: string; generic: boolean },
   key: Omit<LinkKey, 'organizationId'>,
 ): Promise<{ record: Record<string, unknown>; link: Link | undefined; held: Set<string> } | undefined> {
-  const [row] = await db.query(
+  const [row] = await sql(db, 
     `SELECT to_jsonb(r) AS record, to_jsonb(l) AS link,
             ARRAY(SELECT c.field_name FROM conflict_records c WHERE c.record_kind = $3 AND c.record_id = r.id AND c.integration_id = $2 AND c.status = 'pending') AS held
        FROM ${table.name} r LEFT JOIN integration_sync_map l ON l.entity_type = $3 AND l.entity_id = r.id AND l.integration_id = $2

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { RecordKind } from '../../contracts/RecordKind';
-import { iso, type Db } from './db';
+import { iso, sql, type Db } from './db';
 
 /** A job of the outbox: the fields of a record, or one journal entry, for one integration. */
 export interface OutboxEntry {
@@ -39,7 +39,7 @@ export interface FanOut {
 export async function enqueueFanOut(tx: EntityManager, fan: FanOut): Promise<number> {
   const fields = fan.job.type === 'record' ? fan.job.fields : [];
   const entryId = fan.job.type === 'journal' ? fan.job.entryId : null;
-  const rows: Array<{ id: string }> = await tx.query(
+  const rows: Array<{ id: string }> = await sql(tx, 
     `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, journal_id, origin, corrective, fields)
      SELECT $1, i.id, $2, $3, $4, $5, $6, i.id = COALESCE($7, ''), $8::jsonb
        FROM integration_configurations i
@@ -54,7 +54,7 @@ export async function enqueueFanOut(tx: EntityManager, fan: FanOut): Promise<num
 
 /** A corrective write to one integration only (conflict resolved with the hub's value, hub-owned field). */
 export async function enqueueCorrective(tx: Db, target: { organizationId: string; kind: RecordKind; recordId: string; integrationId: string }, fields: string[]): Promise<void> {
-  await tx.query(
+  await sql(tx, 
     `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, origin, corrective, fields)
      VALUES ($1, $2, $3, $4, 'record', 'hub', true, $5::jsonb)`,
     [target.organizationId, target.integrationId, target.kind, target.recordId, JSON.stringify(fields)],
@@ -63,23 +63,23 @@ export async function enqueueCorrective(tx: Db, target: { organizationId: string
 
 /** Puts a dead-lettered job back at the end of its lane. */
 export async function requeue(tx: Db, entry: Pick<OutboxEntry, 'organization_id' | 'integration_id' | 'record_kind' | 'record_id' | 'job' | 'journal_id' | 'origin' | 'corrective'>): Promise<void> {
-  await tx.query(
+  await sql(tx, 
     `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, journal_id, origin, corrective) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [entry.organization_id, entry.integration_id, entry.record_kind, entry.record_id, entry.job, entry.journal_id, entry.origin, entry.corrective],
   );
 }
 
 export async function completeJob(db: Db, id: string, owner: string): Promise<void> {
-  await db.query(`DELETE FROM sync_outbox WHERE id = $1 AND lease_owner = $2`, [id, owner]);
+  await sql(db, `DELETE FROM sync_outbox WHERE id = $1 AND lease_owner = $2`, [id, owner]);
 }
 
 export async function removeJob(db: Db, id: string): Promise<void> {
-  await db.query(`DELETE FROM sync_outbox WHERE id = $1`, [id]);
+  await sql(db, `DELETE FROM sync_outbox WHERE id = $1`, [id]);
 }
 
 /** Unleased jobs of one record on one integration (after unlinking it). */
 export async function removeWaitingJobs(db: Db, integrationId: string, kind: RecordKind, recordId: string): Promise<void> {
-  await db.query(`DELETE FROM sync_outbox WHERE integration_id = $1 AND record_kind = $2 AND record_id = $3 AND lease_owner IS NULL`, [integrationId, kind, recordId]);
+  await sql(db, `DELETE FROM sync_outbox WHERE integration_id = $1 AND record_kind = $2 AND record_id = $3 AND lease_owner IS NULL`, [integrationId, kind, recordId]);
 }
 
 export function toOutboxEntry(row: Record<string, unknown>): OutboxEntry {

@@ -1,4 +1,4 @@
-import type { Db } from './db';
+import { sql, type Db } from './db';
 
 export interface QueueDepths {
   outbox: number;
@@ -9,7 +9,7 @@ export interface QueueDepths {
 /** Entries waiting in the outbox, the inbox and the dead letter queue, of one integration or of all. */
 export async function queueDepths(db: Db, integrationId?: string): Promise<QueueDepths> {
   const where = integrationId === undefined ? '' : ' WHERE integration_id = $1';
-  const [row] = await db.query(
+  const [row] = await sql(db, 
     `SELECT (SELECT count(*) FROM sync_outbox${where})::int AS outbox, (SELECT count(*) FROM sync_inbox${where})::int AS inbox,
             (SELECT count(*) FROM dead_letter_entries${where})::int AS dead_letter`,
     integrationId === undefined ? [] : [integrationId],

@@ -7,6 +7,7 @@ import { TOKENS } from '../di/tokens';
 import { ErrorCodes } from '../errors/codes';
 import { AuthenticationError, NotFoundError, ValidationError } from '../errors/HubError';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
+import { mappedExternal } from '../mapping/FieldMapper';
 import { queueWebhookEvent } from './stores/InboxStore';
 import { SyncSignals } from './Wakeup';
 import { inSpan, SPANS } from './tracing';
@@ -55,7 +56,8 @@ export class WebhookReceiver {
       for (const [index, event] of parsed.value.entries()) {
         const deliveryId = event.deliveryId ?? `body:${bodyHash}:${index}`;
         const target = { organizationId: runtime.organizationId, integrationId: runtime.id, versions: runtime.versionsFor(event.record.kind) };
-        const outcome = await queueWebhookEvent(this.db, target, deliveryId, event, this.clock.now());
+        const mapped = mappedExternal(event.record.fields, runtime.mappingsFor(event.record.kind));
+        const outcome = await queueWebhookEvent(this.db, target, deliveryId, event, mapped, this.clock.now());
         if (outcome.queued) receipt.queued += 1;
         else if (outcome.fresh) receipt.echoes += 1;
         else receipt.duplicates += 1;

@@ -19,29 +19,36 @@ export const ECHO_GRACE_MS = 250;
 
 /**
  * Queues one webhook event in one statement: the delivery id is claimed, and the event is queued
- * unless the link already holds this version or a newer one (the platform echoing the hub's
- * write). Returns whether the delivery was new and whether it was queued.
+ * unless it is the platform echoing the hub's write: the link already holds this version or a
+ * newer one, or a write is in flight and every mapped value the event carries is what the link
+ * holds or is writing (`mapped`: the event's values of the mapped fields, in the platform's
+ * representation). Returns whether the delivery was new and whether it was queued.
  */
-export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId: string, event: InboundEvent, now: Date): Promise<{ fresh: boolean; queued: boolean }> {
-  // Journal events are never echoes by version: their entries are matched by the processor.
-  const version = event.type === 'commented' ? null : (event.record.version ?? null);
-  const [outcome] = await sql(db, 
+export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId: string, event: InboundEvent, mapped: Record<string, unknown> | undefined, now: Date): Promise<{ fresh: boolean; queued: boolean }> {
+  // Journal events are never echoes: their entries are matched by the processor.
+  const journal = event.type === 'commented';
+  const version = journal ? null : (event.record.version ?? null);
+  const values = journal || !mapped || Object.keys(mapped).length === 0 ? null : JSON.stringify(mapped);
+  const [outcome] = await sql(db,
     `WITH fresh AS (
        INSERT INTO webhook_deliveries (integration_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id),
+     link AS (
+       SELECT ${holdsVersionSql(target.versions, 'l.last_synced_version', '$6')} AS held,
+              l.in_flight <> '{}' AS writing,
+              ($12::jsonb IS NOT NULL AND l.in_flight <> '{}' AND NOT EXISTS (
+                 SELECT 1 FROM jsonb_each($12::jsonb) e WHERE (l.base || l.in_flight) -> e.key IS DISTINCT FROM e.value)) AS echoed
+         FROM integration_sync_map l
+        WHERE l.integration_id = $1 AND l.entity_type = $7 AND (l.external_id = $4 OR (l.external_id IS NULL AND l.entity_id = $11))),
      queued AS (
        INSERT INTO sync_inbox (organization_id, integration_id, record_kind, external_id, delivery_id, source, event, version_order, next_attempt_at)
        SELECT $3, $1, $7, $4, delivery_id, 'webhook', $5::jsonb, $8,
-              $9::timestamptz + CASE
-                WHEN EXISTS (SELECT 1 FROM integration_sync_map w WHERE w.integration_id = $1 AND w.entity_type = $7 AND w.external_id = $4 AND w.in_flight <> '{}')
-                  OR EXISTS (SELECT 1 FROM integration_sync_map w WHERE w.integration_id = $1 AND w.entity_type = $7 AND w.entity_id = $11 AND w.external_id IS NULL AND w.in_flight <> '{}')
-                THEN make_interval(secs => $10 / 1000.0) ELSE interval '0' END
+              $9::timestamptz + CASE WHEN EXISTS (SELECT 1 FROM link WHERE writing) THEN make_interval(secs => $10 / 1000.0) ELSE interval '0' END
          FROM fresh
-        WHERE NOT EXISTS (
-          SELECT 1 FROM integration_sync_map l WHERE l.integration_id = $1 AND l.entity_type = $7 AND l.external_id = $4
-             AND ${holdsVersionSql(target.versions, 'l.last_synced_version', '$6')})
+        WHERE NOT EXISTS (SELECT 1 FROM link WHERE held OR echoed)
        RETURNING id)
      SELECT (SELECT count(*) FROM fresh)::int AS fresh, (SELECT count(*) FROM queued)::int AS queued`,
-    [target.integrationId, deliveryId, target.organizationId, event.record.id, JSON.stringify(event), version, event.record.kind, target.versions, now.toISOString(), ECHO_GRACE_MS, event.record.correlationId ?? null],
+    [target.integrationId, deliveryId, target.organizationId, event.record.id, JSON.stringify(event), version, event.record.kind, target.versions, now.toISOString(),
+      ECHO_GRACE_MS, event.record.correlationId ?? '', values],
   );
   return { fresh: outcome.fresh > 0, queued: outcome.queued > 0 };
 }

@@ -29,6 +29,11 @@ export const webhookPayloadSchema = z.object({
   sys_mod_count: z.string().regex(/^\d+$/, { error: 'sys_mod_count must be a whole number' }),
   correlation_id: z.string(),
   changed_fields: z.array(z.string()),
+  /**
+   * The watched fields as the hub reads them (people by email, the group by name). Scripts older
+   * than this field do not send it; with it the hub recognises the echo of its own write at receipt.
+   */
+  values: z.record(z.string(), z.string()).optional(),
   comment: webhookCommentSchema.optional(),
 });
 

@@ -125,5 +125,8 @@ describe('emulator webhooks', () => {
     expect(events.map((e) => e.deliveryId)).toEqual(sn.emulator.deliveries.map((d) => d.id));
     expect(events[2].record.comments?.[0]).toMatchObject({ body: 'Hello', visibility: 'public' });
     expect(events.every((e) => e.record.correlationId === 'hub-w')).toBe(true);
+    // The values come as reads present them, so the hub can recognise its own writes coming back.
+    expect(events[1].record.fields).toEqual(expect.objectContaining({ short_description: 'Hooked', state: '2', impact: '2', assigned_to: null }));
+    expect(events[1].record.fields).toEqual((await a.read('incident', id))?.fields);
   });
 });

@@ -1,6 +1,6 @@
 import { invalidPayload, invalidSignature, parseWebhookJson, sha256SignatureDigest, verifyHmacSha256Hex, webhookHeader, type ExternalRecord, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest } from '@itsm-hub/core';
 import { describeIssues } from './client';
-import { isoOf, toComment } from './incident/record';
+import { isoOf, presentedValues, toComment } from './incident/record';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, webhookPayloadSchema, type WebhookPayload } from './webhookPayload';
 
 const PLATFORM = 'ServiceNow';
@@ -45,8 +45,9 @@ function recordOf(payload: WebhookPayload, baseUrl: string): ExternalRecord {
     url: `${baseUrl.replace(/\/+$/, '')}/nav_to.do?uri=incident.do?sys_id=${payload.sys_id}`,
     version: payload.sys_mod_count,
     updatedAt: isoOf(payload.sys_updated_on),
-    // Webhooks are notifications: the hub reads the record for its values.
-    fields: {},
+    // Webhooks are notifications: the hub reads the record for its values. The values a current
+    // Business Rule sends only let it recognise its own writes coming back without that read.
+    fields: payload.values ? presentedValues(payload.values) : {},
   };
   if (payload.correlation_id) record.correlationId = payload.correlation_id;
   return record;

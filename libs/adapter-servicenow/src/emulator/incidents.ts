@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { WATCHED_FIELDS, type WebhookPayload } from '../webhookPayload';
 import { INCIDENT_COLUMNS, type Row } from './seed';
+import { READ_PATHS } from '../incident/record';
+import { dotWalk } from './tables';
 
 /** Base-system Priority Lookup Rules: `${impact}/${urgency}` -> priority. */
 const PRIORITY_MATRIX: Record<string, string> = {
@@ -45,7 +47,7 @@ export function insertIncident(context: WriteContext, body: Record<string, unkno
   rows.push(draft);
   const journal = addJournal(context, draft, body);
   const changed = WATCHED_FIELDS.filter((f) => draft[f] !== '');
-  return { ok: true, row: draft, journal, payloads: [payload('incident.created', draft, changed), ...journal.map((j) => payload('incident.commented', draft, [], j))] };
+  return { ok: true, row: draft, journal, payloads: [payload(context, 'incident.created', draft, changed), ...journal.map((j) => payload(context, 'incident.commented', draft, [], j))] };
 }
 
 /** PATCH/PUT: changes the given fields; a write that changes nothing leaves sys_mod_count alone. */
@@ -62,8 +64,8 @@ export function updateIncident(context: WriteContext, row: Row, body: Record<str
     sys_mod_count: String(Number(row.sys_mod_count) + 1),
   });
   const journal = addJournal(context, row, body);
-  const updated = changed.length > 0 ? [payload('incident.updated', row, changed)] : [];
-  return { ok: true, row, journal, payloads: [...updated, ...journal.map((j) => payload('incident.commented', row, [], j))] };
+  const updated = changed.length > 0 ? [payload(context, 'incident.updated', row, changed)] : [];
+  return { ok: true, row, journal, payloads: [...updated, ...journal.map((j) => payload(context, 'incident.commented', row, [], j))] };
 }
 
 /** Instance time as stored: UTC, second precision. */
@@ -136,7 +138,9 @@ function addJournal(context: WriteContext, incident: Row, body: Record<string, u
 }
 
 /** Exactly what the README's Business Rules post. */
-function payload(event: WebhookPayload['event'], row: Row, changed: readonly string[], journal?: Row): WebhookPayload {
+function payload(context: WriteContext, event: WebhookPayload['event'], row: Row, changed: readonly string[], journal?: Row): WebhookPayload {
+  const lookup = (table: string, sysId: string) => context.tables[table]?.find((r) => r.sys_id === sysId);
+  const values = Object.fromEntries(Object.entries(READ_PATHS).map(([field, path]) => [field, dotWalk('incident', row, path.split('.'), lookup)]));
   const base: WebhookPayload = {
     event,
     sys_id: row.sys_id,
@@ -145,6 +149,7 @@ function payload(event: WebhookPayload['event'], row: Row, changed: readonly str
     sys_mod_count: row.sys_mod_count,
     correlation_id: row.correlation_id,
     changed_fields: [...changed],
+    values,
   };
   if (!journal) return base;
   const element = journal.element === 'work_notes' ? 'work_notes' : 'comments';

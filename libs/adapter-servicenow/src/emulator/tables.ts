@@ -99,7 +99,7 @@ export function render(ctx: EmulatorContext, table: string, row: Row, lookup: Ro
   return out;
 }
 
-function dotWalk(table: string, row: Row, path: string[], lookup: RowLookup): string {
+export function dotWalk(table: string, row: Row, path: string[], lookup: RowLookup): string {
   const [head, ...rest] = path;
   const value = row[head] ?? '';
   if (rest.length === 0) return value;

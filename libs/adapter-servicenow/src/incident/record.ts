@@ -5,7 +5,7 @@ import type { TableRecord } from '../client/types';
  * How each flat field of an incident record is read: people as the referenced user's email and the
  * group as its name, through dot-walks in sysparm_fields, so a read costs one call.
  */
-const READ_PATHS: Record<string, string> = {
+export const READ_PATHS: Record<string, string> = {
   short_description: 'short_description',
   description: 'description',
   state: 'state',
@@ -28,6 +28,13 @@ export const INCIDENT_READ_PARAMS: Record<string, string> = {
   sysparm_fields: [...SYSTEM_PATHS, ...Object.values(READ_PATHS)].join(','),
   sysparm_exclude_reference_link: 'true',
 };
+
+/** The flat fields a webhook's `values` carry, as reads present them (empty is null). */
+export function presentedValues(values: Record<string, string>): Record<string, string | null> {
+  const fields: Record<string, string | null> = {};
+  for (const field of Object.keys(READ_PATHS)) if (field in values) fields[field] = values[field] || null;
+  return fields;
+}
 
 export function toExternalRecord(row: TableRecord, baseUrl: string): ExternalRecord {
   const fields: Record<string, string | null> = {};

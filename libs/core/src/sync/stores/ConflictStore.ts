@@ -61,7 +61,7 @@ export async function updatePendingExternalValue(db: Db, scope: ConflictScope, f
 export async function insertConflict(
   db: Db,
   scope: ConflictScope & { organizationId: string },
-  conflict: { field: string; externalField: string; platform: string | null; external: string | null; base: string | null; strategy: string; winner: 'platform' | 'external' | 'pending'; resolution?: string },
+  conflict: { field: string; externalField: string; platform: string | null; external: string | null; base: string | null; strategy: string; winner: 'platform' | 'external' | 'pending' },
   now: Date,
 ): Promise<void> {
   const pending = conflict.winner === 'pending';
@@ -69,7 +69,7 @@ export async function insertConflict(
     `INSERT INTO conflict_records (id, organization_id, record_kind, record_id, integration_id, field_name, external_field, platform_value, external_value, base_value, status, resolution, strategy, detected_at, resolved_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING`,
     [randomUUID(), scope.organizationId, scope.kind, scope.recordId, scope.integrationId, conflict.field, conflict.externalField, conflict.platform, conflict.external, conflict.base,
-      pending ? 'pending' : 'resolved', pending ? null : (conflict.resolution ?? `auto:use_${conflict.winner}`), conflict.strategy, now.toISOString(), pending ? null : now.toISOString()],
+      pending ? 'pending' : 'resolved', pending ? null : `auto:use_${conflict.winner}`, conflict.strategy, now.toISOString(), pending ? null : now.toISOString()],
   );
 }
 

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { AdapterRegistry, createLogger, SyncEngine, TokenService, type HubLogger } from '@itsm-hub/core';
+import { AdapterRegistry, createLogger, DatabaseAuditSink, SyncEngine, TokenService, type HubLogger } from '@itsm-hub/core';
 import { openStorage } from './bootstrap/openStorage';
 import type { HubConfig } from './config/HubConfig';
 import { createContainer } from './container';
@@ -31,7 +31,9 @@ export async function startHub(config: HubConfig, logger: HubLogger = createLogg
       logger,
       clock: { now: () => new Date() },
       settings: { publicUrl, httpTimeoutMs: config.httpTimeoutMs, auditPayloads: config.auditPayloads, auditRetentionMs: config.auditRetentionMs },
-      sync: config.sync,
+      // Only one process can open the embedded database (its data-directory lock), which proves
+      // that every lease this process does not hold belongs to a process that is gone.
+      sync: { ...config.sync, liveness: storage.embedded ? 'exclusive' : 'session_lock' },
     });
     await bootstrapAdminToken(container.resolve(TokenService), config, logger);
     const app = createApp(container);
@@ -43,7 +45,7 @@ export async function startHub(config: HubConfig, logger: HubLogger = createLogg
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     const engine = container.resolve(SyncEngine);
-    engine.start();
+    await engine.start();
     logger.info({ url, adapters: adapters.types, embedded_database: storage.embedded, sync_enabled: config.sync.enabled }, `ITSM Hub listening on ${url}`);
     return {
       url,
@@ -55,6 +57,7 @@ export async function startHub(config: HubConfig, logger: HubLogger = createLogg
           server.closeIdleConnections();
         });
         await engine.stop();
+        await container.resolve(DatabaseAuditSink).flush();
         await storage.close();
       },
     };

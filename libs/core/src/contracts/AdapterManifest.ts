@@ -11,8 +11,16 @@ export type Operation = (typeof OPERATIONS)[number];
 
 /** What an adapter can do with one operation on one kind; `true` means supported with the defaults. */
 export interface OperationCapability {
-  /** Operations of this kind one `write` call may carry (default 1). */
+  /**
+   * Operations of this kind and type one `write` call may carry (default 1): the hub hands the
+   * adapter up to this many at once, and the adapter sends them in as few platform calls as it can.
+   */
   batchSize?: number;
+  /**
+   * Rate-limit units one `write` call of a batch costs, whatever its size (a batch endpoint the
+   * platform counts as one request). Absent: one unit per operation.
+   */
+  batchCost?: number;
 }
 
 /** The operations an adapter supports on one kind of record, and how its versions compare. */
@@ -44,6 +52,14 @@ export interface AdapterManifest {
 /** True when the manifest declares `operation` on `kind`. */
 export function supports(manifest: Pick<AdapterManifest, 'capabilities'>, kind: RecordKind, operation: Operation): boolean {
   return Boolean(manifest.capabilities[kind]?.operations[operation]);
+}
+
+/** How many operations of one kind and type go in one `write` call, and what such a call costs. */
+export function batching(manifest: Pick<AdapterManifest, 'capabilities'>, kind: RecordKind, operation: Operation): { size: number; cost: (operations: number) => number } {
+  const declared = manifest.capabilities[kind]?.operations[operation];
+  const capability = typeof declared === 'object' ? declared : {};
+  const size = Math.max(1, Math.floor(capability.batchSize ?? 1));
+  return { size, cost: (operations) => capability.batchCost ?? operations };
 }
 
 /** The kinds a manifest declares, in declaration order. */

@@ -1,5 +1,4 @@
 import { inject, injectable } from 'tsyringe';
-import type { DataSource } from 'typeorm';
 import type { Adapter } from '../contracts/Adapter';
 import type { Clock } from '../contracts/Clock';
 import type { ConnectionCheck } from '../contracts/ConnectionCheck';
@@ -16,12 +15,12 @@ import { IntegrationService } from './IntegrationService';
 @injectable()
 export class AdapterConnector {
   constructor(
-    @inject(TOKENS.DataSource) private readonly db: DataSource,
     @inject(TOKENS.AdapterRegistry) private readonly adapters: AdapterRegistry,
     @inject(TOKENS.Logger) private readonly logger: Logger & { child?: (b: Record<string, unknown>) => Logger },
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.HubSettings) private readonly settings: HubSettings,
     private readonly integrations: IntegrationService,
+    private readonly audit: DatabaseAuditSink,
   ) {}
 
   connect(row: IntegrationConfiguration): Adapter {
@@ -37,7 +36,7 @@ export class AdapterConnector {
         baseUrl: row.baseUrl,
         organizationId: row.organizationId,
         integrationId: row.id,
-        audit: new DatabaseAuditSink(this.db),
+        audit: this.audit,
         logger,
         clock: this.clock,
         timeoutMs: this.settings.httpTimeoutMs,
@@ -61,6 +60,8 @@ export class AdapterConnector {
     } finally {
       await adapter.close?.();
     }
+    // The user reads the calls the checks made right after this answer.
+    await this.audit.flush();
     return { success: checks.length > 0 && checks.every((c) => c.passed), checks };
   }
 }

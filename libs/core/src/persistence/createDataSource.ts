@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { countingClient, trackStatements } from './statementCount';
 
 export interface DatabaseOptions {
   /** postgres:// URL of the server (real PostgreSQL, or the embedded one's socket). */
@@ -15,7 +16,8 @@ export interface DatabaseOptions {
 const MIGRATION_LOCK_KEY = 4_711_017;
 
 export function createDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({
+  const counting = countingClient();
+  const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
     entities: ENTITIES,
@@ -23,8 +25,10 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     migrationsTableName: 'migrations',
     synchronize: false,
     poolSize: options.poolSize ?? 5,
-    extra: { connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000 },
+    extra: { connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000, Client: counting.Client },
   });
+  trackStatements(dataSource, counting.counter);
+  return dataSource;
 }
 
 /** Initializes the pool and applies pending migrations, one process at a time. */

@@ -9,6 +9,7 @@ import { TOKENS } from '../di/tokens';
 import { NotFoundError } from '../errors/HubError';
 import { enqueueCorrective, enqueueFanOut } from '../sync/stores/OutboxStore';
 import { SyncSignals } from '../sync/Wakeup';
+import { pendingOfRecord, type PendingReference } from '../sync/stores/PendingReferenceStore';
 import type { HubRecord, JournalEntry } from './HubRecord';
 import { RecordKinds } from './kinds/RecordKinds';
 import type { RecordKindDefinition } from './kinds/RecordKindDefinition';
@@ -128,6 +129,15 @@ export class RecordService {
 
   async find(db: EntityManager | DataSource, organizationId: string, kind: RecordKind, id: string): Promise<HubRecord | undefined> {
     return selectRecord(db, this.definition(kind), organizationId, id);
+  }
+
+  /**
+   * Reference fields of a record that wait for platform records the hub does not have yet, per
+   * integration: the value is applied once they arrive.
+   */
+  async pendingReferences(organizationId: string, kind: RecordKind, id: string): Promise<PendingReference[]> {
+    await this.get(organizationId, kind, id);
+    return pendingOfRecord(this.db, kind, id);
   }
 
   journal(kind: RecordKind, recordId: string): Promise<JournalEntry[]> {

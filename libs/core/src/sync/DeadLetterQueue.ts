@@ -7,6 +7,7 @@ import { SyncSignals } from './Wakeup';
 import { insertDeadLetter, listDeadLetters, takeDeadLetter, type DeadLetterEntry, type Failure } from './stores/DeadLetterStore';
 import { saveLink } from './stores/LinkStore';
 import { removeJob, requeue, type OutboxEntry } from './stores/OutboxStore';
+import { wakeWaiters } from './stores/ReferenceWaits';
 import { sql } from './stores/db';
 
 export type { DeadLetterEntry } from './stores/DeadLetterStore';
@@ -29,6 +30,9 @@ export class DeadLetterQueue {
       await saveLink(tx, keyOf(entry), { sync_status: 'dead_letter', last_error: failure.message, retry_count: failure.attempts }, now);
       await this.markError(tx, entry.integration_id, failure.message);
     });
+    // Jobs waiting for this record learn that it will not arrive, and say so in their own entry.
+    // After the commit: two records buried together must not lock each other's jobs in one go.
+    if (entry.job === 'record') await wakeWaiters(this.db, entry.integration_id, entry.record_kind, entry.record_id);
   }
 
   async markError(tx: EntityManager | DataSource, integrationId: string, message: string): Promise<void> {

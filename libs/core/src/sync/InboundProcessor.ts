@@ -10,7 +10,7 @@ import { TOKENS } from '../di/tokens';
 import { canonicalFrom, mappedExternal, sendsOut, takesIn, toCanonicalValue, toExternalValue, type ExternalValues } from '../mapping/FieldMapper';
 import type { HubRecord } from '../records/HubRecord';
 import { acceptedValues } from '../records/kinds/fieldRules';
-import type { RecordKindDefinition } from '../records/kinds/RecordKindDefinition';
+import { referencedKind, type RecordKindDefinition } from '../records/kinds/RecordKindDefinition';
 import { RecordKinds } from '../records/kinds/RecordKinds';
 import { rulePriority } from '../ownership/OwnershipService';
 import { HUB_ORIGIN, RecordService } from '../records/RecordService';
@@ -20,11 +20,25 @@ import { referencesIn } from './references';
 import { hasPendingConflict, heldFields, insertConflict, updatePendingExternalValue } from './stores/ConflictStore';
 import { externalEntryTaken, linkEntry, unansweredEntryWithBody } from './stores/JournalLinkStore';
 import { findLink, findLinkByExternalId, saveLink, type Link, type LinkKey } from './stores/LinkStore';
+import { pendingWaitingFor, replacePending } from './stores/PendingReferenceStore';
+import { refKey, wakeWaiters } from './stores/ReferenceWaits';
 import { isOlderVersion, newerVersion } from './stores/versions';
 import { SyncMetrics } from './SyncMetrics';
 import type { SyncSettings } from './SyncSettings';
 import { SyncSignals } from './Wakeup';
 import { inSpan, recordAttributes, SPANS, traceField } from './tracing';
+
+/** A hub record that got its platform id in this transaction. */
+interface Arrival {
+  kind: string;
+  recordId: string;
+}
+
+interface PendingField {
+  field: string;
+  value: FieldValue;
+  waitingOn: string[];
+}
 
 interface Decisions {
   changes: Record<string, FieldValue>;
@@ -54,10 +68,11 @@ export class InboundProcessor {
   /** Applies the platform's current state of one record; returns what happened. */
   async apply(runtime: IntegrationRuntime, external: ExternalRecord, span: Span): Promise<'created' | 'updated' | 'unchanged' | 'skipped'> {
     const kind = this.kinds.get(external.kind);
+    const arrivals: Arrival[] = [];
     const outcome = await this.db.transaction(async (tx) => {
-      const link = await this.linkFor(tx, runtime, kind, external);
+      const link = await this.linkFor(tx, runtime, kind, external, arrivals);
       if (link === 'skip') return 'skipped';
-      if (!link) return this.createFromPlatform(tx, runtime, kind, external);
+      if (!link) return this.createFromPlatform(tx, runtime, kind, external, arrivals);
       const record = await this.records.lock(tx, runtime.organizationId, kind.name, link.entity_id);
       const key: LinkKey = { organizationId: runtime.organizationId, kind: kind.name, recordId: record.id, integrationId: runtime.id };
       const current = await findLink(tx, key, true);
@@ -75,14 +90,15 @@ export class InboundProcessor {
       });
       span.setAttribute('sync.field_count', Object.keys(decisions.changes).length);
       const at = external.updatedAt ? new Date(external.updatedAt) : this.clock.now();
-      const values = await this.acceptable(tx, runtime, kind, external, decisions.changes);
+      const { values, pending } = await this.acceptable(tx, runtime, kind, external, decisions.changes);
       const updated = await this.records.applyIn(tx, record, values, { origin: runtime.id, at, correctiveFields: decisions.corrective });
+      await this.keepPending(tx, key, kind, values, pending);
       const comments = kind.journal ? await this.importEntries(tx, runtime, record, external.comments ?? []) : 0;
-      const pending = await hasPendingConflict(tx, { kind: kind.name, recordId: record.id, integrationId: runtime.id });
+      const conflicted = await hasPendingConflict(tx, { kind: kind.name, recordId: record.id, integrationId: runtime.id });
       await saveLink(tx, key, {
         base: { ...current.base, ...decisions.base },
         last_synced_version: newerVersion(order, external.version, current.last_synced_version),
-        sync_status: pending ? 'conflict' : current.sync_status === 'dead_letter' ? 'dead_letter' : 'synced',
+        sync_status: conflicted ? 'conflict' : current.sync_status === 'dead_letter' ? 'dead_letter' : 'synced',
         ...(external.number ? { external_number: external.number } : {}),
         ...(external.url ? { external_url: external.url } : {}),
         ...(external.table ? { external_table: external.table } : {}),
@@ -90,6 +106,8 @@ export class InboundProcessor {
       }, this.clock.now());
       return updated.version !== record.version || comments > 0 || decisions.corrective.length > 0 ? 'updated' : 'unchanged';
     });
+    // Hub jobs parked on a record that now has its platform id are woken once that has committed.
+    for (const arrival of arrivals) await wakeWaiters(this.db, runtime.id, arrival.kind, arrival.recordId);
     if (outcome === 'created' || outcome === 'updated') this.signals.outbox.notify();
     return outcome;
   }
@@ -98,7 +116,7 @@ export class InboundProcessor {
    * The link of a platform record; adopts a record carrying a hub id. 'skip' while the hub's own
    * create is unanswered, or when the hub record is linked to another record on this integration.
    */
-  private async linkFor(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, external: ExternalRecord): Promise<Link | 'skip' | undefined> {
+  private async linkFor(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, external: ExternalRecord, arrivals: Arrival[]): Promise<Link | 'skip' | undefined> {
     const link = await findLinkByExternalId(tx, runtime.id, kind.name, external.id);
     if (link || !external.correlationId || !kind.identity.correlationId) return link;
     const owned = await this.records.find(tx, runtime.organizationId, kind.name, external.correlationId);
@@ -106,22 +124,25 @@ export class InboundProcessor {
     const key: LinkKey = { organizationId: runtime.organizationId, kind: kind.name, recordId: owned.id, integrationId: runtime.id };
     const existing = await findLink(tx, key, true);
     if (existing) return existing.external_id === external.id ? existing : 'skip';
-    return saveLink(tx, key, {
+    const adopted = await saveLink(tx, key, {
       external_id: external.id,
       external_table: external.table ?? null,
       base: mappedExternal(external.fields, runtime.mappingsFor(kind.name)),
       last_synced_version: external.version ?? null,
       sync_status: 'synced',
     }, this.clock.now());
+    await this.arrived(tx, runtime, kind, owned.id, external.id, arrivals);
+    return adopted;
   }
 
-  private async createFromPlatform(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, external: ExternalRecord): Promise<'created'> {
+  private async createFromPlatform(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, external: ExternalRecord, arrivals: Arrival[]): Promise<'created'> {
     const mappings = runtime.mappingsFor(kind.name);
-    const values = await this.acceptable(tx, runtime, kind, external, canonicalFrom(external.fields, mappings, kind));
+    const { values, pending } = await this.acceptable(tx, runtime, kind, external, canonicalFrom(external.fields, mappings, kind));
     if (values[kind.display] === undefined || values[kind.display] === null) values[kind.display] = external.number ?? `${runtime.type} ${external.id}`;
     const at = external.updatedAt ? new Date(external.updatedAt) : this.clock.now();
     const record = await this.records.createIn(tx, runtime.organizationId, kind.name, values, { origin: runtime.id, at });
-    await saveLink(tx, { organizationId: runtime.organizationId, kind: kind.name, recordId: record.id, integrationId: runtime.id }, {
+    const key: LinkKey = { organizationId: runtime.organizationId, kind: kind.name, recordId: record.id, integrationId: runtime.id };
+    await saveLink(tx, key, {
       external_id: external.id,
       external_table: external.table ?? null,
       sync_direction: 'subscribed',
@@ -133,25 +154,55 @@ export class InboundProcessor {
       last_synced_at: this.clock.now().toISOString(),
     }, this.clock.now());
     if (kind.journal) await this.importEntries(tx, runtime, record, external.comments ?? []);
+    await this.keepPending(tx, key, kind, values, pending);
+    await this.arrived(tx, runtime, kind, record.id, external.id, arrivals);
     return 'created';
   }
 
   /**
-   * The canonical values the hub takes: references resolved to hub ids through links (one whose
-   * record has not arrived yet is left out), and only values that pass the kind's field rules.
+   * A platform record now has its hub record: pending references to it from records that came
+   * first are filled in, and hub jobs parked on it are woken once this commits (`arrivals`).
    */
-  private async acceptable(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, external: ExternalRecord, changes: Record<string, FieldValue>): Promise<Record<string, FieldValue>> {
-    const { values, missing } = await referencesIn(tx, runtime.id, kind, changes);
-    const unresolved = new Set(missing.map((m) => m.field));
-    const resolved = Object.fromEntries(Object.entries(values).filter(([field]) => !unresolved.has(field)));
-    const { values: accepted, rejected } = acceptedValues(kind, resolved);
-    if (rejected.length > 0 || missing.length > 0) {
-      this.logger.warn(
-        { integration_id: runtime.id, record_kind: kind.name, external_id: external.id, fields: rejected, unresolved_references: missing },
-        'platform values the hub does not accept (or whose referenced records it does not have yet) were not applied',
-      );
+  private async arrived(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, recordId: string, externalId: string, arrivals: Arrival[]): Promise<void> {
+    if (!this.kinds.isReferenced(kind.name)) return;
+    arrivals.push({ kind: kind.name, recordId });
+    for (const row of await pendingWaitingFor(tx, runtime.id, refKey(kind.name, externalId))) {
+      const referrer = this.kinds.get(row.record_kind);
+      const key: LinkKey = { organizationId: runtime.organizationId, kind: referrer.name, recordId: row.record_id, integrationId: runtime.id };
+      const { values, pending } = await this.acceptable(tx, runtime, referrer, { kind: referrer.name, id: externalId, fields: {} }, { [row.field_name]: row.value });
+      if (pending.length === 0) {
+        const record = await this.records.lock(tx, runtime.organizationId, referrer.name, row.record_id);
+        await this.records.applyIn(tx, record, values, { origin: runtime.id, at: this.clock.now() });
+      }
+      await this.keepPending(tx, key, referrer, values, pending);
     }
-    return accepted;
+  }
+
+  /** Records which reference fields of a record wait for platform records (see PendingReference). */
+  private async keepPending(tx: EntityManager, key: LinkKey, kind: RecordKindDefinition, applied: Record<string, FieldValue>, pending: PendingField[]): Promise<void> {
+    const settled = Object.keys(applied).filter((field) => referencedKind(kind.fields[field]));
+    await replacePending(tx, key, pending, settled);
+  }
+
+  /**
+   * The canonical values the hub takes: references resolved to hub ids through links, and only
+   * values that pass the kind's field rules. A field referring to a platform record the hub does
+   * not have yet is pending: kept in the platform's ids and applied once the record arrives.
+   */
+  private async acceptable(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, external: ExternalRecord, changes: Record<string, FieldValue>): Promise<{ values: Record<string, FieldValue>; pending: PendingField[] }> {
+    const { values, missing } = await referencesIn(tx, runtime.id, kind, changes);
+    const pending = new Map<string, PendingField>();
+    for (const m of missing) {
+      const field = pending.get(m.field) ?? { field: m.field, value: changes[m.field], waitingOn: [] };
+      field.waitingOn.push(refKey(m.kind, m.id));
+      pending.set(m.field, field);
+    }
+    const resolved = Object.fromEntries(Object.entries(values).filter(([field]) => !pending.has(field)));
+    const { values: accepted, rejected } = acceptedValues(kind, resolved);
+    if (rejected.length > 0) {
+      this.logger.warn({ integration_id: runtime.id, record_kind: kind.name, external_id: external.id, fields: rejected }, 'platform values the hub does not accept were not applied');
+    }
+    return { values: accepted, pending: [...pending.values()] };
   }
 
   private async decide(tx: EntityManager, runtime: IntegrationRuntime, kind: RecordKindDefinition, record: HubRecord, link: Link, external: ExternalRecord, span: Span): Promise<Decisions> {

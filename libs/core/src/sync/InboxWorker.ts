@@ -9,10 +9,10 @@ import { TransportError } from '../errors/HubError';
 import { DeadLetterQueue } from './DeadLetterQueue';
 import { InboundProcessor } from './InboundProcessor';
 import { IntegrationRuntimes, takesInbound } from './IntegrationRuntimes';
-import { claimHeads, INBOX, reschedule, type LaneWorker } from './lanes';
+import { claimHeads, INBOX, reschedule, type ClaimCapacity, type LaneWorker, type QueueRow } from './lanes';
 import { withAuditScope } from '../http/auditScope';
 import { RecordKinds } from '../records/kinds/RecordKinds';
-import { completeEvent, dropEchoedEvent } from './stores/InboxStore';
+import { completeEvent, dropEchoedEvents } from './stores/InboxStore';
 import { findLinkByExternalId } from './stores/LinkStore';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
@@ -36,20 +36,36 @@ export class InboxWorker implements LaneWorker {
     private readonly metrics: SyncMetrics,
   ) {}
 
-  claim(owner: string, limit: number): Promise<Record<string, unknown>[]> {
-    return claimHeads(this.db, INBOX, owner, this.clock.now(), this.settings.leaseMs, limit);
+  claim(owner: string, capacity: ClaimCapacity): Promise<QueueRow[]> {
+    return claimHeads(this.db, INBOX, owner, this.clock.now(), this.settings.leaseMs, capacity);
   }
 
-  async handle(owner: string, row: Record<string, unknown>): Promise<void> {
+  /**
+   * Events about a version their link already holds are the platforms echoing the hub's own
+   * writes: those of the whole group are removed in one statement, with no read of the platform;
+   * the others are handled one by one.
+   */
+  handle(owner: string, rows: QueueRow[]): Array<Promise<void>> {
+    const echoes = dropEchoedEvents(this.db, rows.map((row) => String(row.id)), owner).catch((err: unknown) => {
+      // Each event is then read and compared by the processor, which also recognises echoes.
+      this.logger.warn({ err: (err as Error).message }, 'could not drop echoed inbound events in one statement');
+      return new Set<string>();
+    });
+    return rows.map(async (row) => {
+      if ((await echoes).has(String(row.id))) {
+        this.metrics.jobs.inc({ direction: 'inbound', integration_type: 'echo', result: 'skipped' });
+        return;
+      }
+      await this.handleOne(owner, row);
+    });
+  }
+
+  private async handleOne(owner: string, row: QueueRow): Promise<void> {
     const id = String(row.id);
     const integrationId = String(row.integration_id);
     const externalId = String(row.external_id);
     const kind = String(row.record_kind);
     const event = row.event as InboundEvent;
-    if (await this.droppedAsEcho(owner, { id, integrationId, kind, externalId }, event, row.version_order as VersionOrder)) {
-      this.metrics.jobs.inc({ direction: 'inbound', integration_type: 'echo', result: 'skipped' });
-      return;
-    }
     const runtime = await this.runtimes.load(integrationId);
     const type = runtime?.type ?? 'unknown';
     const end = this.metrics.jobDuration.startTimer({ direction: 'inbound', integration_type: type });
@@ -73,17 +89,6 @@ export class InboxWorker implements LaneWorker {
       span.setAttribute('sync.result', result === 'dropped' ? 'error' : result);
       this.metrics.jobs.inc({ direction: 'inbound', integration_type: type, result });
     });
-  }
-
-  /**
-   * An event whose version the link already holds (or a newer one, as the adapter orders them) is
-   * the platform echoing our own write: it is removed in the same statement that recognises it,
-   * with no read of the platform.
-   */
-  private async droppedAsEcho(owner: string, leased: { id: string; integrationId: string; kind: string; externalId: string }, event: InboundEvent, order: VersionOrder): Promise<boolean> {
-    const version = event.record.version;
-    if (event.type === 'commented' || version === undefined) return false;
-    return dropEchoedEvent(this.db, { ...leased, owner }, version, order);
   }
 
   private async failed(owner: string, row: Record<string, unknown>, err: unknown): Promise<string> {

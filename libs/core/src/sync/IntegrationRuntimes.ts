@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import type { Adapter } from '../contracts/Adapter';
-import { supports, type AdapterManifest, type Operation } from '../contracts/AdapterManifest';
+import { batching, supports, type AdapterManifest, type Operation } from '../contracts/AdapterManifest';
 import type { FieldMapping } from '../contracts/FieldMapping';
 import type { RecordKind, VersionOrder } from '../contracts/RecordKind';
 import type { ConflictStrategy, FieldOwner, SyncDirection } from '../contracts/SyncDirection';
@@ -39,6 +39,8 @@ export interface IntegrationRuntime {
   ownersFor(kind: RecordKind): OwnershipRules;
   versionsFor(kind: RecordKind): VersionOrder;
   supports(kind: RecordKind, operation: Operation): boolean;
+  /** Operations of one kind and type per `write` call, and the rate-limit units such a call costs. */
+  batching(kind: RecordKind, operation: Operation): { size: number; cost: (operations: number) => number };
 }
 
 export const sendsOutbound = (d: SyncDirection) => d === 'outbound' || d === 'bidirectional';
@@ -126,6 +128,7 @@ export class IntegrationRuntimes {
       ownersFor: (kind) => owners.get(kind) ?? new Map(),
       versionsFor: (kind) => manifest.capabilities[kind]?.versions ?? 'opaque',
       supports: (kind, operation) => supports(manifest, kind, operation),
+      batching: (kind, operation) => batching(manifest, kind, operation),
     };
   }
 

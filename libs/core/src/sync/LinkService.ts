@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../persistence/isUniqueViolation';
 import { mappedExternal } from '../mapping/FieldMapper';
 import { RecordService } from '../records/RecordService';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
+import { wakeWaiters } from './stores/ReferenceWaits';
 import { deleteLink, linkedElsewhere, linksOfIntegration, linksOfRecord, saveLink, type Link } from './stores/LinkStore';
 import { enqueueCorrective, removeWaitingJobs } from './stores/OutboxStore';
 import { SyncSignals } from './Wakeup';
@@ -107,6 +108,7 @@ export class LinkService {
         await enqueueCorrective(tx, key, []);
         return saved;
       });
+      await wakeWaiters(this.db, integrationId, kind, recordId);
       this.signals.outbox.notify();
       return toLinkView(link);
     } catch (err) {

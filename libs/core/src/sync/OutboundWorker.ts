@@ -1,12 +1,13 @@
-import type { Span } from '@opentelemetry/api';
+import { trace, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
+import type { Operation } from '../contracts/AdapterManifest';
 import type { Clock } from '../contracts/Clock';
 import type { ExternalRecord } from '../contracts/ExternalRecord';
 import type { Logger } from '../contracts/Logger';
-import type { ErrorClassification, WriteOperation, WriteResult } from '../contracts/WriteOperation';
+import type { WriteOperation, WriteResult } from '../contracts/WriteOperation';
 import { TOKENS } from '../di/tokens';
-import { withAuditScope } from '../http/auditScope';
+import { withAuditScope, type AuditScope } from '../http/auditScope';
 import { createFilterOf } from '../integrations/genericSettings';
 import { changedExternal, desiredExternal, mappedExternal, type ExternalValues } from '../mapping/FieldMapper';
 import type { HubRecord } from '../records/HubRecord';
@@ -14,41 +15,58 @@ import type { RecordKindDefinition } from '../records/kinds/RecordKindDefinition
 import { RecordKinds } from '../records/kinds/RecordKinds';
 import { journalEntry, toRecord } from '../records/RecordStore';
 import { DeadLetterQueue } from './DeadLetterQueue';
+import { RateLimited, undeliverable, WriteFailed } from './deliveryErrors';
 import { IntegrationRuntimes, sendsOutbound, type IntegrationRuntime } from './IntegrationRuntimes';
-import { claimHeads, OUTBOX, reschedule, type LaneWorker } from './lanes';
-import { referencesOut } from './references';
+import { claimHeads, OUTBOX, reschedule, type ClaimCapacity, type LaneWorker, type QueueRow } from './lanes';
 import { RateLimiter } from './RateLimiter';
+import { ReferenceGate } from './ReferenceGate';
+import { referencesOut } from './references';
 import { externalEntryTaken, linkEntryAndComplete, markEntrySending, sentEntry } from './stores/JournalLinkStore';
-import { recordForDelivery, recordWrite, saveLink, type Link, type LinkKey } from './stores/LinkStore';
-import { completeJob, toOutboxEntry, type OutboxEntry } from './stores/OutboxStore';
+import { markInFlight, recordsForDelivery, recordWrites, saveLink, type Delivery, type Link, type LinkKey, type RecordedWrite } from './stores/LinkStore';
+import { completeJobs, toOutboxEntry, type OutboxEntry } from './stores/OutboxStore';
+import { wakeWaiters } from './stores/ReferenceWaits';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
-import { inSpan, recordAttributes, SPANS, traceField } from './tracing';
+import { recordAttributes, SPANS, traceField } from './tracing';
 
-type Outcome = 'success' | 'skipped';
 type LeasedEntry = OutboxEntry & { owner: string };
+type WriteSucceeded = Extract<WriteResult, { ok: true }>;
 
-class WriteFailed extends Error {
-  constructor(readonly failure: { error: ErrorClassification; vendorMessage: string; status?: number }, readonly request?: WriteOperation) {
-    super(failure.vendorMessage);
-  }
+/** A platform write one job needs, and what its success records. */
+interface PlannedWrite {
+  op: WriteOperation;
+  /** Values marked in flight on the link before the call (echoes of them are not changes). */
+  inFlight?: { key: LinkKey; values: ExternalValues };
+  scope: AuditScope;
+  recorded(result: WriteSucceeded): RecordedWrite;
 }
 
-/** A job that cannot be sent at all (no request was made): it goes straight to the dead letter queue. */
-function undeliverable(message: string, kind: ErrorClassification['kind'], request?: WriteOperation): WriteFailed {
-  return new WriteFailed({ error: { action: 'fail', kind, message }, vendorMessage: message }, request);
+/** What a job comes to once its record is read: no platform call, a finished write, or a write to make. */
+type Plan =
+  | { type: 'skip' }
+  | { type: 'waiting' }
+  | { type: 'done' }
+  | { type: 'recorded'; write: RecordedWrite; warnings?: string[] }
+  | { type: 'write'; write: PlannedWrite };
+
+/** One claimed job through its group's phases. */
+interface Job {
+  entry: LeasedEntry;
+  span: Span;
+  end: () => void;
+  result?: string;
+  error?: unknown;
 }
 
-class RateLimited extends Error {
-  constructor(readonly waitMs: number) {
-    super(`rate limit reached, next slot in ${waitMs} ms`);
-  }
-}
+const tracer = () => trace.getTracer('itsm-hub-sync');
 
 /**
- * Delivers outbox jobs of every kind to platforms: claims lane heads, maps the record by its kind's
- * mappings, creates or updates only what differs from the link's base, and records the result;
- * failures retry with backoff through the outbox, then land in the dead letter queue.
+ * Delivers outbox jobs of every kind to platforms. The lane heads one claim took for an integration
+ * go through together: their records and links are read in one statement, their writes are marked
+ * in flight in one, handed to the adapter in batches of the size it declares per kind and
+ * operation, and recorded (with their jobs completed) in one. Results are per operation: a failed
+ * one retries with backoff through the outbox, then lands in the dead letter queue, and never
+ * fails or repeats its neighbours.
  */
 @injectable()
 export class OutboundWorker implements LaneWorker {
@@ -63,61 +81,92 @@ export class OutboundWorker implements LaneWorker {
     private readonly kinds: RecordKinds,
     private readonly deadLetters: DeadLetterQueue,
     private readonly metrics: SyncMetrics,
+    private readonly gate: ReferenceGate,
   ) {
     this.limiter = new RateLimiter(db);
   }
 
-  claim(owner: string, limit: number): Promise<Record<string, unknown>[]> {
-    return claimHeads(this.db, OUTBOX, owner, this.clock.now(), this.settings.leaseMs, limit);
+  claim(owner: string, capacity: ClaimCapacity): Promise<QueueRow[]> {
+    return claimHeads(this.db, OUTBOX, owner, this.clock.now(), this.settings.leaseMs, capacity);
   }
 
-  async handle(owner: string, row: Record<string, unknown>): Promise<void> {
-    const entry = toOutboxEntry(row);
-    const runtime = await this.runtimes.load(entry.integration_id);
+  /** The rows are lane heads of one integration; they settle together. */
+  handle(owner: string, rows: QueueRow[]): Array<Promise<void>> {
+    const done = this.handleGroup(rows.map((row) => ({ ...toOutboxEntry(row), owner })));
+    return rows.map(() => done);
+  }
+
+  private async handleGroup(entries: LeasedEntry[]): Promise<void> {
+    const runtime = await this.runtimes.load(entries[0].integration_id);
     const type = runtime?.type ?? 'unknown';
-    const end = this.metrics.jobDuration.startTimer({ direction: 'outbound', integration_type: type });
-    const attributes = {
-      'sync.integration_id': entry.integration_id,
-      'sync.integration_type': type,
-      'sync.direction': 'outbound',
-      ...recordAttributes(entry.record_kind, entry.record_id),
-    };
+    const jobs: Job[] = entries.map((entry) => ({
+      entry,
+      end: this.metrics.jobDuration.startTimer({ direction: 'outbound', integration_type: type }),
+      span: tracer().startSpan(SPANS.outbound, {
+        attributes: { 'sync.integration_id': entry.integration_id, 'sync.integration_type': type, 'sync.direction': 'outbound', ...recordAttributes(entry.record_kind, entry.record_id) },
+      }),
+    }));
     try {
-      await inSpan(SPANS.outbound, attributes, async (span) => {
-        let result: string;
-        try {
-          const kind = this.kinds.find(entry.record_kind);
-          const sends = runtime && kind && runtime.enabled && sendsOutbound(runtime.directionFor(kind.name));
-          const outcome = sends ? await this.deliver(runtime, kind, { ...entry, owner }, span) : 'skipped';
-          // A successful delivery removes its job in the statement that records the result.
-          if (outcome !== 'success') await completeJob(this.db, entry.id, owner);
-          if (outcome === 'success') this.metrics.latency.observe({ integration_type: type }, (this.clock.now().getTime() - entry.created_at.getTime()) / 1000);
-          result = outcome;
-        } catch (err) {
-          result = await this.failed(owner, entry, runtime, err);
-        }
-        span.setAttribute('sync.result', result === 'dead_letter' ? 'error' : result);
-        this.metrics.jobs.inc({ direction: 'outbound', integration_type: type, result });
-      });
-    } finally {
-      end();
+      const plans = await this.plan(runtime, jobs);
+      if (runtime) await this.send(runtime, jobs, plans);
+      await this.complete(runtime, jobs, plans);
+    } catch (err) {
+      // A failed group statement: every job without a result retries (its lease is still ours).
+      for (const job of jobs) if (job.result === undefined) job.error = err;
+    }
+    for (const job of jobs) {
+      if (job.result === undefined) {
+        job.result = await this.failed(job.entry, runtime, job.error).catch((err: unknown) => {
+          // Its lease runs out and another attempt takes it: the job is not lost, but say so.
+          this.logger.error({ integration_id: job.entry.integration_id, record_kind: job.entry.record_kind, record_id: job.entry.record_id, err: (err as Error).message }, 'could not record an outbound failure');
+          return 'retry';
+        });
+      }
+      this.finish(job, type);
     }
   }
 
-  private async deliver(runtime: IntegrationRuntime, kind: RecordKindDefinition, entry: LeasedEntry, span: Span): Promise<Outcome> {
-    const key = { kind: kind.name, recordId: entry.record_id, integrationId: runtime.id };
-    const found = await recordForDelivery(this.db, { name: kind.table ?? 'hub_records', generic: !kind.table }, key);
-    if (!found) return 'skipped';
+  /** Reads every job's record and link (one statement per kind), then decides each job. */
+  private async plan(runtime: IntegrationRuntime | undefined, jobs: Job[]): Promise<Map<Job, Plan>> {
+    const plans = new Map<Job, Plan>();
+    const sending = jobs.filter((job) => {
+      const kind = this.kinds.find(job.entry.record_kind);
+      return runtime && kind && runtime.enabled && sendsOutbound(runtime.directionFor(kind.name));
+    });
+    for (const job of jobs) if (!sending.includes(job)) plans.set(job, { type: 'skip' });
+    if (!runtime || sending.length === 0) return plans;
+    const deliveries = new Map<string, Delivery>();
+    for (const kindName of new Set(sending.map((job) => job.entry.record_kind))) {
+      const kind = this.kinds.get(kindName);
+      const ids = sending.filter((job) => job.entry.record_kind === kindName).map((job) => job.entry.record_id);
+      for (const [id, delivery] of await recordsForDelivery(this.db, { name: kind.table ?? 'hub_records', generic: !kind.table }, runtime.id, kindName, ids)) {
+        deliveries.set(`${kindName}/${id}`, delivery);
+      }
+    }
+    await Promise.all(sending.map(async (job) => {
+      const delivery = deliveries.get(`${job.entry.record_kind}/${job.entry.record_id}`);
+      try {
+        plans.set(job, delivery ? await this.decide(runtime, this.kinds.get(job.entry.record_kind), job, delivery) : { type: 'skip' });
+      } catch (err) {
+        job.error = err;
+      }
+    }));
+    return plans;
+  }
+
+  private async decide(runtime: IntegrationRuntime, kind: RecordKindDefinition, job: Job, found: Delivery): Promise<Plan> {
+    const { entry, span } = job;
     const record = toRecord(kind, found.record);
     const { link, held } = found;
     if (entry.job === 'journal') return this.deliverEntry(runtime, entry, link);
+    const key: LinkKey = { organizationId: record.organization_id, kind: kind.name, recordId: entry.record_id, integrationId: runtime.id };
     const existing = Boolean(link?.external_id);
     const owners = runtime.ownersFor(kind.name);
     const mappings = runtime.mappingsFor(kind.name);
     const { values, missing } = await referencesOut(this.db, runtime.id, kind, record.values);
     if (missing.length > 0) {
-      const names = missing.map((m) => `${m.field} → ${m.kind} ${m.id}`).join(', ');
-      throw new Error(`Waiting for referenced records to exist on ${runtime.row.name}: ${names}.`);
+      await this.gate.park(runtime, entry, key, missing);
+      return { type: 'waiting' };
     }
     const desired = desiredExternal(values, mappings, (m) => {
       const skip = held.has(m.field) || (existing && !entry.corrective && owners.get(m.field)?.owner === 'external');
@@ -125,36 +174,39 @@ export class OutboundWorker implements LaneWorker {
       return skip;
     });
     span.setAttribute('sync.field_count', Object.keys(desired).length);
-    const linkKey: LinkKey = { ...key, organizationId: record.organization_id };
-    if (!link?.external_id) return this.create(runtime, entry, record, linkKey, link, desired, span);
+    if (!link?.external_id) return this.create(runtime, entry, record, key, link, desired);
     span.setAttribute('sync.external_id', link.external_id);
-    return this.update(runtime, entry, linkKey, link, desired);
+    return this.update(runtime, entry, key, link, desired);
   }
 
-  private async create(runtime: IntegrationRuntime, entry: LeasedEntry, record: HubRecord, key: LinkKey, link: Link | undefined, desired: ExternalValues, span: Span): Promise<Outcome> {
-    if (!matchesCreateFilter(runtime, record)) return 'skipped';
+  private async create(runtime: IntegrationRuntime, entry: LeasedEntry, record: HubRecord, key: LinkKey, link: Link | undefined, desired: ExternalValues): Promise<Plan> {
+    if (!matchesCreateFilter(runtime, record)) return { type: 'skip' };
     if (!runtime.supports(record.kind, 'create')) throw undeliverable(`The ${runtime.type} adapter cannot create ${record.kind} records.`, 'config');
-    const scope = { entityType: record.kind, entityId: record.id };
+    const scope: AuditScope = { operation: 'create', entityType: record.kind, entityId: record.id };
+    const recorded = (created: ExternalRecord, warnings?: string[]): RecordedWrite => ({
+      key, record: created, job: entry, ignored: link?.ignored ?? {},
+      synced: { ...desired, ...mappedExternal(created.fields, runtime.mappingsFor(record.kind)) },
+      warning: warnings?.length ? `warning: ${warnings.join('; ')}` : null,
+    });
     // A previous attempt may have created it and lost the answer: look it up before repeating.
-    let created = entry.attempts > 0 || link
-      ? await withAuditScope({ operation: 'find', ...scope }, async () => runtime.adapter.find?.({ kind: record.kind, correlationId: record.id }))
-      : undefined;
-    let warnings: string[] | undefined;
-    if (!created) {
-      const op: WriteOperation = { op: 'create', kind: record.kind, correlationId: record.id, fields: desired };
-      await this.takeSlot(runtime);
-      await saveLink(this.db, key, { in_flight: desired }, this.clock.now());
-      const result = await withAuditScope({ operation: 'create', ...scope }, () => this.write(runtime, op));
-      created = result.record;
-      warnings = result.warnings;
+    if (entry.attempts > 0 || link) {
+      const found = await withAuditScope({ ...scope, operation: 'find' }, async () => runtime.adapter.find?.({ kind: record.kind, correlationId: record.id }));
+      if (found) return { type: 'recorded', write: recorded(found) };
     }
-    if (!created) throw new Error(`${runtime.type} adapter returned no record for a create`);
-    span.setAttribute('sync.external_id', created.id);
-    await this.linked(runtime, entry, key, created, { ...desired, ...mappedExternal(created.fields, runtime.mappingsFor(record.kind)) }, warnings);
-    return 'success';
+    const op: WriteOperation = { op: 'create', kind: record.kind, correlationId: record.id, fields: desired };
+    return {
+      type: 'write',
+      write: {
+        op, scope, inFlight: { key, values: desired },
+        recorded: (result) => {
+          if (!result.record) throw new Error(`${runtime.type} adapter returned no record for a create`);
+          return recorded(result.record, result.warnings);
+        },
+      },
+    };
   }
 
-  private async update(runtime: IntegrationRuntime, entry: LeasedEntry, key: LinkKey, link: Link, desired: ExternalValues): Promise<Outcome> {
+  private async update(runtime: IntegrationRuntime, entry: LeasedEntry, key: LinkKey, link: Link, desired: ExternalValues): Promise<Plan> {
     const changed = changedExternal(desired, link.base);
     const ignored = { ...link.ignored };
     for (const [field, value] of Object.entries(changed)) {
@@ -164,44 +216,50 @@ export class OutboundWorker implements LaneWorker {
     }
     if (Object.keys(changed).length === 0) {
       if (link.sync_status !== 'synced' && link.sync_status !== 'conflict') await saveLink(this.db, key, { sync_status: 'synced', last_error: null, retry_count: 0 }, this.clock.now());
-      return 'skipped';
+      return { type: 'skip' };
     }
     if (!runtime.supports(key.kind, 'update')) throw undeliverable(`The ${runtime.type} adapter cannot update ${key.kind} records.`, 'config');
     const externalId = link.external_id as string;
     const op: WriteOperation = { op: 'update', kind: key.kind, id: externalId, fields: changed, expectedVersion: link.last_synced_version ?? undefined };
-    await this.takeSlot(runtime);
-    await saveLink(this.db, key, { in_flight: changed }, this.clock.now());
-    const result = await withAuditScope({ operation: 'update', entityType: key.kind, entityId: key.recordId, externalId }, () => this.write(runtime, op));
-    const record = result.record ?? { kind: key.kind, id: externalId, fields: {}, version: link.last_synced_version ?? undefined };
-    // Fields the hub only reads may be derived from what it wrote (ServiceNow priority from impact
-    // and urgency): take them from the answer, or the next webhook would look like no change.
-    const derived = mappedExternal(record.fields, runtime.mappingsFor(key.kind).filter((m) => m.direction === 'inbound'));
-    await this.linked(runtime, entry, key, record, { ...derived, ...changed }, result.warnings, ignored);
-    return 'success';
+    return {
+      type: 'write',
+      write: {
+        op, inFlight: { key, values: changed }, scope: { operation: 'update', entityType: key.kind, entityId: key.recordId, externalId },
+        recorded: (result) => {
+          const record = result.record ?? { kind: key.kind, id: externalId, fields: {}, version: link.last_synced_version ?? undefined };
+          // Fields the hub only reads may be derived from what it wrote (ServiceNow priority from
+          // impact and urgency): take them from the answer, or the next webhook would look like no change.
+          const derived = mappedExternal(record.fields, runtime.mappingsFor(key.kind).filter((m) => m.direction === 'inbound'));
+          return { key, record, job: entry, ignored, synced: { ...derived, ...changed }, warning: result.warnings?.length ? `warning: ${result.warnings.join('; ')}` : null };
+        },
+      },
+    };
   }
 
-  private async deliverEntry(runtime: IntegrationRuntime, entry: LeasedEntry, link: Link | undefined): Promise<Outcome> {
-    if (!link) return 'skipped';
+  /** A journal entry goes out on its own: it is looked up, sent and linked in statements of its own. */
+  private async deliverEntry(runtime: IntegrationRuntime, entry: LeasedEntry, link: Link | undefined): Promise<Plan> {
+    if (!link) return { type: 'skip' };
     const label = this.kinds.get(entry.record_kind).label;
     if (!link.external_id) throw undeliverable(`The ${label} does not exist on ${runtime.row.name} yet (its create failed), so the comment cannot be added.`, 'user');
     const comment = entry.journal_id ? await journalEntry(this.db, entry.journal_id) : undefined;
-    if (!comment) return 'skipped';
+    if (!comment) return { type: 'skip' };
     const sent = await sentEntry(this.db, comment.id, runtime.id);
-    if (sent?.external_entry_id) return 'skipped';
+    if (sent?.external_entry_id) return { type: 'skip' };
     const scope = { entityType: entry.record_kind, entityId: entry.record_id, externalId: link.external_id };
     if (sent || entry.attempts > 0) {
       const found = await withAuditScope({ operation: 'read', ...scope }, () => this.findSentEntry(runtime, entry.record_kind, link.external_id as string, comment.body));
       if (found) {
         await linkEntryAndComplete(this.db, comment.id, runtime.id, found, entry);
-        return 'success';
+        return { type: 'done' };
       }
     }
     await markEntrySending(this.db, comment.id, runtime.id);
-    await this.takeSlot(runtime);
+    await this.takeUnits(runtime, 1);
     const op: WriteOperation = { op: 'comment', kind: entry.record_kind, id: link.external_id, correlationId: comment.id, body: comment.body, visibility: comment.visibility };
-    const result = await withAuditScope({ operation: 'comment', ...scope }, () => this.write(runtime, op));
+    const [result] = await withAuditScope({ operation: 'comment', ...scope }, () => this.write(runtime, [op]));
+    if (!result.ok) throw new WriteFailed(result, op);
     await linkEntryAndComplete(this.db, comment.id, runtime.id, result.commentId ?? null, entry);
-    return 'success';
+    return { type: 'done' };
   }
 
   /** A journal entry whose body matches and that no hub entry is linked to yet. */
@@ -215,32 +273,124 @@ export class OutboundWorker implements LaneWorker {
   }
 
   /**
-   * Records a successful write and completes the job in one statement. `synced` holds the
-   * platform values the write established (see `recordWrite`).
+   * Makes the planned writes: budget first (a batch costs what the adapter declares), then every
+   * in-flight mark in one statement, then one `write` call per batch, batches in parallel.
    */
-  private async linked(runtime: IntegrationRuntime, entry: LeasedEntry, key: LinkKey, record: ExternalRecord, synced: ExternalValues, warnings: string[] | undefined, ignored?: ExternalValues): Promise<void> {
-    const now = this.clock.now().toISOString();
-    const warning = warnings?.length ? `warning: ${warnings.join('; ')}` : null;
-    await recordWrite(this.db, runtime.versionsFor(key.kind), key, record, { synced, ignored, warning, now }, entry);
-    if (warning) this.logger.warn({ integration_id: runtime.id, record_kind: key.kind, record_id: key.recordId, warnings }, 'platform accepted the write with warnings');
+  private async send(runtime: IntegrationRuntime, jobs: Job[], plans: Map<Job, Plan>): Promise<void> {
+    const batches = new Map<string, Job[][]>();
+    for (const job of jobs) {
+      const plan = plans.get(job);
+      if (plan?.type !== 'write') continue;
+      const { kind, op } = plan.write.op;
+      const size = runtime.batching(kind, op as Operation).size;
+      const chunks = batches.get(`${kind}/${op}`) ?? [];
+      if (chunks.length === 0 || chunks[chunks.length - 1].length >= size) chunks.push([]);
+      chunks[chunks.length - 1].push(job);
+      batches.set(`${kind}/${op}`, chunks);
+    }
+    const ready: Job[][] = [];
+    for (const chunk of [...batches.values()].flat()) {
+      const first = (plans.get(chunk[0]) as Extract<Plan, { type: 'write' }>).write.op;
+      try {
+        await this.takeUnits(runtime, runtime.batching(first.kind, first.op as Operation).cost(chunk.length));
+        ready.push(chunk);
+      } catch (err) {
+        for (const job of chunk) job.error = err;
+      }
+    }
+    const writes = (chunk: Job[]) => chunk.map((job) => (plans.get(job) as Extract<Plan, { type: 'write' }>).write);
+    await markInFlight(this.db, runtime.id, ready.flatMap(writes).flatMap((w) => (w.inFlight ? [w.inFlight] : [])), this.clock.now());
+    await Promise.all(ready.map(async (chunk) => {
+      const planned = writes(chunk);
+      const scope: AuditScope = planned.length === 1 ? planned[0].scope : { operation: 'batch', entityType: planned[0].op.kind };
+      let results: WriteResult[];
+      try {
+        results = await withAuditScope(scope, () => this.write(runtime, planned.map((w) => w.op)));
+      } catch (err) {
+        // The call as a whole failed (a dropped connection, say): each operation may or may not
+        // have been applied, and is looked up on its retry like an unanswered single create.
+        for (const job of chunk) job.error = err;
+        return;
+      }
+      chunk.forEach((job, i) => {
+        const result = results[i];
+        if (!result.ok) {
+          job.error = new WriteFailed(result, planned[i].op);
+          return;
+        }
+        try {
+          plans.set(job, { type: 'recorded', write: planned[i].recorded(result), warnings: result.warnings });
+        } catch (err) {
+          job.error = err;
+        }
+      });
+    }));
   }
 
-  private async write(runtime: IntegrationRuntime, op: WriteOperation): Promise<Extract<WriteResult, { ok: true }>> {
-    if (!runtime.adapter.write) throw undeliverable(`The ${runtime.type} adapter cannot write ${op.kind} records.`, 'config', op);
-    const [result] = await runtime.adapter.write([op]);
-    if (!result) throw new Error(`${runtime.type} adapter returned no result`);
-    if (!result.ok) throw new WriteFailed(result, op);
-    return result;
+  /** One result per operation, whatever the adapter answered. */
+  private async write(runtime: IntegrationRuntime, ops: WriteOperation[]): Promise<WriteResult[]> {
+    if (!runtime.adapter.write) throw undeliverable(`The ${runtime.type} adapter cannot write ${ops[0].kind} records.`, 'config', ops[0]);
+    const results = await runtime.adapter.write(ops);
+    return ops.map((op, i) => results[i] ?? {
+      ok: false, vendorMessage: `${runtime.type} adapter returned ${results.length} results for ${ops.length} operations`,
+      error: { action: 'retry', kind: 'system', message: `${runtime.type} adapter returned no result for this ${op.op}` },
+    });
   }
 
-  private async takeSlot(runtime: IntegrationRuntime): Promise<void> {
-    const wait = await this.limiter.acquire(runtime.id, runtime.rateLimitPerMinute, this.clock.now());
+  private async takeUnits(runtime: IntegrationRuntime, units: number): Promise<void> {
+    const wait = await this.limiter.acquire(runtime.id, runtime.rateLimitPerMinute, this.clock.now(), units);
     if (wait > 0) throw new RateLimited(wait);
   }
 
+  /** Records every successful write and completes every finished job, in one statement each. */
+  private async complete(runtime: IntegrationRuntime | undefined, jobs: Job[], plans: Map<Job, Plan>): Promise<void> {
+    const owner = jobs[0].entry.owner;
+    const pending = jobs.filter((job) => job.error === undefined);
+    const skipped = pending.filter((job) => plans.get(job)?.type === 'skip');
+    await completeJobs(this.db, skipped.map((job) => job.entry.id), owner);
+    for (const job of skipped) job.result = 'skipped';
+    const recorded = pending.filter((job) => plans.get(job)?.type === 'recorded');
+    if (runtime && recorded.length > 0) {
+      const now = this.clock.now().toISOString();
+      for (const order of new Set(recorded.map((job) => runtime.versionsFor(job.entry.record_kind)))) {
+        const ofOrder = recorded.filter((job) => runtime.versionsFor(job.entry.record_kind) === order);
+        await recordWrites(this.db, order, runtime.id, ofOrder.map((job) => (plans.get(job) as Extract<Plan, { type: 'recorded' }>).write), now);
+      }
+      for (const job of recorded) {
+        job.result = 'success';
+        const plan = plans.get(job) as Extract<Plan, { type: 'recorded' }>;
+        job.span.setAttribute('sync.external_id', plan.write.record.id);
+        if (plan.warnings?.length) this.logger.warn({ integration_id: runtime.id, record_kind: job.entry.record_kind, record_id: job.entry.record_id, warnings: plan.warnings }, 'platform accepted the write with warnings');
+      }
+    }
+    for (const job of pending) {
+      const plan = plans.get(job);
+      if (plan?.type === 'done') job.result = 'success';
+      if (plan?.type === 'waiting') job.result = 'waiting';
+    }
+    // Jobs parked on these records find out that they are written, or that nothing will write them.
+    for (const job of [...skipped, ...recorded]) {
+      if (job.entry.job === 'record' && this.kinds.isReferenced(job.entry.record_kind)) await wakeWaiters(this.db, job.entry.integration_id, job.entry.record_kind, job.entry.record_id);
+    }
+  }
+
+  private finish(job: Job, type: string): void {
+    const result = job.result ?? 'retry';
+    if (result === 'success') this.metrics.latency.observe({ integration_type: type }, (this.clock.now().getTime() - job.entry.created_at.getTime()) / 1000);
+    if (job.error !== undefined && result !== 'retry') {
+      job.span.recordException(job.error as Error);
+      job.span.setStatus({ code: SpanStatusCode.ERROR, message: (job.error as Error).message });
+    }
+    job.span.setAttribute('sync.result', result === 'dead_letter' ? 'error' : result);
+    job.span.end();
+    job.end();
+    this.metrics.jobs.inc({ direction: 'outbound', integration_type: type, result });
+  }
+
   /** Decides retry or dead letter for a failed job; returns the metric result. */
-  private async failed(owner: string, entry: OutboxEntry, runtime: IntegrationRuntime | undefined, err: unknown): Promise<string> {
+  private async failed(entry: LeasedEntry, runtime: IntegrationRuntime | undefined, err: unknown): Promise<string> {
     const now = this.clock.now();
+    const owner = entry.owner;
     if (err instanceof RateLimited) {
       // Waiting for our own budget is not a failed attempt.
       await reschedule(this.db, OUTBOX, entry.id, owner, new Date(now.getTime() + err.waitMs), entry.attempts, err.message);
@@ -251,7 +401,7 @@ export class OutboundWorker implements LaneWorker {
     const message = failure ? failure.vendorMessage || failure.error.message : (err as Error).message;
     const transient = !failure || ['retry', 'rate_limited', 'refresh_auth'].includes(failure.error.action);
     if (failure?.error.action === 'ignore') {
-      await completeJob(this.db, entry.id, owner);
+      await completeJobs(this.db, [entry.id], owner);
       return 'skipped';
     }
     const key = { organizationId: entry.organization_id, kind: entry.record_kind, recordId: entry.record_id, integrationId: entry.integration_id };

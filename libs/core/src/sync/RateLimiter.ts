@@ -23,8 +23,19 @@ export class RateLimiter {
 
   constructor(private readonly db: DataSource) {}
 
-  /** Takes one slot and returns 0, or returns how many ms until one frees up (nothing taken). */
-  async acquire(integrationId: string, limitPerMinute: number, now: Date): Promise<number> {
+  /**
+   * Takes `units` slots and returns 0, or returns how many ms until more free up. Units taken before
+   * the budget ran out count as spent: the limit is never exceeded.
+   */
+  async acquire(integrationId: string, limitPerMinute: number, now: Date, units = 1): Promise<number> {
+    for (let taken = 0; taken < units; taken += 1) {
+      const wait = await this.acquireOne(integrationId, limitPerMinute, now);
+      if (wait > 0) return wait;
+    }
+    return 0;
+  }
+
+  private async acquireOne(integrationId: string, limitPerMinute: number, now: Date): Promise<number> {
     for (;;) {
       const held = this.reservations.get(integrationId);
       if (held && held.left > 0 && held.expiresAt > now.getTime()) {

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
+import type { DataSource } from 'typeorm';
 import type { Logger } from '../contracts/Logger';
 import { TOKENS } from '../di/tokens';
 import { InboxWorker } from './InboxWorker';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
-import type { LaneWorker } from './lanes';
+import { LeaseRecovery } from './LeaseRecovery';
+import { wakeMissedWaiters } from './stores/ReferenceWaits';
+import { byIntegration, type LaneWorker, type QueueRow } from './lanes';
 import { OutboundWorker } from './OutboundWorker';
 import { Poller } from './Poller';
 import { SyncLogRetention } from './SyncLogRetention';
@@ -22,6 +25,7 @@ export class SyncEngine {
   private loops: Promise<void>[] = [];
 
   constructor(
+    @inject(TOKENS.DataSource) private readonly db: DataSource,
     @inject(TOKENS.SyncSettings) private readonly settings: SyncSettings,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(SyncSignals) private readonly signals: SyncSignals,
@@ -30,16 +34,21 @@ export class SyncEngine {
     private readonly poller: Poller,
     private readonly runtimes: IntegrationRuntimes,
     private readonly retention: SyncLogRetention,
+    private readonly leases: LeaseRecovery,
   ) {}
 
-  start(): void {
+  /** Takes this process's liveness lock and frees the jobs of processes that are gone, then starts the loops. */
+  async start(): Promise<void> {
     if (!this.settings.enabled || this.running) return;
     this.running = true;
+    await this.leases.start(this.owner);
+    await this.housekeep();
     this.loops = [
       this.pipeline('outbound', this.signals.outbox, this.outbound),
       this.pipeline('inbound', this.signals.inbox, this.inbox),
       this.loop('poll', () => this.poller.runOnce(this.owner)),
       this.loop('sync-log retention', () => this.retention.runOnce()),
+      this.loop('housekeeping', async () => (await this.housekeep(), 0)),
     ];
   }
 
@@ -50,38 +59,60 @@ export class SyncEngine {
     this.signals.outbox.notify();
     this.signals.inbox.notify();
     await Promise.all(this.loops);
+    await this.leases.stop();
     await this.runtimes.closeAll();
   }
 
   /**
-   * Keeps up to `concurrency` jobs running: claims more as soon as one finishes rather than
-   * waiting for a whole batch, and sleeps only when nothing is claimable.
+   * Keeps up to `concurrency` jobs running per integration, so a slow or busy platform never takes
+   * another's share: claims more as soon as one finishes rather than waiting for a whole round, and
+   * sleeps only when nothing is claimable.
    */
   private async pipeline(name: string, wakeup: Wakeup, worker: LaneWorker): Promise<void> {
     const active = new Set<Promise<void>>();
+    const busy = new Map<string, number>();
+    const adjust = (integrationId: string, delta: number) => {
+      const n = (busy.get(integrationId) ?? 0) + delta;
+      if (n > 0) busy.set(integrationId, n);
+      else busy.delete(integrationId);
+    };
     while (this.running) {
-      const free = this.settings.concurrency - active.size;
-      let claimed: Record<string, unknown>[] = [];
-      if (free > 0) {
-        try {
-          claimed = await worker.claim(this.owner, free);
-        } catch (err) {
-          this.logger.error({ loop: name, err: (err as Error).message }, 'sync claim failed');
-        }
+      let claimed: QueueRow[] = [];
+      try {
+        claimed = await worker.claim(this.owner, { perIntegration: this.settings.concurrency, busy });
+      } catch (err) {
+        this.logger.error({ loop: name, err: (err as Error).message }, 'sync claim failed');
       }
-      for (const row of claimed) {
-        const job: Promise<void> = worker
-          .handle(this.owner, row)
-          .catch((err: unknown) => this.logger.error({ loop: name, err: (err as Error).message }, 'sync job failed'))
-          .finally(() => {
-            active.delete(job);
-            wakeup.notify();
-          });
-        active.add(job);
+      for (const group of byIntegration(claimed)) {
+        const integrationId = String(group[0].integration_id);
+        adjust(integrationId, group.length);
+        for (const done of worker.handle(this.owner, group)) {
+          const job: Promise<void> = done
+            .catch((err: unknown) => this.logger.error({ loop: name, err: (err as Error).message }, 'sync job failed'))
+            .finally(() => {
+              active.delete(job);
+              adjust(integrationId, -1);
+              wakeup.notify();
+            });
+          active.add(job);
+        }
       }
       if (claimed.length === 0 && this.running) await wakeup.wait(this.settings.idlePollMs);
     }
     await Promise.all(active);
+  }
+
+  /**
+   * Every second: frees the jobs of processes that are gone, and wakes waiting jobs that a write
+   * did not (see wakeMissedWaiters).
+   */
+  private async housekeep(): Promise<void> {
+    const resumed = await this.leases.recover(this.owner);
+    const woken = await wakeMissedWaiters(this.db);
+    if (woken > 0) this.logger.warn({ jobs: woken }, 'woke jobs waiting on references that their writes did not wake');
+    if (resumed + woken === 0) return;
+    this.signals.outbox.notify();
+    this.signals.inbox.notify();
   }
 
   private async loop(name: string, runOnce: () => Promise<number>): Promise<void> {

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import { TOKENS } from '../di/tokens';
+import { statementsSent } from '../persistence/statementCount';
 import { queueDepths } from './stores/QueueDepths';
 
 /** Prometheus series of the sync engine, in their own registry that the hub's /metrics merges. */
@@ -52,6 +53,17 @@ export class SyncMetrics {
         this.set({ queue: 'outbox' }, row.outbox);
         this.set({ queue: 'inbox' }, row.inbox);
         this.set({ queue: 'dead_letter' }, row.dead_letter);
+      },
+    });
+    let counted = 0;
+    new Counter({
+      name: 'itsm_db_statements_total',
+      help: 'SQL statements this process sent to the database (the driver\'s count).',
+      registers: [this.registry],
+      collect() {
+        const sent = statementsSent(db);
+        this.inc(sent - counted);
+        counted = sent;
       },
     });
   }

@@ -22,8 +22,16 @@ export interface SyncSettings {
   leaseMs: number;
   /** How often idle loops look for work that another process queued. */
   idlePollMs: number;
-  /** Jobs run in parallel per loop (different records; one record's jobs stay in order). */
+  /**
+   * INCIDENTS_SYNC_CONCURRENCY: jobs in flight per integration and loop (different records; one
+   * record's jobs stay in order), so adding an integration never starves the others.
+   */
   concurrency: number;
+  /**
+   * How a process proves that the holder of a lease is gone (see LeaseRecovery): `session_lock` on
+   * PostgreSQL, `exclusive` on the embedded database, which only one process can open.
+   */
+  liveness: 'session_lock' | 'exclusive';
 }
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
@@ -38,6 +46,7 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   leaseMs: 60_000,
   idlePollMs: 250,
   concurrency: 8,
+  liveness: 'session_lock',
 };
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;

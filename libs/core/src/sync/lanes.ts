@@ -10,43 +10,79 @@ export interface LaneQueue {
 export const OUTBOX: LaneQueue = { table: 'sync_outbox', lane: ['integration_id', 'record_kind', 'record_id'] };
 export const INBOX: LaneQueue = { table: 'sync_inbox', lane: ['integration_id', 'record_kind', 'external_id'] };
 
+/** How many more entries a process may lease: per integration, less what it already runs there. */
+export interface ClaimCapacity {
+  perIntegration: number;
+  busy: ReadonlyMap<string, number>;
+}
+
+/** Entries one claim leases at most, whatever the number of integrations. */
+const CLAIM_LIMIT = 256;
+
+export type QueueRow = Record<string, unknown>;
+
 /**
- * Leases the heads of up to `limit` lanes whose head is due and not leased. A short transaction
- * that only writes the lease: no transaction stays open while the platform is called, and
- * SKIP LOCKED lets several processes claim side by side without taking the same lane.
+ * Leases the heads of lanes whose head is due, not leased and not waiting, up to the capacity left
+ * on each integration, so a busy integration never takes another's share. A short transaction
+ * that only writes the lease: no transaction stays open while the platform is called, and SKIP
+ * LOCKED lets several processes claim side by side without taking the same lane.
  */
-export async function claimHeads(db: DataSource, queue: LaneQueue, owner: string, now: Date, leaseMs: number, limit: number): Promise<Record<string, unknown>[]> {
-  const rows = (await sql<Record<string, unknown>>(db, 
+export async function claimHeads(db: DataSource, queue: LaneQueue, owner: string, now: Date, leaseMs: number, capacity: ClaimCapacity): Promise<QueueRow[]> {
+  const busy = [...capacity.busy].filter(([, n]) => n > 0);
+  const laneMatch = queue.lane.map((c) => `e.${c} = c.${c}`).join(' AND ');
+  const due = (alias: string) => `${alias}.next_attempt_at <= $3 AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at < $3)${queue.table === 'sync_outbox' ? ` AND ${alias}.waiting_on IS NULL` : ''}`;
+  const rows = await sql<QueueRow>(db,
     `UPDATE ${queue.table} q SET lease_owner = $1, lease_expires_at = $3::timestamptz + ($4 || ' milliseconds')::interval
       WHERE q.id IN (
         SELECT h.id FROM ${queue.table} h
-         WHERE h.id IN (SELECT min(id) FROM ${queue.table} GROUP BY ${queue.lane.join(', ')})
-           AND h.next_attempt_at <= $3 AND (h.lease_expires_at IS NULL OR h.lease_expires_at < $3)
+         WHERE h.id IN (
+           SELECT ranked.id FROM (
+             SELECT c.id, c.integration_id, row_number() OVER (PARTITION BY c.integration_id ORDER BY c.id) AS n
+               FROM ${queue.table} c
+              WHERE ${due('c')} AND NOT EXISTS (SELECT 1 FROM ${queue.table} e WHERE ${laneMatch} AND e.id < c.id)) ranked
+           LEFT JOIN unnest($6::text[], $7::int[]) AS busy (integration_id, n) ON busy.integration_id = ranked.integration_id
+           WHERE ranked.n <= $5 - COALESCE(busy.n, 0))
+           AND ${due('h')}
          ORDER BY h.id LIMIT $2 FOR UPDATE SKIP LOCKED)
       RETURNING q.*`,
-    [owner, limit, now.toISOString(), String(leaseMs)],
-  ));
+    [owner, CLAIM_LIMIT, now.toISOString(), String(leaseMs), capacity.perIntegration, busy.map(([id]) => id), busy.map(([, n]) => n)],
+  );
   return rows.sort((x, y) => Number(x.id) - Number(y.id));
 }
 
 /** Puts a leased entry back for a later attempt. */
 export async function reschedule(db: DataSource, queue: LaneQueue, id: string, owner: string, at: Date, attempts: number, error: string | null): Promise<void> {
-  await sql(db, 
+  await sql(db,
     `UPDATE ${queue.table} SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $3, attempts = $4, last_error = $5
       WHERE id = $1 AND lease_owner = $2`,
     [id, owner, at.toISOString(), attempts, error],
   );
 }
 
-/** A loop over one lane queue: claims leased heads, then handles each. */
+/**
+ * A loop over one lane queue: claims leased heads, then handles them. `handle` gets the entries of
+ * one integration and answers one promise per entry, settled when that entry is done (entries
+ * written in one batch settle together).
+ */
 export interface LaneWorker {
-  claim(owner: string, limit: number): Promise<Record<string, unknown>[]>;
-  handle(owner: string, row: Record<string, unknown>): Promise<void>;
+  claim(owner: string, capacity: ClaimCapacity): Promise<QueueRow[]>;
+  handle(owner: string, rows: QueueRow[]): Array<Promise<void>>;
 }
 
-/** Claims and handles one batch; returns how many entries it claimed. */
-export async function runBatch(worker: LaneWorker, owner: string, limit: number): Promise<number> {
-  const rows = await worker.claim(owner, limit);
-  await Promise.all(rows.map((row) => worker.handle(owner, row)));
+/** Entries grouped by integration, in claim order. */
+export function byIntegration(rows: QueueRow[]): QueueRow[][] {
+  const groups = new Map<string, QueueRow[]>();
+  for (const row of rows) {
+    const id = String(row.integration_id);
+    if (!groups.has(id)) groups.set(id, []);
+    groups.get(id)!.push(row);
+  }
+  return [...groups.values()];
+}
+
+/** Claims and handles one round with nothing else running; returns how many entries it claimed. */
+export async function runBatch(worker: LaneWorker, owner: string, perIntegration: number): Promise<number> {
+  const rows = await worker.claim(owner, { perIntegration, busy: new Map() });
+  await Promise.all(byIntegration(rows).flatMap((group) => worker.handle(owner, group)));
   return rows.length;
 }

@@ -4,7 +4,7 @@ import type { Adapter } from '../contracts/Adapter';
 import type { KindCapabilities } from '../contracts/AdapterManifest';
 import type { ExternalRecord } from '../contracts/ExternalRecord';
 import type { FieldMapping } from '../contracts/FieldMapping';
-import type { FieldValue } from '../contracts/FieldValue';
+import { isReference, type FieldValue } from '../contracts/FieldValue';
 import type { RecordKind } from '../contracts/RecordKind';
 import type { ErrorClassification, WriteOperation, WriteResult } from '../contracts/WriteOperation';
 
@@ -38,7 +38,12 @@ export const MEMORY_WEBHOOK_HEADER = 'x-memory-secret';
 export class MemoryPlatform {
   readonly records = new Map<string, ExternalRecord>();
   readonly writes: WriteOperation[] = [];
-  readonly failures: PlannedFailure[] = [];
+  /** The operations of each `write` call, to see how they were batched. */
+  readonly calls: WriteOperation[][] = [];
+  /** How the next write operations fail, one entry per operation (`undefined`: it succeeds). */
+  readonly failures: Array<PlannedFailure | undefined> = [];
+  /** `lost`: the next `write` call applies all its operations, then fails as a dropped connection would. */
+  readonly callFailures: Array<'lost'> = [];
   private readonly changed = new Map<string, number>();
   private sequence = 0;
   readonly plugin;
@@ -101,7 +106,12 @@ export class MemoryPlatform {
         const records = [...this.records.values()].filter((r) => r.kind === query.kind && (this.changed.get(r.id) ?? 0) > since);
         return { records: records.map((r) => structuredClone(r)), cursor: String(this.sequence) };
       },
-      write: async (operations) => operations.map((op) => this.apply(op)),
+      write: async (operations) => {
+        this.calls.push(operations);
+        const results = operations.map((op) => this.apply(op));
+        if (this.callFailures.shift() === 'lost') throw new Error('socket hang up');
+        return results;
+      },
       verifyWebhook: (request) => (secret && request.headers[MEMORY_WEBHOOK_HEADER] === secret
         ? { ok: true, value: true }
         : { ok: false, error: { code: 'HUB_ERR_WEBHOOK_INVALID_SIGNATURE', message: 'bad secret' } }),
@@ -126,6 +136,12 @@ export class MemoryPlatform {
   }
 
   private applied(op: WriteOperation): WriteResult {
+    // As strict as a CMDB: a reference must name a record the platform holds.
+    const dangling = 'fields' in op ? danglingReferences(op.fields, this.records) : [];
+    if (dangling.length > 0) {
+      const message = `referenced record does not exist: ${dangling.join(', ')}`;
+      return { ok: false, error: { action: 'fail', kind: 'user', message }, vendorMessage: message, status: 400 };
+    }
     if (op.op === 'create') {
       const id = `R${++this.sequence}`;
       const record: ExternalRecord = { kind: op.kind, id, number: `MEM-${this.sequence}`, version: '1', correlationId: op.correlationId, fields: { ...op.fields }, comments: [] };
@@ -143,4 +159,9 @@ export class MemoryPlatform {
     }
     return { ok: false, error: { action: 'fail', kind: 'user', message: 'unsupported' }, vendorMessage: 'unsupported' };
   }
+}
+
+function danglingReferences(fields: Record<string, FieldValue>, records: Map<string, ExternalRecord>): string[] {
+  const references = Object.values(fields).flatMap((value) => (Array.isArray(value) ? value : [value])).filter(isReference);
+  return references.filter((ref) => records.get(ref.id)?.kind !== ref.kind).map((ref) => `${ref.kind} ${ref.id}`);
 }

@@ -1,6 +1,7 @@
 import { container as root, Lifecycle, type DependencyContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import { AdapterRegistry } from '../adapters/AdapterRegistry';
+import { DatabaseAuditSink } from '../http/DatabaseAuditSink';
 import type { Clock } from '../contracts/Clock';
 import { TOKENS } from '../di/tokens';
 import { RecordKinds } from '../records/kinds/RecordKinds';
@@ -27,6 +28,6 @@ export function createSyncContainer(deps: { db: DataSource; platform: MemoryPlat
   di.registerInstance(TOKENS.Clock, deps.clock);
   di.registerInstance(TOKENS.HubSettings, { publicUrl: 'https://hub.test', httpTimeoutMs: 1_000 });
   di.registerInstance(TOKENS.SyncSettings, deps.settings);
-  for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds]) di.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
+  for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds, DatabaseAuditSink]) di.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
   return di;
 }

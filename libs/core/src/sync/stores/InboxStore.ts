@@ -64,18 +64,24 @@ export async function queuePolledRecords(db: Db, target: InboxTarget, events: In
 }
 
 /**
- * Removes a leased event about a version the link already holds (or a newer one), in the
- * statement that recognises it; true when it was such an echo.
+ * Removes leased events about a version their link already holds (or a newer one, where the
+ * adapter's versions are counters), in the statement that recognises them; returns their ids.
+ * Journal events are never echoes: their entries are matched by the processor.
  */
-export async function dropEchoedEvent(db: Db, leased: { id: string; owner: string; integrationId: string; kind: RecordKind; externalId: string }, version: string, order: VersionOrder): Promise<boolean> {
-  const removed = (await sql(db, 
-    `DELETE FROM sync_inbox q WHERE q.id = $1 AND q.lease_owner = $2 AND EXISTS (
-       SELECT 1 FROM integration_sync_map l WHERE l.integration_id = $3 AND l.entity_type = $4 AND l.external_id = $5
-          AND ${holdsVersionSql(order, 'l.last_synced_version', '$6')})
-     RETURNING q.id`,
-    [leased.id, leased.owner, leased.integrationId, leased.kind, leased.externalId, version],
-  ));
-  return removed.length > 0;
+export async function dropEchoedEvents(db: Db, ids: string[], owner: string): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const version = `(q.event -> 'record' ->> 'version')`;
+  const removed = await sql<{ id: string }>(db,
+    `DELETE FROM sync_inbox q
+      WHERE q.id = ANY($1::bigint[]) AND q.lease_owner = $2 AND q.event ->> 'type' <> 'commented' AND ${version} IS NOT NULL
+        AND EXISTS (
+          SELECT 1 FROM integration_sync_map l WHERE l.integration_id = q.integration_id AND l.entity_type = q.record_kind AND l.external_id = q.external_id
+             AND ((q.version_order = 'counter' AND ${holdsVersionSql('counter', 'l.last_synced_version', version)})
+               OR (q.version_order <> 'counter' AND ${holdsVersionSql('opaque', 'l.last_synced_version', version)})))
+      RETURNING q.id`,
+    [ids, owner],
+  );
+  return new Set(removed.map((r) => String(r.id)));
 }
 
 export async function completeEvent(db: Db, id: string, owner: string): Promise<void> {

@@ -160,25 +160,40 @@ export async function linkedElsewhere(db: Db, key: Omit<LinkKey, 'organizationId
   return rows.length > 0;
 }
 
+/** A successful write to record on its link (see `recordWrites`). */
+export interface RecordedWrite {
+  key: LinkKey;
+  record: { id: string; number?: string; url?: string; version?: string; table?: string };
+  /** The platform values the write established. */
+  synced: ExternalValues;
+  /** Values left diverged by ignored conflicts, as they stand after the write. */
+  ignored: ExternalValues;
+  warning: string | null;
+  job: { id: string; owner: string };
+}
+
 /**
- * Records a successful write on the link, the integration's last success, and completes the job,
- * in one statement. `synced` holds the platform values the write established; they merge into the
- * base as it is at that moment, so inbound changes stored while the platform was being called are
- * kept, and the newer of two comparable versions wins.
+ * Records successful writes to one integration on their links, the integration's last success,
+ * and completes their jobs, in one statement. `synced` merges into the base as it is at that
+ * moment, so inbound changes stored while the platform was being called are kept, and the newer of
+ * two comparable versions wins. Every write is of a kind whose versions compare as `order`.
  */
-export async function recordWrite(
-  db: Db,
-  order: VersionOrder,
-  key: LinkKey,
-  record: { id: string; number?: string; url?: string; version?: string; table?: string },
-  result: { synced: ExternalValues; ignored?: ExternalValues; warning: string | null; now: string },
-  job: { id: string; owner: string },
-): Promise<void> {
-  await sql(db, 
-    `WITH link AS (
+export async function recordWrites(db: Db, order: VersionOrder, integrationId: string, writes: RecordedWrite[], now: string): Promise<void> {
+  if (writes.length === 0) return;
+  const rows = writes.map((w) => ({
+    organization_id: w.key.organizationId, entity_type: w.key.kind, entity_id: w.key.recordId, external_id: w.record.id, external_number: w.record.number ?? null,
+    external_url: w.record.url ?? null, external_table: w.record.table ?? null, version: w.record.version ?? null, synced: w.synced, ignored: w.ignored,
+    warning: w.warning, job_id: w.job.id, owner: w.job.owner,
+  }));
+  await sql(db,
+    `WITH w AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS w (organization_id text, entity_type text, entity_id text, external_id text, external_number text, external_url text,
+              external_table text, version text, synced jsonb, ignored jsonb, warning text, job_id bigint, owner text)),
+     link AS (
        INSERT INTO integration_sync_map AS l (id, organization_id, integration_id, entity_type, entity_id, external_id, external_number, external_url, external_table,
               sync_direction, last_synced_version, last_sync_hash, base, in_flight, ignored, sync_status, retry_count, last_error, last_synced_at, created_at, updated_at)
-       VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $13, 'published', $8, md5($9::jsonb::text), $9::jsonb, '{}', COALESCE($10::jsonb, '{}'), 'synced', 0, $11, $12, $12, $12)
+       SELECT gen_random_uuid()::text, w.organization_id, $2, w.entity_type, w.entity_id, w.external_id, w.external_number, w.external_url, w.external_table,
+              'published', w.version, md5(w.synced::text), w.synced, '{}', w.ignored, 'synced', 0, w.warning, $3, $3, $3 FROM w
        ON CONFLICT (integration_id, entity_type, entity_id) DO UPDATE SET
          external_id = EXCLUDED.external_id,
          external_number = COALESCE(EXCLUDED.external_number, l.external_number),
@@ -188,33 +203,44 @@ export async function recordWrite(
          base = l.base || EXCLUDED.base,
          last_sync_hash = md5((l.base || EXCLUDED.base)::text),
          in_flight = '{}',
-         ignored = COALESCE($10::jsonb, l.ignored),
-         sync_status = 'synced', retry_count = 0, last_error = $11, last_synced_at = $12, updated_at = $12),
+         ignored = EXCLUDED.ignored,
+         sync_status = 'synced', retry_count = 0, last_error = EXCLUDED.last_error, last_synced_at = $3, updated_at = $3),
      state AS (
-       INSERT INTO sync_integration_state (integration_id, last_success_at) VALUES ($2, $12)
-       ON CONFLICT (integration_id) DO UPDATE SET last_success_at = $12)
-     DELETE FROM sync_outbox WHERE id = $14 AND lease_owner = $15`,
-    [key.organizationId, key.integrationId, key.kind, key.recordId, record.id, record.number ?? null, record.url ?? null, record.version ?? null, JSON.stringify(result.synced),
-      result.ignored ? JSON.stringify(result.ignored) : null, result.warning, result.now, record.table ?? null, job.id, job.owner],
+       INSERT INTO sync_integration_state (integration_id, last_success_at) VALUES ($2, $3)
+       ON CONFLICT (integration_id) DO UPDATE SET last_success_at = $3)
+     DELETE FROM sync_outbox o USING w WHERE o.id = w.job_id AND o.lease_owner = w.owner`,
+    [JSON.stringify(rows), integrationId, now],
   );
 }
 
-/**
- * What an outbound job reads, in one statement: the record (any kind), its link on the
- * integration and the fields held there by pending conflicts.
- */
-export async function recordForDelivery(
-  db: Db,
-  table: { name: string; generic: boolean },
-  key: Omit<LinkKey, 'organizationId'>,
-): Promise<{ record: Record<string, unknown>; link: Link | undefined; held: Set<string> } | undefined> {
-  const [row] = await sql(db, 
-    `SELECT to_jsonb(r) AS record, to_jsonb(l) AS link,
+/** Marks the values about to be written on each link (creating it for a first write), in one statement. */
+export async function markInFlight(db: Db, integrationId: string, marks: Array<{ key: LinkKey; values: ExternalValues }>, now: Date): Promise<void> {
+  if (marks.length === 0) return;
+  const rows = marks.map((m) => ({ organization_id: m.key.organizationId, entity_type: m.key.kind, entity_id: m.key.recordId, in_flight: m.values }));
+  await sql(db,
+    `INSERT INTO integration_sync_map (id, organization_id, integration_id, entity_type, entity_id, created_at, updated_at, sync_status, sync_direction, in_flight)
+     SELECT gen_random_uuid()::text, f.organization_id, $1, f.entity_type, f.entity_id, $2, $2, 'pending', 'published', f.in_flight
+       FROM jsonb_to_recordset($3::jsonb) AS f (organization_id text, entity_type text, entity_id text, in_flight jsonb)
+     ON CONFLICT (integration_id, entity_type, entity_id) DO UPDATE SET updated_at = $2, in_flight = EXCLUDED.in_flight`,
+    [integrationId, now.toISOString(), JSON.stringify(rows)],
+  );
+}
+
+/** What an outbound job reads: the record (any kind), its link on the integration and the fields held there by pending conflicts. */
+export interface Delivery {
+  record: Record<string, unknown>;
+  link: Link | undefined;
+  held: Set<string>;
+}
+
+/** The deliveries of several records of one kind on one integration, in one statement, by record id. */
+export async function recordsForDelivery(db: Db, table: { name: string; generic: boolean }, integrationId: string, kind: RecordKind, recordIds: string[]): Promise<Map<string, Delivery>> {
+  const rows = await sql(db,
+    `SELECT r.id AS record_id, to_jsonb(r) AS record, to_jsonb(l) AS link,
             ARRAY(SELECT c.field_name FROM conflict_records c WHERE c.record_kind = $3 AND c.record_id = r.id AND c.integration_id = $2 AND c.status = 'pending') AS held
        FROM ${table.name} r LEFT JOIN integration_sync_map l ON l.entity_type = $3 AND l.entity_id = r.id AND l.integration_id = $2
-      WHERE r.id = $1${table.generic ? ' AND r.kind = $3' : ''}`,
-    [key.recordId, key.integrationId, key.kind],
+      WHERE r.id = ANY($1::text[])${table.generic ? ' AND r.kind = $3' : ''}`,
+    [recordIds, integrationId, kind],
   );
-  if (!row) return undefined;
-  return { record: row.record, link: row.link ? toLink(row.link) : undefined, held: new Set<string>(row.held) };
+  return new Map(rows.map((row) => [String(row.record_id), { record: row.record, link: row.link ? toLink(row.link) : undefined, held: new Set<string>(row.held) }]));
 }

@@ -69,8 +69,9 @@ export async function requeue(tx: Db, entry: Pick<OutboxEntry, 'organization_id'
   );
 }
 
-export async function completeJob(db: Db, id: string, owner: string): Promise<void> {
-  await sql(db, `DELETE FROM sync_outbox WHERE id = $1 AND lease_owner = $2`, [id, owner]);
+export async function completeJobs(db: Db, ids: string[], owner: string): Promise<void> {
+  if (ids.length === 0) return;
+  await sql(db, `DELETE FROM sync_outbox WHERE id = ANY($1::bigint[]) AND lease_owner = $2`, [ids, owner]);
 }
 
 export async function removeJob(db: Db, id: string): Promise<void> {

@@ -14,6 +14,7 @@ export * from './persistence';
 export { DatabaseAuditSink } from './http/DatabaseAuditSink';
 export { OrganizationService, DEFAULT_ORGANIZATION, requireInstanceAdmin } from './organizations/OrganizationService';
 export { TokenService, type IssuedToken } from './organizations/TokenService';
+export { PrincipalCache } from './organizations/PrincipalCache';
 export { IntegrationService } from './integrations/IntegrationService';
 export { AdapterConnector } from './integrations/AdapterConnector';
 export * from './integrations/integrationSchemas';

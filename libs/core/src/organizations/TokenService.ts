@@ -9,6 +9,7 @@ import { ApiToken, type TokenRole } from '../persistence/entities/ApiToken';
 import { generateApiToken, hashApiToken, tokenHint } from '../security/apiTokens';
 import type { Principal } from '../security/Principal';
 import { DEFAULT_ORGANIZATION, OrganizationService, requireInstanceAdmin } from './OrganizationService';
+import { PrincipalCache } from './PrincipalCache';
 import { sql } from '../persistence/sql';
 
 export interface IssuedToken {
@@ -23,6 +24,7 @@ export class TokenService {
     @inject(TOKENS.DataSource) private readonly db: DataSource,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     private readonly organizations: OrganizationService,
+    private readonly cache: PrincipalCache,
   ) {}
 
   async issue(principal: Principal, organizationRef: string, name: string, role: TokenRole): Promise<IssuedToken> {
@@ -37,23 +39,30 @@ export class TokenService {
     const visible = token && (principal.instanceAdmin || (principal.role === 'admin' && token.organizationId === principal.organizationId));
     if (!token || !visible || token.revokedAt) throw new NotFoundError('Token', tokenId);
     await repo.update({ id: tokenId }, { revokedAt: this.clock.now() });
+    this.cache.clear();
   }
 
   async authenticate(bearer: string | undefined): Promise<Principal> {
     if (!bearer) throw new AuthenticationError('Send an API token as "Authorization: Bearer <token>".', ErrorCodes.AUTH_MISSING);
-    // One round trip per request: the token and its organization's name together.
+    const hash = hashApiToken(bearer);
+    const now = this.clock.now().getTime();
+    const cached = this.cache.get(hash, now);
+    if (cached) return cached;
+    // One round trip: the token and its organization's name together.
     const [token] = await sql(this.db,
       `SELECT t.id, t.organization_id, t.role, t.revoked_at, o.name AS organization_name
          FROM api_tokens t JOIN organizations o ON o.id = t.organization_id WHERE t.token_hash = $1`,
-      [hashApiToken(bearer)],
+      [hash],
     );
     if (!token || token.revoked_at) throw new AuthenticationError('The API token is not valid or has been revoked.');
-    return {
+    const principal: Principal = {
       tokenId: token.id,
       organizationId: token.organization_id,
       role: token.role,
       instanceAdmin: token.role === 'admin' && token.organization_name === DEFAULT_ORGANIZATION,
     };
+    this.cache.set(hash, principal, now);
+    return principal;
   }
 
   /**

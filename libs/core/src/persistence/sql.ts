@@ -16,3 +16,23 @@ export async function sql<T = any>(db: Db, text: string, params: unknown[] = [])
   if (pool) return (await pool.query(text, params)).rows as T[];
   return returningRows<T>(await db.query(text, params));
 }
+
+/** One statement's text and parameters, to be run or combined with others. */
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+/**
+ * Several statements as the CTEs of one, followed by `final` (which may read them by name): they
+ * commit together without a transaction, in one round trip. Parameters are renumbered.
+ */
+export function combine(ctes: Array<[name: string, statement: Statement]>, final: string): Statement {
+  const params: unknown[] = [];
+  const parts = ctes.map(([name, statement]) => {
+    const offset = params.length;
+    params.push(...statement.params);
+    return `${name} AS (${statement.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+  });
+  return { text: `WITH ${parts.join(', ')} ${final}`, params };
+}

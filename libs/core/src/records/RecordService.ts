@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AdapterRegistry } from '../adapters/AdapterRegistry';
@@ -6,14 +7,15 @@ import { sameValue, type FieldValue } from '../contracts/FieldValue';
 import type { RecordKind } from '../contracts/RecordKind';
 import { supports } from '../contracts/AdapterManifest';
 import { TOKENS } from '../di/tokens';
-import { NotFoundError } from '../errors/HubError';
-import { enqueueCorrective, enqueueFanOut } from '../sync/stores/OutboxStore';
+import { ConflictError, NotFoundError } from '../errors/HubError';
+import { combine, sql } from '../persistence/sql';
+import { enqueueCorrective, enqueueFanOut, fanOutStatement, type FanOut } from '../sync/stores/OutboxStore';
 import { SyncSignals } from '../sync/Wakeup';
 import { pendingOfRecord, type PendingReference } from '../sync/stores/PendingReferenceStore';
 import type { HubRecord, JournalEntry } from './HubRecord';
 import { RecordKinds } from './kinds/RecordKinds';
 import type { RecordKindDefinition } from './kinds/RecordKindDefinition';
-import { insertJournalEntry, insertRecord, journalOf, selectRecord, updateRecord } from './RecordStore';
+import { insertJournalEntry, insertRecord, insertRecordStatement, journalOf, selectRecord, toRecord, updateRecord, updateRecordStatement } from './RecordStore';
 
 export const HUB_ORIGIN = 'hub';
 
@@ -37,6 +39,9 @@ export interface JournalInput {
  * transaction, so a crash never loses a change nor sends an uncommitted one. Jobs go to the
  * integrations whose adapter writes the kind and whose direction for the kind sends out.
  */
+/** Optimistic API updates give up after this many concurrent changes in a row. */
+const MAX_OPTIMISTIC_ATTEMPTS = 5;
+
 @injectable()
 export class RecordService {
   constructor(
@@ -51,28 +56,53 @@ export class RecordService {
     return this.kinds.get(kind);
   }
 
+  /**
+   * An API create: the record and its outbox jobs in one statement (no transaction round trips),
+   * so a change costs one round trip before it is queued.
+   */
   async create(organizationId: string, kind: RecordKind, values: Record<string, FieldValue>, origin = HUB_ORIGIN): Promise<HubRecord> {
-    const record = await this.db.transaction((tx) => this.createIn(tx, organizationId, kind, values, { origin }));
+    const definition = this.definition(kind);
+    const record = { id: randomUUID(), organizationId, origin, ...this.newValues(definition, values, { origin }) };
+    const { text, params } = combine([
+      ['rec', insertRecordStatement(definition, record)],
+      ['fan', fanOutStatement(this.fan(record, kind, Object.keys(record.values), origin))],
+    ], 'SELECT * FROM rec');
+    const [row] = await sql(this.db, text, params);
     this.signals.outbox.notify();
-    return record;
+    return toRecord(definition, row);
   }
 
   /** Creates a record inside the caller's transaction (inbound creates link it in the same one). */
   async createIn(tx: EntityManager, organizationId: string, kind: RecordKind, values: Record<string, FieldValue>, options: ApplyOptions): Promise<HubRecord> {
     const definition = this.definition(kind);
-    const at = (options.at ?? this.clock.now()).toISOString();
-    const set = Object.fromEntries(Object.entries(values).filter(([field, value]) => field in definition.fields && value !== undefined));
-    for (const [field, spec] of Object.entries(definition.fields)) if (set[field] === undefined && spec.default !== undefined) set[field] = spec.default;
-    const changes = Object.fromEntries(Object.keys(set).map((field) => [field, { at, origin: options.origin }]));
-    const record = await insertRecord(tx, definition, { organizationId, origin: options.origin, values: set, changes, at });
-    await this.fanOut(tx, record, { type: 'record', fields: Object.keys(set) }, options.origin);
+    const prepared = this.newValues(definition, values, options);
+    const record = await insertRecord(tx, definition, { organizationId, origin: options.origin, ...prepared });
+    await this.fanOut(tx, record, { type: 'record', fields: Object.keys(prepared.values) }, options.origin);
     return record;
   }
 
+  /**
+   * An API update: read, then write the changed fields with their outbox jobs in one statement
+   * that applies only if nobody changed the record in between (else it reads again), so no row
+   * lock or transaction is held across round trips.
+   */
   async update(organizationId: string, kind: RecordKind, id: string, values: Record<string, FieldValue>, origin = HUB_ORIGIN): Promise<HubRecord> {
-    const record = await this.db.transaction(async (tx) => this.applyIn(tx, await this.lock(tx, organizationId, kind, id), values, { origin }));
-    this.signals.outbox.notify();
-    return record;
+    const definition = this.definition(kind);
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await this.get(organizationId, kind, id);
+      const change = this.changeOf(definition, current, values, { origin });
+      if (!change) return current;
+      const { text, params } = combine([
+        ['rec', updateRecordStatement(definition, current, change.values, change.fieldChanges, this.clock.now().toISOString(), true)],
+        ['fan', fanOutStatement(this.fan(current, kind, change.fields, origin), 'EXISTS (SELECT 1 FROM rec)')],
+      ], 'SELECT * FROM rec');
+      const [row] = await sql(this.db, text, params);
+      if (row) {
+        this.signals.outbox.notify();
+        return toRecord(definition, row);
+      }
+      if (attempt >= MAX_OPTIMISTIC_ATTEMPTS) throw new ConflictError(`The ${definition.label} ${id} kept changing while it was being updated; send the update again.`);
+    }
   }
 
   /**
@@ -81,20 +111,36 @@ export class RecordService {
    */
   async applyIn(tx: EntityManager, current: HubRecord, values: Record<string, FieldValue | undefined>, options: ApplyOptions): Promise<HubRecord> {
     const definition = this.definition(current.kind);
-    const changed = Object.keys(values).filter((field) => field in definition.fields && values[field] !== undefined && !sameValue(values[field], current.values[field]));
     const corrective = options.correctiveFields ?? [];
     const target = { organizationId: current.organization_id, kind: current.kind, recordId: current.id, integrationId: options.origin };
-    if (changed.length === 0) {
+    const change = this.changeOf(definition, current, values, options);
+    if (!change) {
       if (corrective.length > 0) await enqueueCorrective(tx, target, corrective);
       return current;
     }
-    const at = (options.at ?? this.clock.now()).toISOString();
-    const fieldChanges = { ...current.field_changes };
-    for (const field of changed) fieldChanges[field] = { at, origin: options.origin };
-    const updated = await updateRecord(tx, definition, current, Object.fromEntries(changed.map((f) => [f, values[f] as FieldValue])), fieldChanges, this.clock.now().toISOString());
-    await this.fanOut(tx, current, { type: 'record', fields: changed }, options.origin);
+    const updated = await updateRecord(tx, definition, current, change.values, change.fieldChanges, this.clock.now().toISOString());
+    await this.fanOut(tx, current, { type: 'record', fields: change.fields }, options.origin);
     if (corrective.length > 0 && options.origin !== HUB_ORIGIN) await enqueueCorrective(tx, target, corrective);
     return updated;
+  }
+
+  /** A new record's values (known fields, defaults filled) and when and from where each was set. */
+  private newValues(definition: RecordKindDefinition, values: Record<string, FieldValue>, options: ApplyOptions) {
+    const at = (options.at ?? this.clock.now()).toISOString();
+    const set = Object.fromEntries(Object.entries(values).filter(([field, value]) => field in definition.fields && value !== undefined));
+    for (const [field, spec] of Object.entries(definition.fields)) if (set[field] === undefined && spec.default !== undefined) set[field] = spec.default;
+    const changes = Object.fromEntries(Object.keys(set).map((field) => [field, { at, origin: options.origin }]));
+    return { values: set, changes, at };
+  }
+
+  /** The fields `values` changes on `current`, with their new stamps; undefined when nothing changes. */
+  private changeOf(definition: RecordKindDefinition, current: HubRecord, values: Record<string, FieldValue | undefined>, options: ApplyOptions) {
+    const fields = Object.keys(values).filter((field) => field in definition.fields && values[field] !== undefined && !sameValue(values[field], current.values[field]));
+    if (fields.length === 0) return undefined;
+    const at = (options.at ?? this.clock.now()).toISOString();
+    const fieldChanges = { ...current.field_changes };
+    for (const field of fields) fieldChanges[field] = { at, origin: options.origin };
+    return { fields, values: Object.fromEntries(fields.map((f) => [f, values[f] as FieldValue])), fieldChanges };
   }
 
   async addJournalEntry(organizationId: string, kind: RecordKind, recordId: string, input: JournalInput, origin = HUB_ORIGIN): Promise<JournalEntry> {
@@ -151,6 +197,10 @@ export class RecordService {
 
   private async fanOut(tx: EntityManager, record: Pick<HubRecord, 'kind' | 'id' | 'organization_id'>, job: { type: 'record'; fields: string[] } | { type: 'journal'; entryId: string }, origin: string): Promise<void> {
     await enqueueFanOut(tx, { organizationId: record.organization_id, kind: record.kind, recordId: record.id, job, origin, types: this.writerTypes(record.kind) });
+  }
+
+  private fan(record: { id: string; organizationId?: string; organization_id?: string }, kind: RecordKind, fields: string[], origin: string): FanOut {
+    return { organizationId: (record.organizationId ?? record.organization_id) as string, kind, recordId: record.id, job: { type: 'record', fields }, origin, types: this.writerTypes(kind) };
   }
 }
 

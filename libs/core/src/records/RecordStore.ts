@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldValue } from '../contracts/FieldValue';
+import type { Statement } from '../persistence/sql';
 import { iso, sql, type Db } from '../sync/stores/db';
 import type { FieldChange, HubRecord, JournalEntry } from './HubRecord';
 import type { RecordKindDefinition } from './kinds/RecordKindDefinition';
@@ -30,40 +31,54 @@ export async function insertRecord(
   kind: RecordKindDefinition,
   record: { organizationId: string; origin: string; values: Record<string, FieldValue>; changes: Record<string, FieldChange>; at: string },
 ): Promise<HubRecord> {
-  const id = randomUUID();
+  const { text, params } = insertRecordStatement(kind, { ...record, id: randomUUID() });
+  return toRecord(kind, (await sql(db, text, params))[0]);
+}
+
+/** The insert of a new record (RETURNING it), to run alone or with its fan-out (`combine`). */
+export function insertRecordStatement(
+  kind: RecordKindDefinition,
+  record: { id: string; organizationId: string; origin: string; values: Record<string, FieldValue>; changes: Record<string, FieldChange>; at: string },
+): Statement {
   if (!kind.table) {
-    const rows = await sql(db, 
-      `INSERT INTO hub_records (id, organization_id, kind, origin, fields, field_changes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $7) RETURNING *`,
-      [id, record.organizationId, kind.name, record.origin, JSON.stringify(record.values), JSON.stringify(record.changes), record.at],
-    );
-    return toRecord(kind, rows[0]);
+    return {
+      text: `INSERT INTO hub_records (id, organization_id, kind, origin, fields, field_changes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $7) RETURNING *`,
+      params: [record.id, record.organizationId, kind.name, record.origin, JSON.stringify(record.values), JSON.stringify(record.changes), record.at],
+    };
   }
   const columns = Object.keys(record.values);
-  const rows = await sql(db, 
-    `INSERT INTO ${kind.table} (id, organization_id, origin, field_changes, created_at, updated_at${columns.map((c) => `, ${c}`).join('')})
+  return {
+    text: `INSERT INTO ${kind.table} (id, organization_id, origin, field_changes, created_at, updated_at${columns.map((c) => `, ${c}`).join('')})
      VALUES ($1, $2, $3, $4::jsonb, $5, $5${columns.map((_, i) => `, $${i + 6}`).join('')}) RETURNING *`,
-    [id, record.organizationId, record.origin, JSON.stringify(record.changes), record.at, ...columns.map((c) => record.values[c])],
-  );
-  return toRecord(kind, rows[0]);
+    params: [record.id, record.organizationId, record.origin, JSON.stringify(record.changes), record.at, ...columns.map((c) => record.values[c])],
+  };
 }
 
 export async function updateRecord(db: Db, kind: RecordKindDefinition, current: HubRecord, changed: Record<string, FieldValue>, changes: Record<string, FieldChange>, now: string): Promise<HubRecord> {
+  const { text, params } = updateRecordStatement(kind, current, changed, changes, now);
+  return toRecord(kind, (await sql(db, text, params))[0]);
+}
+
+/**
+ * The update of a record's changed fields (RETURNING it). With `onlyAtVersion` it applies only
+ * while the record is still at the version `current` was read at: optimistic, for writes made
+ * without a row lock.
+ */
+export function updateRecordStatement(kind: RecordKindDefinition, current: HubRecord, changed: Record<string, FieldValue>, changes: Record<string, FieldChange>, now: string, onlyAtVersion = false): Statement {
   const fields = Object.keys(changed);
   if (!kind.table) {
-    const rows = (await sql(db, 
-      `UPDATE hub_records SET fields = fields || $3::jsonb, field_changes = $4::jsonb, version = version + 1, updated_at = $5
-        WHERE id = $1 AND organization_id = $2 RETURNING *`,
-      [current.id, current.organization_id, JSON.stringify(changed), JSON.stringify(changes), now],
-    ));
-    return toRecord(kind, rows[0]);
+    return {
+      text: `UPDATE hub_records SET fields = fields || $3::jsonb, field_changes = $4::jsonb, version = version + 1, updated_at = $5
+        WHERE id = $1 AND organization_id = $2${onlyAtVersion ? ' AND version = $6' : ''} RETURNING *`,
+      params: [current.id, current.organization_id, JSON.stringify(changed), JSON.stringify(changes), now, ...(onlyAtVersion ? [current.version] : [])],
+    };
   }
-  const rows = (await sql(db, 
-    `UPDATE ${kind.table} SET ${fields.map((f, i) => `${f} = $${i + 3}`).join(', ')}, field_changes = $${fields.length + 3}::jsonb,
+  return {
+    text: `UPDATE ${kind.table} SET ${fields.map((f, i) => `${f} = $${i + 3}`).join(', ')}, field_changes = $${fields.length + 3}::jsonb,
             version = version + 1, updated_at = $${fields.length + 4}
-      WHERE id = $1 AND organization_id = $2 RETURNING *`,
-    [current.id, current.organization_id, ...fields.map((f) => changed[f]), JSON.stringify(changes), now],
-  ));
-  return toRecord(kind, rows[0]);
+      WHERE id = $1 AND organization_id = $2${onlyAtVersion ? ` AND version = $${fields.length + 5}` : ''} RETURNING *`,
+    params: [current.id, current.organization_id, ...fields.map((f) => changed[f]), JSON.stringify(changes), now, ...(onlyAtVersion ? [current.version] : [])],
+  };
 }
 
 export async function selectRecord(db: Db, kind: RecordKindDefinition, organizationId: string | undefined, id: string, lock = false): Promise<HubRecord | undefined> {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { RecordKind } from '../../contracts/RecordKind';
+import type { Statement } from '../../persistence/sql';
 import { iso, sql, type Db } from './db';
 
 /** A job of the outbox: the fields of a record, or one journal entry, for one integration. */
@@ -37,19 +38,24 @@ export interface FanOut {
  * kind sends out (`kind_directions`, else the integration's direction).
  */
 export async function enqueueFanOut(tx: EntityManager, fan: FanOut): Promise<number> {
+  const { text, params } = fanOutStatement(fan);
+  return (await sql(tx, text, params)).length;
+}
+
+/** The fan-out as a statement of its own; `onlyIf` is an SQL condition it also needs (a CTE it depends on). */
+export function fanOutStatement(fan: FanOut, onlyIf?: string): Statement {
   const fields = fan.job.type === 'record' ? fan.job.fields : [];
   const entryId = fan.job.type === 'journal' ? fan.job.entryId : null;
-  const rows: Array<{ id: string }> = await sql(tx, 
-    `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, journal_id, origin, corrective, fields)
+  return {
+    text: `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, journal_id, origin, corrective, fields)
      SELECT $1, i.id, $2, $3, $4, $5, $6, i.id = COALESCE($7, ''), $8::jsonb
        FROM integration_configurations i
       WHERE i.organization_id = $1 AND i.enabled AND i.integration_type = ANY($9)
         AND COALESCE(i.kind_directions->>$2, i.sync_direction) IN ('outbound', 'bidirectional')
-        AND (i.id <> $6 OR i.id = $7)
+        AND (i.id <> $6 OR i.id = $7)${onlyIf ? ` AND ${onlyIf}` : ''}
      RETURNING id`,
-    [fan.organizationId, fan.kind, fan.recordId, fan.job.type, entryId, fan.origin, fan.correctiveTo ?? null, JSON.stringify(fields), fan.types],
-  );
-  return rows.length;
+    params: [fan.organizationId, fan.kind, fan.recordId, fan.job.type, entryId, fan.origin, fan.correctiveTo ?? null, JSON.stringify(fields), fan.types],
+  };
 }
 
 /** A corrective write to one integration only (conflict resolved with the hub's value, hub-owned field). */

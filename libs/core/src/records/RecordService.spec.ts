@@ -34,7 +34,7 @@ describe('RecordService API writes', () => {
     const records = di.resolve(RecordService);
     const incident = await records.create(org, 'incident', { title: 'Racing', status: 'new' });
     expect(await db.query(`SELECT fields FROM sync_outbox WHERE record_id = $1`, [incident.id])).toEqual([{ fields: expect.arrayContaining(['title', 'status']) }]);
-    const updates = [{ title: 'Racing 1' }, { priority: 'P2' }, { assignee: 'ana@example.com' }, { description: 'several writers' }, { status: 'in_progress' }];
+    const updates: Array<Record<string, string>> = [{ title: 'Racing 1' }, { priority: 'P2' }, { assignee: 'ana@example.com' }, { description: 'several writers' }, { status: 'in_progress' }];
     await Promise.all(updates.map((patch) => records.update(org, 'incident', incident.id, patch)));
     const final = await records.get(org, 'incident', incident.id);
     expect(final.values).toEqual(expect.objectContaining({ title: 'Racing 1', priority: 'P2', assignee: 'ana@example.com', description: 'several writers', status: 'in_progress' }));

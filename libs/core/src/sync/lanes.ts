@@ -23,27 +23,28 @@ export type QueueRow = Record<string, unknown>;
 
 /**
  * Leases the heads of lanes whose head is due, not leased and not waiting, up to the capacity left
- * on each integration, so a busy integration never takes another's share. A short transaction
- * that only writes the lease: no transaction stays open while the platform is called, and SKIP
- * LOCKED lets several processes claim side by side without taking the same lane.
+ * on each integration, so a busy integration never takes another's share. Each integration's
+ * queue is walked in id order on its own index and only as far as its share, so a claim costs the
+ * same with ten jobs queued or ten thousand. A short transaction that only writes the lease: no
+ * transaction stays open while the platform is called, and SKIP LOCKED lets several processes
+ * claim side by side without taking the same lane.
  */
 export async function claimHeads(db: DataSource, queue: LaneQueue, owner: string, now: Date, leaseMs: number, capacity: ClaimCapacity): Promise<QueueRow[]> {
   const busy = [...capacity.busy].filter(([, n]) => n > 0);
   const laneMatch = queue.lane.map((c) => `e.${c} = c.${c}`).join(' AND ');
-  const due = (alias: string) => `${alias}.next_attempt_at <= $3 AND (${alias}.lease_expires_at IS NULL OR ${alias}.lease_expires_at < $3)${queue.table === 'sync_outbox' ? ` AND ${alias}.waiting_on IS NULL` : ''}`;
+  const waiting = queue.table === 'sync_outbox' ? ' AND c.waiting_on IS NULL' : '';
   const rows = await sql<QueueRow>(db,
     `UPDATE ${queue.table} q SET lease_owner = $1, lease_expires_at = $3::timestamptz + ($4 || ' milliseconds')::interval
       WHERE q.id IN (
-        SELECT h.id FROM ${queue.table} h
-         WHERE h.id IN (
-           SELECT ranked.id FROM (
-             SELECT c.id, c.integration_id, row_number() OVER (PARTITION BY c.integration_id ORDER BY c.id) AS n
-               FROM ${queue.table} c
-              WHERE ${due('c')} AND NOT EXISTS (SELECT 1 FROM ${queue.table} e WHERE ${laneMatch} AND e.id < c.id)) ranked
-           LEFT JOIN unnest($6::text[], $7::int[]) AS busy (integration_id, n) ON busy.integration_id = ranked.integration_id
-           WHERE ranked.n <= $5 - COALESCE(busy.n, 0))
-           AND ${due('h')}
-         ORDER BY h.id LIMIT $2 FOR UPDATE SKIP LOCKED)
+        SELECT h.id FROM integration_configurations i
+         CROSS JOIN LATERAL (
+           SELECT c.id FROM ${queue.table} c
+            WHERE c.integration_id = i.id AND c.next_attempt_at <= $3 AND (c.lease_expires_at IS NULL OR c.lease_expires_at < $3)${waiting}
+              AND NOT EXISTS (SELECT 1 FROM ${queue.table} e WHERE ${laneMatch} AND e.id < c.id)
+            ORDER BY c.id
+            LIMIT GREATEST(0, $5 - COALESCE((SELECT b.n FROM unnest($6::text[], $7::int[]) AS b (integration_id, n) WHERE b.integration_id = i.id), 0))
+            FOR UPDATE OF c SKIP LOCKED) h
+         LIMIT $2)
       RETURNING q.*`,
     [owner, CLAIM_LIMIT, now.toISOString(), String(leaseMs), capacity.perIntegration, busy.map(([id]) => id), busy.map(([, n]) => n)],
   );

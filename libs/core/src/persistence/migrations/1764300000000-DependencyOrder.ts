@@ -5,12 +5,15 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * its integration yet waits on them (`waiting_on`, as `kind/id` of hub records) and is claimed
  * only once the last one is written; platform references whose hub record has not arrived yet are
  * kept as `pending_references` until it does. Record removal wakes the jobs waiting on the record,
- * so they find out and go to the dead letter queue.
+ * so they find out and go to the dead letter queue. Claims walk each integration's queue in id order.
  */
 export class DependencyOrder1764300000000 implements MigrationInterface {
   name = 'DependencyOrder1764300000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // Claims walk each integration's queue in id order.
+    await q.query(`CREATE INDEX sync_outbox_integration_order_idx ON sync_outbox (integration_id, id)`);
+    await q.query(`CREATE INDEX sync_inbox_integration_order_idx ON sync_inbox (integration_id, id)`);
     await q.query(`ALTER TABLE sync_outbox ADD COLUMN waiting_on text[]`);
     await q.query(`CREATE INDEX sync_outbox_waiting_idx ON sync_outbox (integration_id) WHERE waiting_on IS NOT NULL`);
     await q.query(`CREATE TABLE pending_references (
@@ -56,5 +59,7 @@ export class DependencyOrder1764300000000 implements MigrationInterface {
     await q.query(`DROP TABLE pending_references`);
     await q.query(`DROP INDEX sync_outbox_waiting_idx`);
     await q.query(`ALTER TABLE sync_outbox DROP COLUMN waiting_on`);
+    await q.query(`DROP INDEX sync_inbox_integration_order_idx`);
+    await q.query(`DROP INDEX sync_outbox_integration_order_idx`);
   }
 }

@@ -2,7 +2,7 @@ import { startEmulator, type ServiceNowEmulatorHandle } from '@itsm-hub/adapter-
 import { SecretBox } from '@itsm-hub/core';
 import { createTestDatabase, type TestDatabase } from '@itsm-hub/core/testing';
 import { ADMIN_TOKEN } from './hubFixture';
-import { killHub, spawnHub, stopHub } from './hubProcess';
+import { hubApi, killHub, spawnHub, stopHub } from './hubProcess';
 import { eventually, platformCall } from './syncHelpers';
 
 const basic = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
@@ -31,10 +31,7 @@ describe('a hub killed mid-run (SIGKILL) loses nothing and duplicates nothing af
       INCIDENTS_SYNC_LEASE: '3s',
       HUB_HTTP_TIMEOUT_MS: '1000',
     };
-    const call = async (url: string, method: string, p: string, body?: unknown): Promise<any> => {
-      const response = await fetch(url + p, { method, headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-      return response.json();
-    };
+    const call = (url: string, method: string, p: string, body?: unknown) => hubApi(url, ADMIN_TOKEN, method, p, body);
     const first = await spawnHub(env);
     const integration = await call(first.url, 'POST', '/api/v1/integrations', {
       name: 'snow', type: 'servicenow', base_url: snow.url, credentials: { username: 'admin', password: 'admin' },

@@ -38,3 +38,9 @@ export function killHub(child: ChildProcess): Promise<void> {
     child.kill('SIGKILL');
   });
 }
+
+/** A JSON call to a spawned hub's API as the admin. */
+export async function hubApi(url: string, token: string, method: string, p: string, body?: unknown): Promise<any> {
+  const response = await fetch(url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  return response.json();
+}

@@ -28,38 +28,33 @@ export class DependencyOrder1764300000000 implements MigrationInterface {
       PRIMARY KEY (integration_id, record_kind, record_id, field_name)
     )`);
     await q.query(`CREATE INDEX pending_references_record_idx ON pending_references (record_kind, record_id)`);
-    for (const [fn, kind] of [['hub_record_removed', 'TG_ARGV[0]'], ['hub_records_removed', 'OLD.kind']]) {
-      await q.query(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          DELETE FROM integration_sync_map WHERE entity_type = ${kind} AND entity_id = OLD.id;
-          DELETE FROM record_journal WHERE record_kind = ${kind} AND record_id = OLD.id;
-          DELETE FROM sync_outbox WHERE record_kind = ${kind} AND record_id = OLD.id;
-          DELETE FROM dead_letter_entries WHERE record_kind = ${kind} AND record_id = OLD.id;
-          DELETE FROM conflict_records WHERE record_kind = ${kind} AND record_id = OLD.id;
-          DELETE FROM pending_references WHERE record_kind = ${kind} AND record_id = OLD.id;
-          UPDATE sync_outbox SET waiting_on = NULLIF(array_remove(waiting_on, ${kind} || '/' || OLD.id), '{}')
-           WHERE waiting_on @> ARRAY[${kind} || '/' || OLD.id];
-          RETURN OLD;
-        END $$`);
-    }
+    await removalTriggers(q, true);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const [fn, kind] of [['hub_record_removed', 'TG_ARGV[0]'], ['hub_records_removed', 'OLD.kind']]) {
-      await q.query(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          DELETE FROM integration_sync_map WHERE entity_type = ${kind} AND entity_id = OLD.id;
-          DELETE FROM record_journal WHERE record_kind = ${kind} AND record_id = OLD.id;
-          DELETE FROM sync_outbox WHERE record_kind = ${kind} AND record_id = OLD.id;
-          DELETE FROM dead_letter_entries WHERE record_kind = ${kind} AND record_id = OLD.id;
-          DELETE FROM conflict_records WHERE record_kind = ${kind} AND record_id = OLD.id;
-          RETURN OLD;
-        END $$`);
-    }
+    await removalTriggers(q, false);
     await q.query(`DROP TABLE pending_references`);
     await q.query(`DROP INDEX sync_outbox_waiting_idx`);
     await q.query(`ALTER TABLE sync_outbox DROP COLUMN waiting_on`);
     await q.query(`DROP INDEX sync_inbox_integration_order_idx`);
     await q.query(`DROP INDEX sync_outbox_integration_order_idx`);
+  }
+}
+
+/** The record-removal triggers: with `waits`, they also drop pending references and wake waiting jobs. */
+async function removalTriggers(q: QueryRunner, waits: boolean): Promise<void> {
+  for (const [fn, kind] of [['hub_record_removed', 'TG_ARGV[0]'], ['hub_records_removed', 'OLD.kind']]) {
+    await q.query(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        DELETE FROM integration_sync_map WHERE entity_type = ${kind} AND entity_id = OLD.id;
+        DELETE FROM record_journal WHERE record_kind = ${kind} AND record_id = OLD.id;
+        DELETE FROM sync_outbox WHERE record_kind = ${kind} AND record_id = OLD.id;
+        DELETE FROM dead_letter_entries WHERE record_kind = ${kind} AND record_id = OLD.id;
+        DELETE FROM conflict_records WHERE record_kind = ${kind} AND record_id = OLD.id;${waits ? `
+        DELETE FROM pending_references WHERE record_kind = ${kind} AND record_id = OLD.id;
+        UPDATE sync_outbox SET waiting_on = NULLIF(array_remove(waiting_on, ${kind} || '/' || OLD.id), '{}')
+         WHERE waiting_on @> ARRAY[${kind} || '/' || OLD.id];` : ''}
+        RETURN OLD;
+      END $$`);
   }
 }

@@ -3,9 +3,8 @@ import { SecretBox } from '@itsm-hub/core';
 import { createTestDatabase, type TestDatabase } from '@itsm-hub/core/testing';
 import { ADMIN_TOKEN } from './hubFixture';
 import { hubApi, killHub, spawnHub, stopHub } from './hubProcess';
-import { eventually, platformCall } from './syncHelpers';
+import { eventually, serviceNowCopies } from './syncHelpers';
 
-const basic = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
 
 describe('a hub killed mid-run (SIGKILL) loses nothing and duplicates nothing after restart', () => {
   let db: TestDatabase;
@@ -48,10 +47,7 @@ describe('a hub killed mid-run (SIGKILL) loses nothing and duplicates nothing af
     try {
       await eventually(() => linked(second.url), (n) => n === ids.length, 'every incident synced after restart', 60_000);
       snow.emulator.clearFaults();
-      for (const id of ids) {
-        const found = await platformCall(snow.url, 'GET', `/api/now/table/incident?sysparm_query=correlation_id=${id}&sysparm_fields=sys_id`, basic);
-        expect(found.body.result).toHaveLength(1);
-      }
+      expect(await serviceNowCopies(snow.url, ids)).toEqual(ids.map(() => 1));
       expect((await call(second.url, 'GET', `/api/v1/integrations/${integration.id}/sync-status`)).outbox_depth).toBe(0);
     } finally {
       await stopHub(second.child);

@@ -6,9 +6,8 @@ import { SecretBox } from '@itsm-hub/core';
 import { createTestDatabase, type TestDatabase } from '@itsm-hub/core/testing';
 import { ADMIN_TOKEN } from './hubFixture';
 import { hubApi, killHub, spawnHub, stopHub } from './hubProcess';
-import { eventually, platformCall } from './syncHelpers';
+import { eventually, serviceNowCopies } from './syncHelpers';
 
-const basic = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
 /** The default lease: a restarted hub that waited it out would take at least this long. */
 const LEASE_MS = 60_000;
 
@@ -64,10 +63,7 @@ describe.each(databases)('after kill -9, a restarted hub on %s resumes the dead 
       expect(second.output()).toContain('resumed jobs leased by hub processes that are gone');
       // Well inside the lease: the dead process's jobs were taken back, not waited out.
       expect(resumedAfterMs).toBeLessThan(LEASE_MS / 2);
-      for (const id of ids) {
-        const found = await platformCall(snow.url, 'GET', `/api/now/table/incident?sysparm_query=correlation_id=${id}&sysparm_fields=sys_id`, basic);
-        expect(found.body.result).toHaveLength(1);
-      }
+      expect(await serviceNowCopies(snow.url, ids)).toEqual(ids.map(() => 1));
       expect((await call(second.url, 'GET', `/api/v1/integrations/${integration.id}/sync-status`)).outbox_depth).toBe(0);
     } finally {
       await stopHub(second.child);

@@ -40,3 +40,14 @@ export async function platformCall(url: string, method: string, path: string, he
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
+
+/** How many ServiceNow incidents carry each correlation id (exactly 1 each: nothing lost, nothing twice). */
+export async function serviceNowCopies(snowUrl: string, correlationIds: string[]): Promise<number[]> {
+  const basic = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
+  const counts: number[] = [];
+  for (const id of correlationIds) {
+    const found = await platformCall(snowUrl, 'GET', `/api/now/table/incident?sysparm_query=correlation_id=${id}&sysparm_fields=sys_id`, basic);
+    counts.push((found.body as { result: unknown[] }).result.length);
+  }
+  return counts;
+}

@@ -2,7 +2,8 @@ import { inject, injectable } from 'tsyringe';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../contracts/Logger';
-import { TOKENS } from '../di/tokens';
+import type { Clock } from '../contracts/Clock';
+import { TOKENS, type HubSettings } from '../di/tokens';
 import { sql } from './stores/db';
 import type { SyncSettings } from './SyncSettings';
 
@@ -29,6 +30,8 @@ export class LeaseRecovery {
     @inject(TOKENS.DataSource) private readonly db: DataSource,
     @inject(TOKENS.SyncSettings) private readonly settings: SyncSettings,
     @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.HubSettings) private readonly hub: HubSettings,
   ) {}
 
   /**
@@ -54,20 +57,30 @@ export class LeaseRecovery {
     await holder.client.end();
   }
 
-  /** Frees leases held by processes that are gone; returns how many. */
+  /**
+   * Frees leases held by processes that are gone; returns how many. A job whose platform call may
+   * still be in flight (a create or a comment sent but never answered) is held back until that
+   * call can no longer land (HUB_HTTP_TIMEOUT_MS after now): looked up any earlier, it could be
+   * missed and written twice.
+   */
   async recover(owner: string): Promise<number> {
     const dead = this.settings.liveness === 'exclusive'
-      ? 'true'
+      ? '$2::int IS NOT NULL'
       : `NOT EXISTS (SELECT 1 FROM pg_locks l
                       WHERE l.locktype = 'advisory' AND l.classid = $2::int::oid AND l.objid = hashtext(t.lease_owner)::oid AND l.objsubid = 2
                         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))`;
+    const unanswered = `EXISTS (SELECT 1 FROM integration_sync_map l WHERE t.job = 'record' AND l.integration_id = t.integration_id AND l.entity_type = t.record_kind
+                                   AND l.entity_id = t.record_id AND l.external_id IS NULL AND l.in_flight <> '{}')
+                     OR EXISTS (SELECT 1 FROM journal_links j WHERE t.job = 'journal' AND j.entry_id = t.journal_id AND j.integration_id = t.integration_id AND j.external_entry_id IS NULL)`;
     const freed = LEASED_TABLES.map((table, i) =>
-      `f${i} AS (UPDATE ${table} t SET lease_owner = NULL, lease_expires_at = NULL
+      `f${i} AS (UPDATE ${table} t SET lease_owner = NULL, lease_expires_at = NULL${table === 'sync_outbox' ? `,
+                    next_attempt_at = CASE WHEN ${unanswered} THEN GREATEST(t.next_attempt_at, $3::timestamptz) ELSE t.next_attempt_at END` : ''}
                   WHERE t.lease_owner IS NOT NULL AND t.lease_owner <> $1 AND ${dead} RETURNING t.lease_owner)`);
+    const notBefore = new Date(this.clock.now().getTime() + this.hub.httpTimeoutMs).toISOString();
     const [row] = await sql<{ n: number; owners: string[] | null }>(this.db,
       `WITH ${freed.join(', ')}, everything AS (${LEASED_TABLES.map((_, i) => `SELECT lease_owner FROM f${i}`).join(' UNION ALL ')})
        SELECT count(*)::int AS n, array_agg(DISTINCT lease_owner) AS owners FROM everything`,
-      this.settings.liveness === 'exclusive' ? [owner] : [owner, LIVENESS_LOCK_SPACE],
+      [owner, LIVENESS_LOCK_SPACE, notBefore],
     );
     if (row.n > 0) this.logger.warn({ jobs: row.n, owners: row.owners }, 'resumed jobs leased by hub processes that are gone');
     return row.n;

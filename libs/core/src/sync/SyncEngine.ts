@@ -7,7 +7,7 @@ import { InboxWorker } from './InboxWorker';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
 import { LeaseRecovery } from './LeaseRecovery';
 import { wakeMissedWaiters } from './stores/ReferenceWaits';
-import { byIntegration, type LaneWorker, type QueueRow } from './lanes';
+import { byIntegration, CLAIM_LIMIT, type LaneWorker, type QueueRow } from './lanes';
 import { OutboundWorker } from './OutboundWorker';
 import { Poller } from './Poller';
 import { SyncLogRetention } from './SyncLogRetention';
@@ -65,8 +65,11 @@ export class SyncEngine {
 
   /**
    * Keeps up to `concurrency` jobs running per integration, so a slow or busy platform never takes
-   * another's share: claims more as soon as one finishes rather than waiting for a whole round, and
-   * sleeps only when nothing is claimable.
+   * another's share: claims more as soon as one finishes rather than waiting for a whole round.
+   * A claim takes every claimable head up to each integration's share, so after it there is nothing
+   * more to take until something changes: a new job (notify), a finished one (its lane's next entry
+   * or a freed share, notify), or a job coming due (the idle poll). Claiming again at once would
+   * only cost an empty statement, so the loop claims again at once only when the claim hit its row limit.
    */
   private async pipeline(name: string, wakeup: Wakeup, worker: LaneWorker): Promise<void> {
     const active = new Set<Promise<void>>();
@@ -77,6 +80,9 @@ export class SyncEngine {
       else busy.delete(integrationId);
     };
     while (this.running) {
+      // Notifies from the same turn of the event loop (API writes, finished jobs) share one claim.
+      await new Promise((resolve) => setImmediate(resolve));
+      wakeup.consume();
       let claimed: QueueRow[] = [];
       try {
         claimed = await worker.claim(this.owner, { perIntegration: this.settings.concurrency, busy });
@@ -97,7 +103,7 @@ export class SyncEngine {
           active.add(job);
         }
       }
-      if (claimed.length === 0 && this.running) await wakeup.wait(this.settings.idlePollMs);
+      if (claimed.length < CLAIM_LIMIT && this.running) await wakeup.wait(this.settings.idlePollMs);
     }
     await Promise.all(active);
   }

@@ -13,7 +13,15 @@ export class Wakeup {
     this.waiter?.();
   }
 
-  /** Resolves on the next notify, or after `ms`; at once when a notify came since the last wait. */
+  /**
+   * Forgets the notifies so far: called just before a claim, which sees everything they announced,
+   * so only a notify after it makes the next wait return at once.
+   */
+  consume(): void {
+    this.pending = false;
+  }
+
+  /** Resolves on the next notify, or after `ms`; at once when a notify came since the last wait or consume. */
   async wait(ms: number): Promise<void> {
     if (!this.pending) {
       await new Promise<void>((resolve) => {

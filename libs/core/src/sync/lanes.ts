@@ -17,7 +17,7 @@ export interface ClaimCapacity {
 }
 
 /** Entries one claim leases at most, whatever the number of integrations. */
-const CLAIM_LIMIT = 256;
+export const CLAIM_LIMIT = 256;
 
 export type QueueRow = Record<string, unknown>;
 

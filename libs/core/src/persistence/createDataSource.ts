@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { prepareStatements } from './sql';
 import { countingClient, trackStatements } from './statementCount';
 
 export interface DatabaseOptions {
@@ -37,6 +38,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   await dataSource.initialize();
   try {
     await migrate(dataSource, options.url);
+    // PGlite's socket gives every connection one shared session, where a name prepared on a closed
+    // connection would still be taken: statements are prepared by name on PostgreSQL only.
+    const [{ version }] = await dataSource.query('SELECT version() AS version');
+    if (!String(version).includes('PGlite')) prepareStatements(dataSource);
   } catch (err) {
     await dataSource.destroy();
     throw err;

@@ -93,9 +93,13 @@ export class JiraClient {
     return this.send('POST', '/rest/api/3/issue', body, jiraCreatedIssueSchema);
   }
 
-  /** https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-put (204) */
-  editIssue(idOrKey: string, body: { fields: Record<string, unknown> }): Promise<JiraCallResult<unknown>> {
-    return this.send('PUT', `/rest/api/3/issue/${encodeURIComponent(idOrKey)}`, body, z.unknown());
+  /**
+   * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-put
+   * With `returnIssue=true` Jira answers 200 with the edited issue (all fields) instead of 204, which
+   * saves reading it back.
+   */
+  editIssue(idOrKey: string, body: { fields: Record<string, unknown> }): Promise<JiraCallResult<JiraIssue>> {
+    return this.send('PUT', `/rest/api/3/issue/${encodeURIComponent(idOrKey)}`, body, jiraIssueSchema, { returnIssue: 'true' });
   }
 
   /** https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-transitions/#api-rest-api-3-issue-issueidorkey-transitions-post (204) */
@@ -114,8 +118,8 @@ export class JiraClient {
   }
 
   /** Writes never retry here: the outbox retries them, so attempts never multiply. */
-  private send<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, json: unknown, schema: S): Promise<JiraCallResult<z.output<S>>> {
-    return this.call({ method, url: path, json, retry: false }, schema);
+  private send<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, json: unknown, schema: S, query?: Record<string, string>): Promise<JiraCallResult<z.output<S>>> {
+    return this.call({ method, url: path, json, query, retry: false }, schema);
   }
 
   private async call<S extends z.ZodType>(request: HttpRequest, schema: S): Promise<JiraCallResult<z.output<S>>> {

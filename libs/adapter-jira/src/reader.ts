@@ -1,5 +1,6 @@
 import { ValidationError, VendorResponseError, type ExternalComment, type ExternalRecord, type RecordPage } from '@itsm-hub/core';
 import type { JiraCallResult, JiraClient } from './client';
+import type { JiraIssue } from './client/types';
 import { jqlDate, knownTimeZone, quote } from './jql';
 import type { JiraPeople } from './people';
 import { correlationLabel, ISSUE_FIELDS, toComment, toExternalRecord } from './record';
@@ -43,6 +44,11 @@ export class IssueReader {
     if (!issue.ok && issue.status === 404) return undefined;
     if (!issue.ok) throw refused(`GET /rest/api/3/issue/${idOrKey}`, issue);
     return toExternalRecord(issue.data, this.options.baseUrl, this.people);
+  }
+
+  /** A record from an issue Jira answered with (fields as ISSUE_FIELDS asks for, or more). */
+  fromIssue(issue: JiraIssue): Promise<ExternalRecord> {
+    return toExternalRecord(issue, this.options.baseUrl, this.people);
   }
 
   async findByCorrelationId(correlationId: string): Promise<ExternalRecord | undefined> {

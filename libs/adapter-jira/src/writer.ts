@@ -1,6 +1,7 @@
 import { textOf, TransportError, type ErrorClassification, type FieldValue, type VendorFailure, type WriteOperation, type WriteResult } from '@itsm-hub/core';
 import { textToAdf } from './adf';
 import type { JiraCallResult, JiraClient } from './client';
+import type { JiraIssue } from './client/types';
 import type { JiraPeople } from './people';
 import type { IssueReader } from './reader';
 import { correlationLabel, ISSUE_FIELDS } from './record';
@@ -63,12 +64,14 @@ export class IssueWriter {
     });
     if (!created.ok) return this.rejected(created);
     const status = flat.values.status;
+    let current: JiraIssue | undefined;
     if (status) {
       const moved = await this.moveTo(created.data.key, status);
       // The issue exists either way: the failure says so, and find() by correlation id will see it on a retry.
       if (!moved.ok) return { ...moved, vendorMessage: `Created ${created.data.key}, but its status was not set: ${moved.vendorMessage}` };
+      current = moved.unchanged;
     }
-    return this.readBack(created.data.key);
+    return this.answer(created.data.key, current);
   }
 
   private async update(op: Update): Promise<WriteResult> {
@@ -77,15 +80,19 @@ export class IssueWriter {
     const { status, ...rest } = flat.values;
     const fields = await this.issueFields(rest);
     if (!fields.ok) return fields.failure;
+    // The edit answers the issue as it left it (returnIssue), which a transition after it may change.
+    let current: JiraIssue | undefined;
     if (Object.keys(fields.values).length > 0) {
       const edited = await this.client.editIssue(op.id, { fields: fields.values });
       if (!edited.ok) return this.rejected(edited);
+      current = edited.data;
     }
     if (status) {
-      const moved = await this.moveTo(op.id, status);
+      const moved = await this.moveTo(op.id, status, current);
       if (!moved.ok) return moved;
+      current = moved.unchanged;
     }
-    return this.readBack(op.id);
+    return this.answer(op.id, current);
   }
 
   private async comment(op: Comment): Promise<WriteResult> {
@@ -118,20 +125,33 @@ export class IssueWriter {
     return { ok: true, values };
   }
 
-  private async moveTo(key: string, status: string): Promise<{ ok: true } | Failure> {
-    const issue = await this.client.getIssue(key, ISSUE_FIELDS);
-    if (!issue.ok) return this.rejected(issue);
-    const f = issue.data.fields;
+  /**
+   * Moves the issue (as `known`, else read) to `status`; `unchanged` is the issue when no transition
+   * was needed, so the caller need not read it again.
+   */
+  private async moveTo(key: string, status: string, known?: JiraIssue): Promise<{ ok: true; unchanged?: JiraIssue } | Failure> {
+    let issue = known;
+    if (!issue) {
+      const read = await this.client.getIssue(key, ISSUE_FIELDS);
+      if (!read.ok) return this.rejected(read);
+      issue = read.data;
+    }
+    const f = issue.fields;
     const moved = await this.workflow.moveTo(
-      { key: issue.data.key, project: f.project?.key ?? this.settings.project_key ?? '', issueType: f.issuetype?.name ?? this.settings.issue_type, status: f.status?.name ?? '' },
+      { key: issue.key, project: f.project?.key ?? this.settings.project_key ?? '', issueType: f.issuetype?.name ?? this.settings.issue_type, status: f.status?.name ?? '' },
       status,
     );
-    if (moved.ok) return { ok: true };
+    if (moved.ok) return { ok: true, unchanged: moved.steps.length === 0 ? issue : undefined };
     if (moved.kind === 'refused') return { ...this.rejected(moved.failed), vendorMessage: moved.message };
     return refuse('user', moved.message);
   }
 
-  /** The issue as Jira holds it after the write; a failed read-back must not turn a done write into a retry. */
+  /** The issue as Jira holds it after the write: as Jira last answered it, else read back. */
+  private async answer(key: string, current: JiraIssue | undefined): Promise<WriteResult> {
+    return current ? { ok: true, record: await this.reader.fromIssue(current) } : this.readBack(key);
+  }
+
+  /** A failed read-back must not turn a done write into a retry. */
   private async readBack(key: string): Promise<WriteResult> {
     try {
       const record = await this.reader.record(key);

@@ -4,6 +4,9 @@ import { issueJson, requestBody, sendError, sendJson, single, siteUrl, userJson 
 import type { JiraEmulator } from './JiraEmulator';
 import { jiraTime, statusJson, type EmulatedIssue, type EmulatedProject } from './state';
 
+/** Query parameters of the issue edit that the emulator implements (notifyUsers has nothing to notify here). */
+const EDIT_QUERY = new Set(['returnIssue', 'notifyUsers']);
+
 const NOT_FOUND = 'Issue does not exist or you do not have permission to see it.';
 const EDITABLE = ['summary', 'description', 'priority', 'assignee', 'labels'];
 
@@ -118,15 +121,21 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
   });
 
   router.put('/rest/api/3/issue/:idOrKey', (ctx) => {
+    // Jira also takes overrideScreenSecurity, overrideEditableFlag and expand here; the emulator
+    // does not implement them, so it refuses them rather than answer as if they had no effect.
+    const unsupported = Object.keys(ctx.query).filter((name) => !EDIT_QUERY.has(name));
+    if (unsupported.length > 0) return sendError(ctx, 400, `The emulator does not implement the query parameter(s) ${unsupported.join(', ')} of PUT /rest/api/3/issue/{issueIdOrKey}.`);
+    const returnIssue = single(ctx.query.returnIssue);
+    if (returnIssue !== undefined && returnIssue !== 'true' && returnIssue !== 'false') return sendError(ctx, 400, `returnIssue must be true or false, not '${returnIssue}'.`);
     const issue = find(ctx.params.idOrKey);
     if (!issue) return sendError(ctx, 404, NOT_FOUND);
     const { values, errors } = validate(((requestBody(ctx) ?? {}) as Body).fields ?? {});
     if (Object.keys(errors).length > 0) return sendJson(ctx, 400, { errorMessages: [], errors });
     const items = apply(ctx, issue, values);
-    ctx.status = 204;
-    if (items.length === 0) return;
-    const at = touch(issue);
-    emulator.deliverWebhook(issueUpdated(ctx, state, issue, at, nextId(), items, 'issue_updated'));
+    const at = items.length > 0 ? touch(issue) : undefined;
+    if (returnIssue === 'true') sendJson(ctx, 200, issueJson(ctx, issue, ['*all']));
+    else ctx.status = 204;
+    if (at) emulator.deliverWebhook(issueUpdated(ctx, state, issue, at, nextId(), items, 'issue_updated'));
   });
 
   router.get('/rest/api/3/issue/:idOrKey/transitions', (ctx) => {

@@ -22,6 +22,7 @@ const path = require('node:path');
 const { Client } = require('pg');
 const { SecretBox } = require('@itsm-hub/core');
 const { PLATFORMS } = require('./platforms');
+const { cpuMeter } = require('./cpu');
 
 const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 200);
@@ -92,7 +93,7 @@ async function startBenchHub(database) {
     const text = await (await fetch(`${running.url}/metrics`)).text();
     return Number(/^itsm_db_statements_total (\d+)/m.exec(text)?.[1] ?? NaN);
   };
-  return { url: running.url, api, statements, close: async () => { await running.close(); await cleanup(); } };
+  return { url: running.url, pid: running.pid, api, statements, close: async () => { await running.close(); await cleanup(); } };
 }
 
 /** The built hub in a process of its own, as deployed: it does not share a CPU core with the emulators. */
@@ -103,7 +104,7 @@ function spawnHub(env) {
     const onData = (chunk) => {
       output += chunk.toString();
       const match = /ITSM Hub listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve({ url: match[1], close: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }) });
+      if (match) resolve({ url: match[1], pid: child.pid, close: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }) });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -130,16 +131,19 @@ async function scenario(hub, database, latency, names) {
     }
 
     const statementsBefore = await hub.statements();
+    const cpu = cpuMeter(hub.pid);
     const started = Date.now();
     const created = await pool(CHANGES, async (i) => ({ ...(await hub.api('POST', '/api/v1/incidents', { title: `Bench ${i}`, priority: 'P3' })), sentAt: Date.now() }));
-    await quiet(hub, platforms);
+    await quiet(hub, platforms, CHANGES);
     const updateSent = new Map();
     await pool(CHANGES, async (i) => {
       const id = created[i].id;
       await hub.api('PATCH', `/api/v1/incidents/${id}`, { title: `Bench ${i} renamed` });
       updateSent.set(id, Date.now());
     });
-    await quiet(hub, platforms);
+    await quiet(hub, platforms, 2 * CHANGES);
+    const cpuSeconds = cpu.stop();
+    const elapsed = (Date.now() - started) / 1000;
     const statementsPerChange = (await hub.statements() - statementsBefore) / (2 * CHANGES * platforms.length);
     const landed = Math.max(...platforms.flatMap((p) => p.handle.emulator.requests.filter((r) => p.isCreate(r) || p.isUpdate(r)).map(endOf)));
     // Platform writes per second, as the ceiling counts them.
@@ -170,6 +174,7 @@ async function scenario(hub, database, latency, names) {
       p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), pacedP95: paced,
       opsPerChange: ops / (2 * CHANGES * platforms.length),
       statementsPerChange,
+      cpu: `${f(cpuSeconds.hub / elapsed, 2)} / ${f(cpuSeconds.postgres / elapsed, 2)} / ${f(cpuSeconds.bench / elapsed, 2)}`,
       httpPerChange: perPlatform.reduce((s, p) => s + p.http, 0) / (2 * CHANGES * platforms.length),
       echoWrites: ops - 2 * CHANGES * platforms.length,
       comments: perPlatform.reduce((s, p) => s + p.comments, 0),
@@ -229,17 +234,31 @@ async function pacedLatency(hub, platforms, incidentIds) {
   return percentile(latencies, 95);
 }
 
-async function quiet(hub, platforms) {
+/**
+ * Waits until every platform has the record writes it expects, watched in-process so that the
+ * bench's polling of sync-status does not inflate the hub's statement count (a write that never
+ * comes, dead-lettered say, ends the wait once the hub's queues are empty), then until the queues
+ * are empty.
+ */
+async function quiet(hub, platforms, expectedWrites = 0) {
+  const sleep = () => new Promise((resolve) => setTimeout(resolve, 20));
+  for (const p of platforms) {
+    for (let n = 1; p.handle.emulator.requests.filter((r) => p.isCreate(r) || p.isUpdate(r)).length < expectedWrites; n += 1) {
+      await sleep();
+      if (n % 50 === 0 && await drained(hub, p)) break;
+    }
+  }
   for (let round = 0; round < 2; round += 1) {
     await Promise.all(platforms.map((p) => p.handle.emulator.settleWebhooks()));
     for (const p of platforms) {
-      for (;;) {
-        const status = await hub.api('GET', `/api/v1/integrations/${p.integrationId}/sync-status`);
-        if (status.outbox_depth === 0 && status.inbox_depth === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      while (!(await drained(hub, p))) await sleep();
     }
   }
+}
+
+async function drained(hub, platform) {
+  const status = await hub.api('GET', `/api/v1/integrations/${platform.integrationId}/sync-status`);
+  return status.outbox_depth === 0 && status.inbox_depth === 0;
 }
 
 async function pool(n, work) {
@@ -262,14 +281,15 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+
 function print(rows) {
-  const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   console.log(`\nSync benchmark: ${CHANGES} creates + ${CHANGES} updates per scenario, concurrency ${CONCURRENCY} (API clients; per integration in the hub; per direct loop in the ceiling), integration rate limit ${RATE_LIMIT}/min, paced phase ${PACED_RATE}/s for ${PACED_SECONDS}s with webhooks.`);
-  console.log('The ceiling for N integrations is N direct loops in parallel, one per platform. Rates are platform writes per second.');
-  console.log('| database | latency ms | integrations | ceiling writes/s | hub writes/s | hub/ceiling | p50 ms | p95 ms | p99 ms | p95 ms @100/s | record ops per change per integration | DB statements per change per integration | HTTP requests per change per integration | comments / transitions | echo writes |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log(`The ceiling for N integrations is N direct loops in parallel, one per platform. Rates are platform writes per second. Cores used are CPU seconds per second over the create and update phases (this machine has ${require('node:os').availableParallelism()}).`);
+  console.log('| database | latency ms | integrations | ceiling writes/s | hub writes/s | hub/ceiling | p50 ms | p95 ms | p99 ms | p95 ms @100/s | record ops per change per integration | DB statements per change per integration | HTTP requests per change per integration | comments / transitions | echo writes | cores used: hub / PostgreSQL / bench+emulators |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.database} | ${r.latency} | ${r.integrations} | ${f(r.ceiling)} | ${f(r.throughput)} | ${f(r.throughput / r.ceiling, 2)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.pacedP95)} | ${f(r.opsPerChange, 2)} | ${f(r.statementsPerChange, 1)} | ${f(r.httpPerChange, 2)} | ${r.comments} / ${r.transitions} | ${r.echoWrites} |`);
+    console.log(`| ${r.database} | ${r.latency} | ${r.integrations} | ${f(r.ceiling)} | ${f(r.throughput)} | ${f(r.throughput / r.ceiling, 2)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.pacedP95)} | ${f(r.opsPerChange, 2)} | ${f(r.statementsPerChange, 1)} | ${f(r.httpPerChange, 2)} | ${r.comments} / ${r.transitions} | ${r.echoWrites} | ${r.cpu} |`);
   }
   console.log('\nTargets: hub/ceiling >= 0.5; at 0 ms with four integrations >= 350 platform writes/s; DB statements per change per integration <= 5; p95 @100/s < 1000 ms; record ops per change per integration = 1.00; echo writes = 0.');
 }

@@ -115,12 +115,12 @@ export class RecordService {
     const target = { organizationId: current.organization_id, kind: current.kind, recordId: current.id, integrationId: options.origin };
     const change = this.changeOf(definition, current, values, options);
     if (!change) {
-      if (corrective.length > 0) await enqueueCorrective(tx, target, corrective);
+      if (corrective.length > 0) await enqueueCorrective(tx, target, corrective, this.clock.now());
       return current;
     }
     const updated = await updateRecord(tx, definition, current, change.values, change.fieldChanges, this.clock.now().toISOString());
     await this.fanOut(tx, current, { type: 'record', fields: change.fields }, options.origin);
-    if (corrective.length > 0 && options.origin !== HUB_ORIGIN) await enqueueCorrective(tx, target, corrective);
+    if (corrective.length > 0 && options.origin !== HUB_ORIGIN) await enqueueCorrective(tx, target, corrective, this.clock.now());
     return updated;
   }
 
@@ -196,11 +196,11 @@ export class RecordService {
   }
 
   private async fanOut(tx: EntityManager, record: Pick<HubRecord, 'kind' | 'id' | 'organization_id'>, job: { type: 'record'; fields: string[] } | { type: 'journal'; entryId: string }, origin: string): Promise<void> {
-    await enqueueFanOut(tx, { organizationId: record.organization_id, kind: record.kind, recordId: record.id, job, origin, types: this.writerTypes(record.kind) });
+    await enqueueFanOut(tx, { organizationId: record.organization_id, kind: record.kind, recordId: record.id, job, origin, types: this.writerTypes(record.kind), at: this.clock.now() });
   }
 
   private fan(record: { id: string; organizationId?: string; organization_id?: string }, kind: RecordKind, fields: string[], origin: string): FanOut {
-    return { organizationId: (record.organizationId ?? record.organization_id) as string, kind, recordId: record.id, job: { type: 'record', fields }, origin, types: this.writerTypes(kind) };
+    return { organizationId: (record.organizationId ?? record.organization_id) as string, kind, recordId: record.id, job: { type: 'record', fields }, origin, types: this.writerTypes(kind), at: this.clock.now() };
   }
 }
 

@@ -57,7 +57,7 @@ export class ConflictService {
         const link = await findLink(tx, key);
         if (link?.external_id) span.setAttribute('sync.external_id', link.external_id);
         if (!(await closeConflict(tx, id, use, this.clock.now()))) throw new ConflictError(`Conflict ${id} was resolved meanwhile.`);
-        if (use === 'platform') await enqueueCorrective(tx, { organizationId, ...key }, [conflict.field_name]);
+        if (use === 'platform') await enqueueCorrective(tx, { organizationId, ...key }, [conflict.field_name], this.clock.now());
         if (use === 'external') {
           const field = this.records.definition(kind).fields[conflict.field_name];
           await this.records.applyIn(tx, record, { [conflict.field_name]: parseDisplayValue(field, conflict.external_value) }, { origin: conflict.integration_id });

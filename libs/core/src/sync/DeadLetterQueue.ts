@@ -52,7 +52,7 @@ export class DeadLetterQueue {
     await this.db.transaction(async (tx) => {
       const entry = await takeDeadLetter(tx, integrationId, entryId);
       if (!entry) throw new NotFoundError('Dead letter entry', entryId);
-      await requeue(tx, entry);
+      await requeue(tx, entry, this.clock.now());
       await saveLink(tx, keyOf(entry), { sync_status: 'pending' }, this.clock.now());
     });
     this.signals.outbox.notify();

@@ -105,7 +105,7 @@ export class LinkService {
           last_synced_version: record.version ?? null,
           sync_status: 'pending',
         }, this.clock.now());
-        await enqueueCorrective(tx, key, []);
+        await enqueueCorrective(tx, key, [], this.clock.now());
         return saved;
       });
       await wakeWaiters(this.db, integrationId, kind, recordId);

@@ -82,7 +82,7 @@ export class Poller {
       cursor = result.cursor ?? cursor;
       const events: InboundEvent[] = result.records.map((record) => ({ type: 'updated', record: { ...record, kind: key.kind, comments: undefined } }));
       await this.db.transaction(async (tx) => {
-        await queuePolledRecords(tx, { organizationId: runtime.organizationId, integrationId: runtime.id, versions: runtime.versionsFor(key.kind) }, events);
+        await queuePolledRecords(tx, { organizationId: runtime.organizationId, integrationId: runtime.id, versions: runtime.versionsFor(key.kind) }, events, this.clock.now());
         await saveCursor(tx, key, cursor);
       });
       if (events.length > 0) this.signals.inbox.notify();

@@ -53,12 +53,12 @@ export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId:
   return { fresh: outcome.fresh > 0, queued: outcome.queued > 0 };
 }
 
-/** Queues polled records with the cursor after them, in the caller's transaction. */
-export async function queuePolledRecords(db: Db, target: InboxTarget, events: InboundEvent[]): Promise<void> {
+/** Queues polled records, due `at` (the hub's clock), with the cursor after them, in the caller's transaction. */
+export async function queuePolledRecords(db: Db, target: InboxTarget, events: InboundEvent[], at: Date): Promise<void> {
   for (const event of events) {
     await sql(db, 
-      `INSERT INTO sync_inbox (organization_id, integration_id, record_kind, external_id, delivery_id, source, event, version_order) VALUES ($1, $2, $3, $4, $5, 'poll', $6::jsonb, $7)`,
-      [target.organizationId, target.integrationId, event.record.kind, event.record.id, `poll:${event.record.kind}:${event.record.id}:${event.record.version ?? ''}`, JSON.stringify(event), target.versions],
+      `INSERT INTO sync_inbox (organization_id, integration_id, record_kind, external_id, delivery_id, source, event, version_order, next_attempt_at) VALUES ($1, $2, $3, $4, $5, 'poll', $6::jsonb, $7, $8)`,
+      [target.organizationId, target.integrationId, event.record.kind, event.record.id, `poll:${event.record.kind}:${event.record.id}:${event.record.version ?? ''}`, JSON.stringify(event), target.versions, at.toISOString()],
     );
   }
 }

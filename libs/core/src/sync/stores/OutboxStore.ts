@@ -30,6 +30,12 @@ export interface FanOut {
   correctiveTo?: string;
   /** Integration types whose adapters write this kind; the others get no job. */
   types: string[];
+  /**
+   * When the jobs are due: now on the hub's clock, which claims compare with (the database's own
+   * now() has microseconds the hub's clock lacks, so a job inserted with it may not yet be due in
+   * the millisecond it was inserted).
+   */
+  at: Date;
 }
 
 /**
@@ -47,31 +53,31 @@ export function fanOutStatement(fan: FanOut, onlyIf?: string): Statement {
   const fields = fan.job.type === 'record' ? fan.job.fields : [];
   const entryId = fan.job.type === 'journal' ? fan.job.entryId : null;
   return {
-    text: `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, journal_id, origin, corrective, fields)
-     SELECT $1, i.id, $2, $3, $4, $5, $6, i.id = COALESCE($7, ''), $8::jsonb
+    text: `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, journal_id, origin, corrective, fields, next_attempt_at)
+     SELECT $1, i.id, $2, $3, $4, $5, $6, i.id = COALESCE($7, ''), $8::jsonb, $10::timestamptz
        FROM integration_configurations i
       WHERE i.organization_id = $1 AND i.enabled AND i.integration_type = ANY($9)
         AND COALESCE(i.kind_directions->>$2, i.sync_direction) IN ('outbound', 'bidirectional')
         AND (i.id <> $6 OR i.id = $7)${onlyIf ? ` AND ${onlyIf}` : ''}
      RETURNING id`,
-    params: [fan.organizationId, fan.kind, fan.recordId, fan.job.type, entryId, fan.origin, fan.correctiveTo ?? null, JSON.stringify(fields), fan.types],
+    params: [fan.organizationId, fan.kind, fan.recordId, fan.job.type, entryId, fan.origin, fan.correctiveTo ?? null, JSON.stringify(fields), fan.types, fan.at.toISOString()],
   };
 }
 
 /** A corrective write to one integration only (conflict resolved with the hub's value, hub-owned field). */
-export async function enqueueCorrective(tx: Db, target: { organizationId: string; kind: RecordKind; recordId: string; integrationId: string }, fields: string[]): Promise<void> {
+export async function enqueueCorrective(tx: Db, target: { organizationId: string; kind: RecordKind; recordId: string; integrationId: string }, fields: string[], at: Date): Promise<void> {
   await sql(tx, 
-    `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, origin, corrective, fields)
-     VALUES ($1, $2, $3, $4, 'record', 'hub', true, $5::jsonb)`,
-    [target.organizationId, target.integrationId, target.kind, target.recordId, JSON.stringify(fields)],
+    `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, origin, corrective, fields, next_attempt_at)
+     VALUES ($1, $2, $3, $4, 'record', 'hub', true, $5::jsonb, $6)`,
+    [target.organizationId, target.integrationId, target.kind, target.recordId, JSON.stringify(fields), at.toISOString()],
   );
 }
 
-/** Puts a dead-lettered job back at the end of its lane. */
-export async function requeue(tx: Db, entry: Pick<OutboxEntry, 'organization_id' | 'integration_id' | 'record_kind' | 'record_id' | 'job' | 'journal_id' | 'origin' | 'corrective'>): Promise<void> {
+/** Puts a dead-lettered job back at the end of its lane, due `at`. */
+export async function requeue(tx: Db, entry: Pick<OutboxEntry, 'organization_id' | 'integration_id' | 'record_kind' | 'record_id' | 'job' | 'journal_id' | 'origin' | 'corrective'>, at: Date): Promise<void> {
   await sql(tx, 
-    `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, journal_id, origin, corrective) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [entry.organization_id, entry.integration_id, entry.record_kind, entry.record_id, entry.job, entry.journal_id, entry.origin, entry.corrective],
+    `INSERT INTO sync_outbox (organization_id, integration_id, record_kind, record_id, job, journal_id, origin, corrective, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [entry.organization_id, entry.integration_id, entry.record_kind, entry.record_id, entry.job, entry.journal_id, entry.origin, entry.corrective, at.toISOString()],
   );
 }
 

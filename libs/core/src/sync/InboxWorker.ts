@@ -12,8 +12,8 @@ import { IntegrationRuntimes, takesInbound } from './IntegrationRuntimes';
 import { claimHeads, INBOX, reschedule, type ClaimCapacity, type LaneWorker, type QueueRow } from './lanes';
 import { withAuditScope } from '../http/auditScope';
 import { RecordKinds } from '../records/kinds/RecordKinds';
-import { completeEvent, dropEchoedEvents } from './stores/InboxStore';
-import { findLinkByExternalId } from './stores/LinkStore';
+import { completeEvent, dropEchoedEvents, ECHO_GRACE_MS } from './stores/InboxStore';
+import { findLinkForEvent } from './stores/LinkStore';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
 import { inSpan, recordAttributes, SPANS } from './tracing';
@@ -75,12 +75,19 @@ export class InboxWorker implements LaneWorker {
       try {
         const known = this.kinds.find(kind) && runtime?.kinds.includes(kind);
         if (runtime && known && runtime.enabled && takesInbound(runtime.directionFor(kind)) && event.type !== 'deleted') {
-          const link = await findLinkByExternalId(this.db, integrationId, kind, externalId);
-          if (link) span.setAttributes(recordAttributes(kind, link.entity_id));
-          const record = await withAuditScope({ operation: 'read', entityType: kind, entityId: link?.entity_id, externalId }, async () => runtime.adapter.read?.(kind, externalId));
-          if (record) result = (await this.processor.apply(runtime, { ...record, kind }, span)) === 'unchanged' ? 'skipped' : 'success';
+          const found = await findLinkForEvent(this.db, integrationId, kind, externalId, event.record.correlationId);
+          if (found) span.setAttributes(recordAttributes(kind, found.link.entity_id));
+          if (found?.writing && event.type !== 'commented') {
+            // Most likely the echo of that write: once the write's version is on the link, the
+            // event is dropped without reading the record (dropEchoedEvents). Not an attempt.
+            await reschedule(this.db, INBOX, id, owner, new Date(this.clock.now().getTime() + ECHO_GRACE_MS), Number(row.attempts), null);
+            result = 'waiting';
+          } else {
+            const record = await withAuditScope({ operation: 'read', entityType: kind, entityId: found?.link.entity_id, externalId }, async () => runtime.adapter.read?.(kind, externalId));
+            if (record) result = (await this.processor.apply(runtime, { ...record, kind }, span)) === 'unchanged' ? 'skipped' : 'success';
+          }
         }
-        await completeEvent(this.db, id, owner);
+        if (result !== 'waiting') await completeEvent(this.db, id, owner);
       } catch (err) {
         result = await this.failed(owner, row, err);
       } finally {

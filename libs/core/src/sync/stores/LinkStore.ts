@@ -70,6 +70,28 @@ export async function findLinkByExternalId(db: Db, integrationId: string, kind: 
   return rows[0] ? toLink(rows[0]) : undefined;
 }
 
+/**
+ * The link an inbound event is about: by external id, else the pending link of a create whose
+ * answer has not come back (the event carries the hub id as correlation); `writing` says whether a
+ * job writing the record to this integration holds its lease right now.
+ */
+export async function findLinkForEvent(db: Db, integrationId: string, kind: RecordKind, externalId: string, correlationId: string | undefined): Promise<{ link: Link; writing: boolean } | undefined> {
+  const rows = await sql(db,
+    `SELECT l.*, EXISTS (
+         SELECT 1 FROM sync_outbox o
+          WHERE o.integration_id = l.integration_id AND o.record_kind = l.entity_type AND o.record_id = l.entity_id AND o.job = 'record'
+            AND o.lease_owner IS NOT NULL) AS writing
+       FROM integration_sync_map l
+      WHERE l.integration_id = $1 AND l.entity_type = $2 AND (l.external_id = $3 OR (l.external_id IS NULL AND l.entity_id = $4))
+      ORDER BY l.external_id IS NULL
+      LIMIT 1`,
+    [integrationId, kind, externalId, correlationId ?? ''],
+  );
+  if (!rows[0]) return undefined;
+  const { writing, ...link } = rows[0];
+  return { link: toLink(link), writing: Boolean(writing) };
+}
+
 /** External ids of records on one integration, by hub id (for references going out). */
 export async function externalIdsOf(db: Db, integrationId: string, kind: RecordKind, recordIds: string[]): Promise<Map<string, string>> {
   if (recordIds.length === 0) return new Map();

@@ -354,7 +354,8 @@ export class OutboundWorker implements LaneWorker {
       const now = this.clock.now().toISOString();
       for (const order of new Set(recorded.map((job) => runtime.versionsFor(job.entry.record_kind)))) {
         const ofOrder = recorded.filter((job) => runtime.versionsFor(job.entry.record_kind) === order);
-        await recordWrites(this.db, order, runtime.id, ofOrder.map((job) => (plans.get(job) as Extract<Plan, { type: 'recorded' }>).write), now);
+        const echoes = await recordWrites(this.db, order, runtime.id, ofOrder.map((job) => (plans.get(job) as Extract<Plan, { type: 'recorded' }>).write), now);
+        if (echoes > 0) this.metrics.jobs.inc({ direction: 'inbound', integration_type: 'echo', result: 'skipped' }, echoes);
       }
       for (const job of recorded) {
         job.result = 'success';

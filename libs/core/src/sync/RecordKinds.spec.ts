@@ -5,6 +5,7 @@ import { RecordService } from '../records/RecordService';
 import { ConflictService } from './ConflictService';
 import { DeadLetterQueue } from './DeadLetterQueue';
 import { Poller } from './Poller';
+import { SyncMetrics } from './SyncMetrics';
 import { WebhookReceiver } from './WebhookReceiver';
 
 /**
@@ -59,6 +60,27 @@ describe('sync engine with a second record kind', () => {
       expect.objectContaining({ op: 'update', id: (await linkOf(app.id, b)).external_id, fields: { env: 'test', parent: { kind: 'test_ci', id: (await linkOf(db1.id, b)).external_id } } }),
     ]);
     await expect(spec.di.resolve(WebhookReceiver).receive(a, spec.platform.webhook(appOnA, 'wrong-secret-value'))).rejects.toThrow();
+  });
+
+  it('removes the echo that overtook a write when the write is recorded, and counts it, with no claim of it', async () => {
+    const a = await spec.integration('a');
+    const item = await records().create(spec.org, 'test_ci', { name: 'db-04' });
+    await spec.drainOut();
+    const onA = (await linkOf(item.id, a)).external_id;
+    await records().update(spec.org, 'test_ci', item.id, { name: 'db-04b' });
+    const receipts: unknown[] = [];
+    // The memory platform's webhooks carry no values, so while the write runs the event cannot be told from a change and waits.
+    spec.platform.beforeAnswer.push(async () => {
+      receipts.push(await spec.di.resolve(WebhookReceiver).receive(a, spec.platform.webhook(onA, MEMORY_WEBHOOK_SECRET)));
+      expect(await spec.db.query(`SELECT count(*)::int AS n FROM sync_inbox WHERE integration_id = $1`, [a])).toEqual([{ n: 1 }]);
+    });
+    const echoes = async () => (await spec.di.resolve(SyncMetrics).jobs.get()).values.find((v) => v.labels.integration_type === 'echo')?.value ?? 0;
+    const before = await echoes();
+    await spec.drainOut();
+    expect(receipts).toEqual([{ queued: 1, duplicates: 0, echoes: 0 }]);
+    expect(await spec.db.query(`SELECT count(*)::int AS n FROM sync_inbox WHERE integration_id = $1`, [a])).toEqual([{ n: 0 }]);
+    expect(await echoes()).toBe(before + 1);
+    expect((await linkOf(item.id, a)).last_synced_version).toBe(spec.platform.records.get(onA)!.version);
   });
 
   it('polls each kind on its own cursor and creates hub items from platform items', async () => {

@@ -44,6 +44,8 @@ export class MemoryPlatform {
   readonly failures: Array<PlannedFailure | undefined> = [];
   /** `lost`: the next `write` call applies all its operations, then fails as a dropped connection would. */
   readonly callFailures: Array<'lost'> = [];
+  /** Runs once, after the next `write` call applied its operations and before it answers: a webhook that overtakes the answer. */
+  readonly beforeAnswer: Array<() => Promise<void>> = [];
   private readonly changed = new Map<string, number>();
   private sequence = 0;
   readonly plugin;
@@ -109,6 +111,7 @@ export class MemoryPlatform {
       write: async (operations) => {
         this.calls.push(operations);
         const results = operations.map((op) => this.apply(op));
+        await this.beforeAnswer.shift()?.();
         if (this.callFailures.shift() === 'lost') throw new Error('socket hang up');
         return results;
       },

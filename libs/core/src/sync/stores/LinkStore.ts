@@ -1,7 +1,7 @@
 import type { RecordKind, VersionOrder } from '../../contracts/RecordKind';
 import type { ExternalValues } from '../../mapping/FieldMapper';
 import { iso, sql, type Db } from './db';
-import { newerVersionSql } from './versions';
+import { holdsVersionSql, newerVersionSql } from './versions';
 
 export const LINK_STATES = ['pending', 'synced', 'error', 'conflict', 'dead_letter'] as const;
 export type LinkState = (typeof LINK_STATES)[number];
@@ -199,15 +199,19 @@ export interface RecordedWrite {
  * and completes their jobs, in one statement. `synced` merges into the base as it is at that
  * moment, so inbound changes stored while the platform was being called are kept, and the newer of
  * two comparable versions wins. Every write is of a kind whose versions compare as `order`.
+ *
+ * The platform's echoes of these writes that came in while the platform was being called wait in
+ * the inbox (their values could not be told from a change yet); those about a version a write
+ * answered with are removed in the same statement, so they cost no claim. Returns how many.
  */
-export async function recordWrites(db: Db, order: VersionOrder, integrationId: string, writes: RecordedWrite[], now: string): Promise<void> {
-  if (writes.length === 0) return;
+export async function recordWrites(db: Db, order: VersionOrder, integrationId: string, writes: RecordedWrite[], now: string): Promise<number> {
+  if (writes.length === 0) return 0;
   const rows = writes.map((w) => ({
     organization_id: w.key.organizationId, entity_type: w.key.kind, entity_id: w.key.recordId, external_id: w.record.id, external_number: w.record.number ?? null,
     external_url: w.record.url ?? null, external_table: w.record.table ?? null, version: w.record.version ?? null, synced: w.synced, ignored: w.ignored,
     warning: w.warning, job_id: w.job.id, owner: w.job.owner,
   }));
-  await sql(db,
+  const [dropped] = await sql(db,
     `WITH w AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS w (organization_id text, entity_type text, entity_id text, external_id text, external_number text, external_url text,
               external_table text, version text, synced jsonb, ignored jsonb, warning text, job_id bigint, owner text)),
@@ -229,10 +233,19 @@ export async function recordWrites(db: Db, order: VersionOrder, integrationId: s
          sync_status = 'synced', retry_count = 0, last_error = EXCLUDED.last_error, last_synced_at = $3, updated_at = $3),
      state AS (
        INSERT INTO sync_integration_state (integration_id, last_success_at) VALUES ($2, $3)
-       ON CONFLICT (integration_id) DO UPDATE SET last_success_at = $3)
-     DELETE FROM sync_outbox o USING w WHERE o.id = w.job_id AND o.lease_owner = w.owner`,
+       ON CONFLICT (integration_id) DO UPDATE SET last_success_at = $3),
+     done AS (
+       DELETE FROM sync_outbox o USING w WHERE o.id = w.job_id AND o.lease_owner = w.owner),
+     echoes AS (
+       DELETE FROM sync_inbox q USING w
+        WHERE q.integration_id = $2 AND q.record_kind = w.entity_type AND q.external_id = w.external_id AND q.lease_owner IS NULL
+          AND q.event ->> 'type' <> 'commented' AND w.version IS NOT NULL
+          AND ${holdsVersionSql(order, 'w.version', `(q.event -> 'record' ->> 'version')`)}
+       RETURNING q.id)
+     SELECT count(*)::int AS echoes FROM echoes`,
     [JSON.stringify(rows), integrationId, now],
   );
+  return (dropped as { echoes: number } | undefined)?.echoes ?? 0;
 }
 
 /** Marks the values about to be written on each link (creating it for a first write), in one statement. */

@@ -9,11 +9,7 @@ const pagerduty = require('@itsm-hub/adapter-pagerduty/emulator');
 const jira = require('@itsm-hub/adapter-jira/emulator');
 const halo = require('@itsm-hub/adapter-halo/emulator');
 
-const json = async (response) => {
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-};
+const { call, json } = require('./http');
 
 const PLATFORMS = {
   servicenow: {
@@ -28,11 +24,11 @@ const PLATFORMS = {
         recordOf: (r) => r.path.split('/').pop(),
         isComment: () => false,
         async directCreate(i) {
-          const body = await json(await fetch(`${handle.url}/api/now/table/incident`, { method: 'POST', headers: auth, body: JSON.stringify({ short_description: `Direct ${i}`, impact: '2', urgency: '2' }) }));
+          const body = json(await call(`${handle.url}/api/now/table/incident`, { method: 'POST', headers: auth, body: JSON.stringify({ short_description: `Direct ${i}`, impact: '2', urgency: '2' }) }));
           return body.result.sys_id;
         },
         async directUpdate(id, i) {
-          await json(await fetch(`${handle.url}/api/now/table/incident/${id}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ short_description: `Direct renamed ${i}` }) }));
+          json(await call(`${handle.url}/api/now/table/incident/${id}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ short_description: `Direct renamed ${i}` }) }));
         },
       };
     },
@@ -49,14 +45,14 @@ const PLATFORMS = {
         recordOf: (r) => r.path.split('/').pop(),
         isComment: (r) => r.method === 'POST' && r.path.endsWith('/notes'),
         async directCreate(i) {
-          const body = await json(await fetch(`${handle.url}/incidents`, {
+          const body = json(await call(`${handle.url}/incidents`, {
             method: 'POST', headers: auth,
             body: JSON.stringify({ incident: { type: 'incident', title: `Direct ${i}`, service: { id: 'PSVC001', type: 'service_reference' }, urgency: 'low' } }),
           }));
           return body.incident.id;
         },
         async directUpdate(id, i) {
-          await json(await fetch(`${handle.url}/incidents/${id}`, { method: 'PUT', headers: auth, body: JSON.stringify({ incident: { type: 'incident', title: `Direct renamed ${i}` } }) }));
+          json(await call(`${handle.url}/incidents/${id}`, { method: 'PUT', headers: auth, body: JSON.stringify({ incident: { type: 'incident', title: `Direct renamed ${i}` } }) }));
         },
       };
     },
@@ -75,13 +71,13 @@ const PLATFORMS = {
         isComment: (r) => r.method === 'POST' && r.path.endsWith('/comment'),
         isTransition: (r) => r.method === 'POST' && r.path.endsWith('/transitions'),
         async directCreate(i) {
-          const body = await json(await fetch(`${handle.url}/rest/api/3/issue`, {
+          const body = json(await call(`${handle.url}/rest/api/3/issue`, {
             method: 'POST', headers: auth, body: JSON.stringify({ fields: { project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: `Direct ${i}` } }),
           }));
           return body.key;
         },
         async directUpdate(id, i) {
-          await json(await fetch(`${handle.url}/rest/api/3/issue/${id}`, { method: 'PUT', headers: auth, body: JSON.stringify({ fields: { summary: `Direct renamed ${i}` } }) }));
+          json(await call(`${handle.url}/rest/api/3/issue/${id}`, { method: 'PUT', headers: auth, body: JSON.stringify({ fields: { summary: `Direct renamed ${i}` } }) }));
         },
       };
     },
@@ -90,12 +86,12 @@ const PLATFORMS = {
     async start() {
       const handle = await halo.startEmulator();
       const { client_id: clientId, client_secret: clientSecret, tenant } = handle.credentials;
-      const token = await json(await fetch(`${handle.url}/auth/token?tenant=${tenant}`, {
+      const token = json(await call(`${handle.url}/auth/token?tenant=${tenant}`, {
         method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'all' }).toString(),
       }));
       const auth = { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' };
-      const upsert = async (ticket) => (await json(await fetch(`${handle.url}/api/Tickets`, { method: 'POST', headers: auth, body: JSON.stringify([ticket]) })));
+      const upsert = async (ticket) => (json(await call(`${handle.url}/api/Tickets`, { method: 'POST', headers: auth, body: JSON.stringify([ticket]) })));
       return {
         handle,
         integration: { type: 'halo', base_url: handle.url, credentials: { client_id: clientId, client_secret: clientSecret, tenant } },

@@ -22,14 +22,15 @@ import { RateLimiter } from './RateLimiter';
 import { ReferenceGate } from './ReferenceGate';
 import { referencesOut } from './references';
 import { externalEntryTaken, linkEntryAndComplete, markEntrySending, sentEntry } from './stores/JournalLinkStore';
-import { markInFlight, recordsForDelivery, recordWrites, saveLink, type Delivery, type Link, type LinkKey, type RecordedWrite } from './stores/LinkStore';
+import { deliveryOf, deliveryReads, markInFlight, recordWrites, saveLink, type Delivery, type Link, type LinkKey, type RecordedWrite } from './stores/LinkStore';
 import { completeJobs, toOutboxEntry, type OutboxEntry } from './stores/OutboxStore';
 import { wakeWaiters } from './stores/ReferenceWaits';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
 import { recordAttributes, SPANS, traceField } from './tracing';
 
-type LeasedEntry = OutboxEntry & { owner: string };
+/** A claimed job with what its claim read: its record, link and held fields (undefined: the record is gone). */
+type LeasedEntry = OutboxEntry & { owner: string; delivery: Delivery | undefined };
 type WriteSucceeded = Extract<WriteResult, { ok: true }>;
 
 /** A platform write one job needs, and what its success records. */
@@ -62,7 +63,7 @@ const tracer = () => trace.getTracer('itsm-hub-sync');
 
 /**
  * Delivers outbox jobs of every kind to platforms. The lane heads one claim took for an integration
- * go through together: their records and links are read in one statement, their writes are marked
+ * go through together: their records and links are read by the claim itself, their writes are marked
  * in flight in one, handed to the adapter in batches of the size it declares per kind and
  * operation, and recorded (with their jobs completed) in one. Results are per operation: a failed
  * one retries with backoff through the outbox, then lands in the dead letter queue, and never
@@ -86,13 +87,14 @@ export class OutboundWorker implements LaneWorker {
     this.limiter = new RateLimiter(db);
   }
 
+  /** Claims lane heads and reads their records and links in the same statement. */
   claim(owner: string, capacity: ClaimCapacity): Promise<QueueRow[]> {
-    return claimHeads(this.db, OUTBOX, owner, this.clock.now(), this.settings.leaseMs, capacity);
+    return claimHeads(this.db, OUTBOX, owner, this.clock.now(), this.settings.leaseMs, capacity, deliveryReads(this.kinds.definitions));
   }
 
-  /** The rows are lane heads of one integration; they settle together. */
+  /** The rows are lane heads of one integration, as `claim` read them; they settle together. */
   handle(owner: string, rows: QueueRow[]): Array<Promise<void>> {
-    const done = this.handleGroup(rows.map((row) => ({ ...toOutboxEntry(row), owner })));
+    const done = this.handleGroup(rows.map((row) => ({ ...toOutboxEntry(row), owner, delivery: deliveryOf(row) })));
     return rows.map(() => done);
   }
 
@@ -126,7 +128,7 @@ export class OutboundWorker implements LaneWorker {
     }
   }
 
-  /** Reads every job's record and link (one statement per kind), then decides each job. */
+  /** Decides each job on the record and link its claim read. */
   private async plan(runtime: IntegrationRuntime | undefined, jobs: Job[]): Promise<Map<Job, Plan>> {
     const plans = new Map<Job, Plan>();
     const sending = jobs.filter((job) => {
@@ -135,16 +137,8 @@ export class OutboundWorker implements LaneWorker {
     });
     for (const job of jobs) if (!sending.includes(job)) plans.set(job, { type: 'skip' });
     if (!runtime || sending.length === 0) return plans;
-    const deliveries = new Map<string, Delivery>();
-    for (const kindName of new Set(sending.map((job) => job.entry.record_kind))) {
-      const kind = this.kinds.get(kindName);
-      const ids = sending.filter((job) => job.entry.record_kind === kindName).map((job) => job.entry.record_id);
-      for (const [id, delivery] of await recordsForDelivery(this.db, { name: kind.table ?? 'hub_records', generic: !kind.table }, runtime.id, kindName, ids)) {
-        deliveries.set(`${kindName}/${id}`, delivery);
-      }
-    }
     await Promise.all(sending.map(async (job) => {
-      const delivery = deliveries.get(`${job.entry.record_kind}/${job.entry.record_id}`);
+      const { delivery } = job.entry;
       try {
         plans.set(job, delivery ? await this.decide(runtime, this.kinds.get(job.entry.record_kind), job, delivery) : { type: 'skip' });
       } catch (err) {

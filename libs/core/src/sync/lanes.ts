@@ -21,20 +21,27 @@ export const CLAIM_LIMIT = 256;
 
 export type QueueRow = Record<string, unknown>;
 
+/** Columns a claim reads beside each leased entry (`leased`), and the joins they come from. */
+export interface ClaimReads {
+  columns: string;
+  joins: string;
+}
+
 /**
  * Leases the heads of lanes whose head is due, not leased and not waiting, up to the capacity left
  * on each integration, so a busy integration never takes another's share. Each integration's
  * queue is walked in id order on its own index and only as far as its share, so a claim costs the
  * same with ten jobs queued or ten thousand. A short transaction that only writes the lease: no
  * transaction stays open while the platform is called, and SKIP LOCKED lets several processes
- * claim side by side without taking the same lane.
+ * claim side by side without taking the same lane. `reads` adds what each leased entry's handling
+ * reads first (its record, say) to the same statement.
  */
-export async function claimHeads(db: DataSource, queue: LaneQueue, owner: string, now: Date, leaseMs: number, capacity: ClaimCapacity): Promise<QueueRow[]> {
+export async function claimHeads(db: DataSource, queue: LaneQueue, owner: string, now: Date, leaseMs: number, capacity: ClaimCapacity, reads?: ClaimReads): Promise<QueueRow[]> {
   const busy = [...capacity.busy].filter(([, n]) => n > 0);
   const laneMatch = queue.lane.map((c) => `e.${c} = c.${c}`).join(' AND ');
   const waiting = queue.table === 'sync_outbox' ? ' AND c.waiting_on IS NULL' : '';
   const rows = await sql<QueueRow>(db,
-    `UPDATE ${queue.table} q SET lease_owner = $1, lease_expires_at = $3::timestamptz + ($4 || ' milliseconds')::interval
+    `${reads ? 'WITH leased AS (' : ''}UPDATE ${queue.table} q SET lease_owner = $1, lease_expires_at = $3::timestamptz + ($4 || ' milliseconds')::interval
       WHERE q.id IN (
         SELECT h.id FROM integration_configurations i
          CROSS JOIN LATERAL (
@@ -45,7 +52,7 @@ export async function claimHeads(db: DataSource, queue: LaneQueue, owner: string
             LIMIT GREATEST(0, $5 - COALESCE((SELECT b.n FROM unnest($6::text[], $7::int[]) AS b (integration_id, n) WHERE b.integration_id = i.id), 0))
             FOR UPDATE OF c SKIP LOCKED) h
          LIMIT $2)
-      RETURNING q.*`,
+      RETURNING q.*${reads ? `)\n     SELECT leased.*, ${reads.columns} FROM leased\n${reads.joins}` : ''}`,
     [owner, CLAIM_LIMIT, now.toISOString(), String(leaseMs), capacity.perIntegration, busy.map(([id]) => id), busy.map(([, n]) => n)],
   );
   return rows.sort((x, y) => Number(x.id) - Number(y.id));

@@ -32,6 +32,10 @@ export class RecordKinds {
     return [...this.byName.values()].some((kind) => Object.values(kind.fields).some((field) => referencedKind(field) === name));
   }
 
+  get definitions(): RecordKindDefinition[] {
+    return [...this.byName.values()];
+  }
+
   get names(): RecordKind[] {
     return [...this.byName.keys()];
   }

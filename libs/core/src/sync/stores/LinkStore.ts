@@ -1,5 +1,6 @@
 import type { RecordKind, VersionOrder } from '../../contracts/RecordKind';
 import type { ExternalValues } from '../../mapping/FieldMapper';
+import type { ClaimReads } from '../lanes';
 import { iso, sql, type Db } from './db';
 import { holdsVersionSql, newerVersionSql } from './versions';
 
@@ -268,14 +269,28 @@ export interface Delivery {
   held: Set<string>;
 }
 
-/** The deliveries of several records of one kind on one integration, in one statement, by record id. */
-export async function recordsForDelivery(db: Db, table: { name: string; generic: boolean }, integrationId: string, kind: RecordKind, recordIds: string[]): Promise<Map<string, Delivery>> {
-  const rows = await sql(db,
-    `SELECT r.id AS record_id, to_jsonb(r) AS record, to_jsonb(l) AS link,
-            ARRAY(SELECT c.field_name FROM conflict_records c WHERE c.record_kind = $3 AND c.record_id = r.id AND c.integration_id = $2 AND c.status = 'pending') AS held
-       FROM ${table.name} r LEFT JOIN integration_sync_map l ON l.entity_type = $3 AND l.entity_id = r.id AND l.integration_id = $2
-      WHERE r.id = ANY($1::text[])${table.generic ? ' AND r.kind = $3' : ''}`,
-    [recordIds, integrationId, kind],
-  );
-  return new Map(rows.map((row) => [String(row.record_id), { record: row.record, link: row.link ? toLink(row.link) : undefined, held: new Set<string>(row.held) }]));
+/**
+ * What a claim of outbox jobs reads beside each job (see `claimHeads`), so that a job needs no
+ * read of its own: the record from its kind's table (`kinds`: every kind the hub keeps), its link
+ * on the job's integration and the fields pending conflicts hold there.
+ */
+export function deliveryReads(kinds: ReadonlyArray<{ name: RecordKind; table?: string }>): ClaimReads {
+  // Kind names are checked identifiers and tables come from kind definitions, never from input.
+  const own = kinds.filter((k) => k.table);
+  const joins = own.map((k, i) => `LEFT JOIN ${k.table} r${i} ON leased.record_kind = '${k.name}' AND r${i}.id = leased.record_id`);
+  const excluded = own.length > 0 ? `leased.record_kind NOT IN (${own.map((k) => `'${k.name}'`).join(', ')}) AND ` : '';
+  joins.push(`LEFT JOIN hub_records rg ON ${excluded}rg.kind = leased.record_kind AND rg.id = leased.record_id`);
+  joins.push('LEFT JOIN integration_sync_map l ON l.integration_id = leased.integration_id AND l.entity_type = leased.record_kind AND l.entity_id = leased.record_id');
+  return {
+    columns: `to_jsonb(l) AS delivery_link, COALESCE(${[...own.map((_, i) => `to_jsonb(r${i})`), 'to_jsonb(rg)'].join(', ')}) AS delivery_record,
+      ARRAY(SELECT f.field_name FROM conflict_records f
+             WHERE f.record_kind = leased.record_kind AND f.record_id = leased.record_id AND f.integration_id = leased.integration_id AND f.status = 'pending') AS delivery_held`,
+    joins: joins.join('\n'),
+  };
+}
+
+/** The delivery a claimed row carries; undefined when its record is gone. */
+export function deliveryOf(row: Record<string, unknown>): Delivery | undefined {
+  if (!row.delivery_record) return undefined;
+  return { record: row.delivery_record as Record<string, unknown>, link: row.delivery_link ? toLink(row.delivery_link as Record<string, unknown>) : undefined, held: new Set(row.delivery_held as string[]) };
 }

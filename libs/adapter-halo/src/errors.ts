@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { ErrorClassification, VendorFailure } from '@itsm-hub/core';
+import { classifyHttpFailure, type ErrorClassification, type VendorFailure } from '@itsm-hub/core';
 import { OAUTH_ERRORS } from './assumptions';
 
 const MAX_MESSAGE_LENGTH = 500;
@@ -38,29 +38,16 @@ export function vendorMessage(status: number, headers: Record<string, string>, b
   return `HTTP ${status} ${STATUS_CODES[status] ?? 'error'}`;
 }
 
-/** `Retry-After` in seconds or as an HTTP date, in milliseconds from `now`. */
-export function retryAfterMs(header: string | undefined, now: Date): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
-}
-
+/**
+ * Halo's own cases before the shared ladder: its access tokens expire, so a new one may help a 401,
+ * and its token endpoint answers 400 for wrong client credentials, a configuration problem.
+ */
 export function classifyHaloError(failure: VendorFailure, now: Date): ErrorClassification {
-  if (failure.type === 'transport') return { action: 'retry', kind: 'transient', message: failure.error.message };
+  if (failure.type === 'transport') return classifyHttpFailure(failure, { now, message: failure.error.message });
   const { status, headers, body } = failure;
   const message = vendorMessage(status, headers, body);
-  if (status === 429) {
-    const delay = retryAfterMs(headers['retry-after'], now);
-    return { action: 'rate_limited', kind: 'transient', message, ...(delay === undefined ? {} : { retryAfterMs: delay }) };
-  }
-  if (status >= 500) return { action: 'retry', kind: 'transient', message };
   if (status === 401) return { action: 'refresh_auth', kind: 'config', message };
-  if (status === 403) return { action: 'fail', kind: 'config', message };
   const oauthError = body !== null && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
-  // The token endpoint answers 400 for bad credentials, which is a configuration problem, not the user's input.
-  if (typeof oauthError === 'string' && CREDENTIAL_ERRORS.has(oauthError)) return { action: 'fail', kind: 'config', message };
-  if (status >= 400) return { action: 'fail', kind: 'user', message };
-  return { action: 'fail', kind: 'system', message };
+  if (status === 400 && typeof oauthError === 'string' && CREDENTIAL_ERRORS.has(oauthError)) return { action: 'fail', kind: 'config', message };
+  return classifyHttpFailure(failure, { now, message });
 }

@@ -1,4 +1,4 @@
-import type { ErrorClassification, VendorFailure } from '@itsm-hub/core';
+import { classifyHttpFailure, type ErrorClassification, type VendorFailure } from '@itsm-hub/core';
 import { jiraErrorCollectionSchema, jiraGatewayErrorSchema } from './client/types';
 
 const MAX_MESSAGE_LENGTH = 500;
@@ -23,35 +23,14 @@ export function jiraErrorMessage(status: number, body: unknown): string {
   return `Jira answered HTTP ${status} without an error message`;
 }
 
-/** Milliseconds to wait from `Retry-After` (delta-seconds or an HTTP date); undefined when absent or unreadable. */
-export function retryAfterMs(header: string | undefined, now: Date): number | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now.getTime());
-}
-
 /**
- * Turns a failed Jira call into an action. Jira Cloud API tokens are static, so a 401 cannot be fixed
- * by refreshing: it fails as a configuration problem.
+ * Turns a failed Jira call into an action: the shared ladder (Jira Cloud API tokens are static, so
+ * a 401 fails as a configuration problem; some Jira 503s carry Retry-After, which is honoured) with
+ * Jira's own words for the message.
  */
 export function classifyJiraError(failure: VendorFailure, now: Date): ErrorClassification {
-  if (failure.type === 'transport') return { action: 'retry', kind: 'transient', message: failure.error.message };
-  const { status, headers, body } = failure;
-  const message = jiraErrorMessage(status, body);
-  const retryAfter = retryAfterMs(headers['retry-after'], now);
-  if (status === 429) return withDelay({ action: 'rate_limited', kind: 'transient', message }, retryAfter);
-  // Some Jira 503s carry Retry-After too (rate limiting documentation).
-  if (status >= 500) return withDelay({ action: 'retry', kind: 'transient', message }, retryAfter);
-  if (status === 401 || status === 403) return { action: 'fail', kind: 'config', message };
-  if (status >= 400) return { action: 'fail', kind: 'user', message };
-  return { action: 'fail', kind: 'system', message };
-}
-
-function withDelay(classification: ErrorClassification, delay: number | undefined): ErrorClassification {
-  return delay === undefined ? classification : { ...classification, retryAfterMs: delay };
+  const message = failure.type === 'transport' ? failure.error.message : jiraErrorMessage(failure.status, failure.body);
+  return classifyHttpFailure(failure, { now, message });
 }
 
 /** Plain text as is; for an HTML error page, its title (Jira serves those from some proxies). */

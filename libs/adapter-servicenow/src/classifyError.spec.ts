@@ -1,4 +1,4 @@
-import { classifyServiceNowError, parseRetryAfter, vendorMessage } from './classifyError';
+import { classifyServiceNowError, vendorMessage } from './classifyError';
 
 const now = new Date('2025-08-01T12:00:00Z');
 const oauth = { now, canRefreshAuth: true };
@@ -15,21 +15,13 @@ describe('vendorMessage', () => {
   });
 });
 
-describe('parseRetryAfter', () => {
-  it('reads delta seconds and HTTP dates', () => {
-    expect(parseRetryAfter('30', now)).toBe(30_000);
-    expect(parseRetryAfter('Fri, 01 Aug 2025 12:00:45 GMT', now)).toBe(45_000);
-    expect(parseRetryAfter('Fri, 01 Aug 2025 11:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(undefined, now)).toBeUndefined();
-  });
-});
-
 describe('classifyServiceNowError', () => {
   it('rate limits a 429 with the Retry-After delay', () => {
     const body = tableError('Too many requests');
     expect(classifyServiceNowError(response(429, body, { 'retry-after': '12' }), oauth)).toEqual({ action: 'rate_limited', kind: 'transient', retryAfterMs: 12_000, message: 'Too many requests' });
     expect(classifyServiceNowError(response(429, body, { 'Retry-After': 'Fri, 01 Aug 2025 12:01:00 GMT' }), oauth).retryAfterMs).toBe(60_000);
+    // Without Retry-After, the rate-limit rule's window reset (a UNIX timestamp) says how long.
+    expect(classifyServiceNowError(response(429, body, { 'X-RateLimit-Reset': String(now.getTime() / 1000 + 90) }), oauth).retryAfterMs).toBe(90_000);
   });
 
   it('retries 5xx and transport failures', () => {
@@ -52,7 +44,8 @@ describe('classifyServiceNowError', () => {
   });
 
   it('falls back to the status when the body says nothing, and names redirects', () => {
-    expect(classifyServiceNowError(response(415), oauth)).toEqual({ action: 'fail', kind: 'system', message: 'ServiceNow answered HTTP 415' });
+    expect(classifyServiceNowError(response(415), oauth)).toEqual({ action: 'fail', kind: 'user', message: 'ServiceNow answered HTTP 415' });
+    expect(classifyServiceNowError(response(204), oauth)).toEqual({ action: 'fail', kind: 'system', message: 'ServiceNow answered HTTP 204' });
     expect(classifyServiceNowError(response(302, undefined, { location: 'https://x.service-now.com/login.do' }), oauth)).toEqual({
       action: 'fail',
       kind: 'config',

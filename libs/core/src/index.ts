@@ -2,6 +2,7 @@ export * from './contracts';
 export * from './errors';
 export { defineAdapter, manifestProblems } from './adapters/defineAdapter';
 export { createHttpClient, type HttpClientOptions } from './http/createHttpClient';
+export { classifyHttpFailure, headerValue, isRetryable, retryAfterMs } from './http/httpFailures';
 export type { AuditEntry, AuditSink } from './http/AuditSink';
 export { createLogger, type HubLogger, type LoggerOptions } from './logging/createLogger';
 export * from './emulator';

@@ -65,6 +65,21 @@ describe('createHttpClient', () => {
     await fetch(`${handle.url}/_emulator/faults`, { method: 'DELETE' });
   });
 
+  it("retries as the platform's classification says: not what it calls permanent, and what it calls temporary", async () => {
+    const classified = (classify: Parameters<typeof createHttpClient>[0]['classify']) =>
+      createHttpClient({ baseUrl: handle.url, organizationId: 'org', integrationId: 'int', retries: 2, retryBaseDelayMs: 1, classify });
+    // A platform whose 503 means the instance is hibernating: a retry cannot help.
+    emulator.injectFault({ pathPrefix: '/things', status: 503 });
+    const hibernating = await classified((f) => ({ action: 'fail', kind: 'config', message: f.type === 'response' ? `status ${f.status}` : 'transport' })).request({ method: 'GET', url: '/things', retry: true });
+    expect(hibernating.status).toBe(503);
+    expect(hits).toBe(0);
+    // A platform whose 409 means "busy, try again".
+    emulator.injectFault({ pathPrefix: '/things', status: 409 });
+    const busy = await classified((f) => ({ action: f.type === 'response' && f.status === 409 ? 'retry' : 'fail', kind: 'transient', message: 'busy' })).request({ method: 'GET', url: '/things', retry: true });
+    expect(busy.status).toBe(200);
+    expect(hits).toBe(1);
+  });
+
   it('never retries a write, so attempts cannot multiply', async () => {
     emulator.injectFault({ pathPrefix: '/things', status: 503 });
     const response = await client().request({ method: 'POST', url: '/things', json: { a: 1 } });

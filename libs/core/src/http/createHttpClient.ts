@@ -1,11 +1,14 @@
 import axios, { AxiosError, type AxiosRequestConfig } from 'axios';
 import axiosRetry, { exponentialDelay, isNetworkError } from 'axios-retry';
 import { TransportError } from '../errors/HubError';
+import type { VendorFailure } from '../contracts/Adapter';
 import type { Clock } from '../contracts/Clock';
 import type { HttpClient, HttpRequest, HttpResponse } from '../contracts/HttpClient';
 import type { Logger } from '../contracts/Logger';
+import type { ErrorClassification } from '../contracts/WriteOperation';
 import type { AuditSink } from './AuditSink';
 import { currentAuditScope } from './auditScope';
+import { classifyHttpFailure, isRetryable } from './httpFailures';
 import { redactPayload } from './redactPayload';
 
 export interface HttpClientOptions {
@@ -23,17 +26,39 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Keep redacted request and response bodies (cut to 4 KB) in the sync log (HUB_AUDIT_PAYLOADS). */
   capturePayloads?: boolean;
+  /**
+   * How a failed call of this platform is classified (the adapter's `classifyError`): calls marked
+   * `retry` are retried only when it says a retry can help, after the wait it says the platform
+   * asked for. Without it, or while it answers undefined: the shared ladder (`classifyHttpFailure`).
+   */
+  classify?: (failure: VendorFailure) => ErrorClassification | undefined;
 }
 
 const systemClock: Clock = { now: () => new Date() };
 
+/** Longest wait between two tries of one call, so a platform asking for minutes cannot hold a read (or a connection test) that long. */
+const MAX_RETRY_DELAY_MS = 30_000;
+
 /**
  * The HTTP client adapters get. Statuses are returned, never thrown; transport failures become
- * `TransportError`. Calls marked `retry` (reads, token calls) are retried by axios-retry on
- * network errors, 5xx and 429.
+ * `TransportError`. Calls marked `retry` (reads, token calls) are retried by axios-retry when the
+ * platform's classification of the failure says a retry can help.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const clock = options.clock ?? systemClock;
+  const classifications = new WeakMap<AxiosError, ErrorClassification>();
+  const classificationOf = (error: AxiosError): ErrorClassification => {
+    let found = classifications.get(error);
+    if (!found) {
+      const response = error.response;
+      const failure: VendorFailure = response
+        ? { type: 'response', status: response.status, headers: normalizeHeaders(response.headers as Record<string, unknown>), body: parseBody(response.data as string | undefined, String(response.headers['content-type'] ?? '')) }
+        : { type: 'transport', error };
+      found = options.classify?.(failure) ?? classifyHttpFailure(failure, { now: clock.now(), message: response ? `HTTP ${response.status}` : error.message });
+      classifications.set(error, found);
+    }
+    return found;
+  };
   const instance = axios.create({
     baseURL: options.baseUrl.replace(/\/+$/, '') + '/',
     timeout: options.timeoutMs ?? 15_000,
@@ -49,11 +74,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // Registered before axios-retry because response interceptors run in registration order.
   instance.interceptors.response.use((response) => {
     const config = response.config as AxiosRequestConfig & { hubRetry?: boolean };
-    if (config.hubRetry && (response.status === 429 || response.status >= 500)) {
+    if (config.hubRetry && response.status >= 400) {
       const state = (config as { 'axios-retry'?: { retryCount?: number } })['axios-retry'];
-      if ((state?.retryCount ?? 0) < (options.retries ?? 3)) {
-        return Promise.reject(new AxiosError(`status ${response.status}`, 'ERR_BAD_RESPONSE', response.config, response.request, response));
-      }
+      const failed = new AxiosError(`status ${response.status}`, 'ERR_BAD_RESPONSE', response.config, response.request, response);
+      if ((state?.retryCount ?? 0) < (options.retries ?? 3) && isRetryable(classificationOf(failed))) return Promise.reject(failed);
     }
     return response;
   });
@@ -61,16 +85,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   axiosRetry(instance, {
     retries: options.retries ?? 3,
     retryDelay: (count, error) => {
-      const retryAfter = Number(error.response?.headers?.['retry-after']);
-      // Capped so a platform asking for minutes cannot hold a read (or a connection test) that long.
-      if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.min(retryAfter * 1000, 30_000);
+      const asked = classificationOf(error).retryAfterMs;
+      if (asked !== undefined && asked > 0) return Math.min(asked, MAX_RETRY_DELAY_MS);
       return exponentialDelay(count, error, options.retryBaseDelayMs ?? 200);
     },
     retryCondition: (error: AxiosError) => {
       const marked = (error.config as (AxiosRequestConfig & { hubRetry?: boolean }) | undefined)?.hubRetry === true;
       if (!marked) return false;
-      const status = error.response?.status;
-      return isNetworkError(error) || error.code === 'ECONNABORTED' || status === 429 || (status !== undefined && status >= 500);
+      if (!error.response && !isNetworkError(error) && error.code !== 'ECONNABORTED') return false;
+      return isRetryable(classificationOf(error));
     },
   });
   return {

@@ -27,7 +27,9 @@ export class AdapterConnector {
     const loaded = this.adapters.resolve(row.type);
     const { credentials, webhookSecret } = this.integrations.decrypt(row);
     const logger = this.logger.child?.({ integration_id: row.id, integration_type: row.type }) ?? this.logger;
-    return loaded.plugin.create({
+    // The client retries as the adapter classifies, and the adapter is built around the client.
+    let adapter: Adapter | undefined;
+    adapter = loaded.plugin.create({
       integration: { id: row.id, organizationId: row.organizationId, name: row.name, baseUrl: row.baseUrl, direction: row.direction },
       credentials,
       settings: splitSettings(row.settings).adapter,
@@ -42,10 +44,12 @@ export class AdapterConnector {
         timeoutMs: this.settings.httpTimeoutMs,
         capturePayloads: this.settings.auditPayloads === true,
         userAgent: `itsm-hub ${loaded.type}/${loaded.version}`,
+        classify: (failure) => adapter?.classifyError(failure),
       }),
       logger,
       clock: this.clock,
     });
+    return adapter;
   }
 
   /** Runs the adapter's connection checks; an adapter that throws becomes one failed check. */

@@ -48,7 +48,7 @@ export class HaloAdapter implements Adapter {
     if (!settings.success) context.logger.warn({ issues: settings.error.issues.map((i) => i.message) }, 'Halo settings are invalid; using the defaults');
     this.settings = settings.success ? settings.data : {};
     const agents = new AgentDirectory(this.client);
-    this.reader = new IncidentReader(this.client, agents);
+    this.reader = new IncidentReader(this.client, agents, (failure) => this.classifyError(failure));
     this.writer = new IncidentWriter(this.client, agents, this.reader, this.settings, (failure) => this.classifyError(failure));
   }
 

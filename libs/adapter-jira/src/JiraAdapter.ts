@@ -47,7 +47,7 @@ export class JiraAdapter implements Adapter {
     this.clock = context.clock;
     const people = new JiraPeople(this.client);
     const { settings } = context;
-    this.reader = new IssueReader(this.client, people, { baseUrl: context.integration.baseUrl, projectKey: settings.project_key });
+    this.reader = new IssueReader(this.client, people, { baseUrl: context.integration.baseUrl, projectKey: settings.project_key, classify: (failure) => this.classifyError(failure) });
     this.writer = new IssueWriter(this.client, this.reader, people, new WorkflowNavigator(this.client), settings, (failure) => this.classifyError(failure));
   }
 

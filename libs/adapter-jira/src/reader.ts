@@ -1,4 +1,6 @@
-import { ValidationError, VendorResponseError, type ExternalComment, type ExternalRecord, type RecordPage } from '@itsm-hub/core';
+import { ValidationError, VendorRejectedError, VendorResponseError, type ErrorClassification, type ExternalComment, type ExternalRecord, type RecordPage, type VendorFailure } from '@itsm-hub/core';
+
+type Classify = (failure: VendorFailure) => ErrorClassification;
 import type { JiraCallResult, JiraClient } from './client';
 import type { JiraIssue } from './client/types';
 import { jqlDate, knownTimeZone, quote } from './jql';
@@ -29,7 +31,7 @@ export class IssueReader {
   constructor(
     private readonly client: JiraClient,
     private readonly people: JiraPeople,
-    private readonly options: { baseUrl: string; projectKey?: string },
+    private readonly options: { baseUrl: string; projectKey?: string; classify: Classify },
   ) {}
 
   /** The issue with its comments; undefined when Jira answers 404. */
@@ -42,7 +44,7 @@ export class IssueReader {
   async record(idOrKey: string): Promise<ExternalRecord | undefined> {
     const issue = await this.client.getIssue(idOrKey, ISSUE_FIELDS);
     if (!issue.ok && issue.status === 404) return undefined;
-    if (!issue.ok) throw refused(`GET /rest/api/3/issue/${idOrKey}`, issue);
+    if (!issue.ok) throw refused(this.options.classify, `GET /rest/api/3/issue/${idOrKey}`, issue);
     return toExternalRecord(issue.data, this.options.baseUrl, this.people);
   }
 
@@ -54,7 +56,7 @@ export class IssueReader {
   async findByCorrelationId(correlationId: string): Promise<ExternalRecord | undefined> {
     const clauses = [this.projectClause(), `labels = ${quote(correlationLabel(correlationId))}`].filter(Boolean);
     const found = await this.client.searchJql({ jql: `${clauses.join(' AND ')} ORDER BY created ASC`, fields: ISSUE_FIELDS, maxResults: 1 });
-    if (!found.ok) throw refused('GET /rest/api/3/search/jql', found);
+    if (!found.ok) throw refused(this.options.classify, 'GET /rest/api/3/search/jql', found);
     const issue = found.data.issues[0];
     return issue && toExternalRecord(issue, this.options.baseUrl, this.people);
   }
@@ -64,7 +66,7 @@ export class IssueReader {
     const state = page === undefined ? { jql: await this.listingJql(cursor) } : decodePage(page);
     const maxResults = Math.min(Math.max(1, pageSize ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
     const result = await this.client.searchJql({ jql: state.jql, fields: ISSUE_FIELDS, maxResults, nextPageToken: 'token' in state ? state.token : undefined });
-    if (!result.ok) throw refused('GET /rest/api/3/search/jql', result);
+    if (!result.ok) throw refused(this.options.classify, 'GET /rest/api/3/search/jql', result);
     const records: ExternalRecord[] = [];
     for (const issue of result.data.issues) records.push(await toExternalRecord(issue, this.options.baseUrl, this.people));
     // Oldest first, so the newest time seen is a safe resume point even in the middle of a listing.
@@ -80,7 +82,7 @@ export class IssueReader {
     const comments: ExternalComment[] = [];
     for (let startAt = 0; ; ) {
       const page = await this.client.getComments(idOrKey, startAt, COMMENT_PAGE_SIZE);
-      if (!page.ok) throw refused(`GET /rest/api/3/issue/${idOrKey}/comment`, page);
+      if (!page.ok) throw refused(this.options.classify, `GET /rest/api/3/issue/${idOrKey}/comment`, page);
       for (const comment of page.data.comments) comments.push(await toComment(comment, this.people));
       startAt += page.data.comments.length;
       if (page.data.comments.length === 0 || startAt >= page.data.total) return comments;
@@ -102,7 +104,7 @@ export class IssueReader {
   private accountTimeZone(): Promise<string> {
     if (!this.timeZone) {
       this.timeZone = this.client.getMyself().then((me) => {
-        if (!me.ok) throw refused('GET /rest/api/3/myself', me);
+        if (!me.ok) throw refused(this.options.classify, 'GET /rest/api/3/myself', me);
         return knownTimeZone(me.data.timeZone);
       });
       this.timeZone.catch(() => (this.timeZone = undefined));
@@ -115,9 +117,15 @@ export class IssueReader {
   }
 }
 
-/** A read Jira refused; read/find/list return records, so the refusal travels as an error. */
-export function refused(call: string, result: Extract<JiraCallResult<unknown>, { ok: false }>): VendorResponseError {
-  return new VendorResponseError(`Jira answered ${call} with HTTP ${result.status}: ${result.message}`);
+/**
+ * A read Jira refused; read/find/list return records, so the refusal travels as an error: with its
+ * classification when Jira answered a failing status, unreadable when a success body was not what
+ * Jira documents.
+ */
+function refused(classify: Classify, call: string, result: Extract<JiraCallResult<unknown>, { ok: false }>): Error {
+  if (result.status < 300) return new VendorResponseError(`Jira answered ${call} with HTTP ${result.status}: ${result.message}`);
+  const failure = { type: 'response' as const, status: result.status, headers: result.response.headers, body: result.response.body };
+  return new VendorRejectedError(`Jira refused ${call} (HTTP ${result.status})`, failure, classify(failure));
 }
 
 function encodePage(state: PageToken): string {

@@ -45,9 +45,9 @@ export class PagerDutyAdapter implements Adapter {
     const { client, directory } = this.connection();
     const incident = await client.getIncident(id);
     if (!incident.ok && incident.status === 404) return undefined;
-    if (!incident.ok) throw readFailed(`GET /incidents/${id}`, incident);
+    if (!incident.ok) throw readFailed((failure) => this.classifyError(failure), `GET /incidents/${id}`, incident);
     const notes = await client.listNotes(id);
-    if (!notes.ok) throw readFailed(`GET /incidents/${id}/notes`, notes);
+    if (!notes.ok) throw readFailed((failure) => this.classifyError(failure), `GET /incidents/${id}/notes`, notes);
     return toExternalRecord(incident.data, directory, notes.data);
   }
 
@@ -56,7 +56,7 @@ export class PagerDutyAdapter implements Adapter {
     const { client, directory } = this.connection();
     // date_range=all: without it PagerDuty only searches the last month.
     const found = await client.listIncidents({ incident_key: query.correlationId, date_range: 'all', limit: 100 });
-    if (!found.ok) throw readFailed('GET /incidents', found);
+    if (!found.ok) throw readFailed((failure) => this.classifyError(failure), 'GET /incidents', found);
     // The filter also matches incidents whose alerts carry the key, so the key itself is compared;
     // after a resolve a key may be reused, and the newest incident is the live one.
     const matching = found.data.incidents.filter((i) => i.incident_key === query.correlationId).sort((a, b) => b.incident_number - a.incident_number);
@@ -66,7 +66,7 @@ export class PagerDutyAdapter implements Adapter {
   async list(query: ListQuery): Promise<RecordPage> {
     if (query.kind !== 'incident') return { records: [] };
     const { client, directory, settings } = this.connection();
-    return listChangedIncidents(client, directory, this.context.clock, settings.service_ids, query);
+    return listChangedIncidents(client, directory, this.context.clock, (failure) => this.classifyError(failure), settings.service_ids, query);
   }
 
   async write(operations: WriteOperation[]): Promise<WriteResult[]> {

@@ -1,7 +1,9 @@
-import { ValidationError, VendorResponseError, type Clock, type ExternalRecord, type ListQuery, type RecordPage } from '@itsm-hub/core';
+import { ValidationError, VendorRejectedError, VendorResponseError, type Clock, type ErrorClassification, type ExternalRecord, type ListQuery, type RecordPage, type VendorFailure } from '@itsm-hub/core';
 import type { PagerDutyClient, PagerDutyRejected } from './client';
 import type { PagerDutyDirectory } from './directory';
 import { toExternalRecord } from './records';
+
+type Classify = (failure: VendorFailure) => ErrorClassification;
 
 /** Where a listing starts without a cursor: PagerDuty's own default window for incidents is a month. */
 export const FIRST_LISTING_DAYS = 30;
@@ -29,6 +31,7 @@ export async function listChangedIncidents(
   client: PagerDutyClient,
   directory: PagerDutyDirectory,
   clock: Clock,
+  classify: Classify,
   serviceIds: string[] | undefined,
   query: ListQuery,
 ): Promise<RecordPage> {
@@ -36,7 +39,7 @@ export async function listChangedIncidents(
   const { offset } = state;
   const limit = Math.min(Math.max(query.pageSize ?? MAX_PAGE_SIZE, 1), MAX_PAGE_SIZE);
   const page = await client.listLogEntries({ since: state.since, limit, offset });
-  if (!page.ok) throw readFailed('GET /log_entries', page);
+  if (!page.ok) throw readFailed(classify, 'GET /log_entries', page);
 
   const inScope = (serviceId: string | undefined) => !serviceIds || serviceId === undefined || serviceIds.includes(serviceId);
   const incidentIds = [...new Set(page.data.log_entries.filter((e) => e.incident && inScope(e.service?.id)).map((e) => e.incident!.id))];
@@ -48,7 +51,7 @@ export async function listChangedIncidents(
     const incident = await client.getIncident(id);
     // A merged or deleted incident still has log entries but can no longer be read.
     if (!incident.ok && incident.status === 404) continue;
-    if (!incident.ok) throw readFailed(`GET /incidents/${id}`, incident);
+    if (!incident.ok) throw readFailed(classify, `GET /incidents/${id}`, incident);
     if (serviceIds && !serviceIds.includes(incident.data.service.id)) continue;
     records.push(await toExternalRecord(incident.data, directory));
   }
@@ -89,6 +92,12 @@ function decodePage(page: string): PageState {
   throw new ValidationError(`Not a PagerDuty page token: ${page}`);
 }
 
-export function readFailed(call: string, result: PagerDutyRejected): VendorResponseError {
-  return new VendorResponseError(`PagerDuty answered ${call} with HTTP ${result.status}: ${result.message}`);
+/**
+ * Reads return records, not results, so a failed read travels as an error: a refusal with its
+ * classification, or a success whose body is not what PagerDuty documents.
+ */
+export function readFailed(classify: Classify, call: string, result: PagerDutyRejected): Error {
+  if (result.status < 300) return new VendorResponseError(`PagerDuty answered ${call} with HTTP ${result.status}: ${result.message}`);
+  const failure = { type: 'response' as const, status: result.status, headers: result.headers, body: result.body };
+  return new VendorRejectedError(`PagerDuty refused ${call} (HTTP ${result.status})`, failure, classify(failure));
 }

@@ -50,7 +50,7 @@ export class ServiceNowAdapter implements Adapter {
     this.incidentTable = settings.incident_table ?? DEFAULT_INCIDENT_TABLE;
     if (this.client) {
       const incidentQuery = settings.incident_query ?? settings.encoded_query;
-      this.reader = new IncidentReader(this.client, { table: this.incidentTable, baseUrl: context.integration.baseUrl, incidentQuery });
+      this.reader = new IncidentReader(this.client, { table: this.incidentTable, baseUrl: context.integration.baseUrl, incidentQuery, classify: (failure) => this.classifyError(failure) });
       this.writer = new IncidentWriter(this.client, new ReferenceResolver(this.client), {
         table: this.incidentTable,
         baseUrl: context.integration.baseUrl,

@@ -3,7 +3,7 @@ import { CORRELATION_FILTER, LAST_UPDATE_FIELD, LAST_UPDATE_FILTER, ORDERING } f
 import type { HaloClient } from '../client';
 import type { HaloTicket } from '../client/types';
 import type { AgentDirectory } from './agents';
-import { readFailed } from './failures';
+import { readFailed, type Classify } from './failures';
 import { decodePageToken, encodePageToken, type PageToken } from './pageToken';
 import { toComments, toExternalRecord } from './record';
 import { haloTime, haloTimeMs } from './time';
@@ -20,6 +20,7 @@ export class IncidentReader {
   constructor(
     private readonly client: HaloClient,
     private readonly agents: AgentDirectory,
+    private readonly classify: Classify,
   ) {}
 
   /** The ticket with its notes; undefined when Halo has no such ticket. */
@@ -27,7 +28,7 @@ export class IncidentReader {
     const record = await this.record(id);
     if (!record) return undefined;
     const actions = await this.client.listActions(id);
-    if (!actions.ok) throw readFailed(`the actions of ticket ${id}`, actions);
+    if (!actions.ok) throw readFailed(this.classify, `the actions of ticket ${id}`, actions);
     return { ...record, comments: toComments(actions.data.actions) };
   }
 
@@ -37,14 +38,14 @@ export class IncidentReader {
     if (!/^\d+$/.test(id)) return undefined;
     const ticket = await this.client.getTicket(id);
     if (!ticket.ok && ticket.status === 404) return undefined;
-    if (!ticket.ok) throw readFailed(`reading ticket ${id}`, ticket);
+    if (!ticket.ok) throw readFailed(this.classify, `reading ticket ${id}`, ticket);
     return this.present(ticket.data);
   }
 
   /** The oldest ticket carrying the hub id (see ASSUMPTION correlation-field). */
   async findByCorrelationId(correlationId: string): Promise<ExternalRecord | undefined> {
     const found = await this.client.listTickets(1, FIND_PAGE_SIZE, { [CORRELATION_FILTER]: correlationId });
-    if (!found.ok) throw readFailed(`the search for third_party_id ${correlationId}`, found);
+    if (!found.ok) throw readFailed(this.classify, `the search for third_party_id ${correlationId}`, found);
     const oldest = found.data.tickets.filter((t) => t.third_party_id === correlationId).sort((a, b) => a.id - b.id)[0];
     return oldest ? this.present(oldest) : undefined;
   }
@@ -64,7 +65,7 @@ export class IncidentReader {
       ...(fromMs === undefined ? {} : { [LAST_UPDATE_FILTER]: haloTime(fromMs - FILTER_REACH_BACK_MS) }),
     };
     const listed = await this.client.listTickets(token.page, size, filters);
-    if (!listed.ok) throw readFailed('the ticket listing', listed);
+    if (!listed.ok) throw readFailed(this.classify, 'the ticket listing', listed);
     const tickets = listed.data.tickets;
 
     const seen = new Set(token.seen ?? []);
@@ -85,7 +86,7 @@ export class IncidentReader {
 
   private async present(ticket: HaloTicket): Promise<ExternalRecord> {
     const agent = await this.agents.emailOf(ticket.agent_id);
-    if (!agent.ok) throw readFailed(`the agents (for ticket ${ticket.id})`, agent);
+    if (!agent.ok) throw readFailed(this.classify, `the agents (for ticket ${ticket.id})`, agent);
     return toExternalRecord(ticket, agent.email, this.client.rootUrl);
   }
 }

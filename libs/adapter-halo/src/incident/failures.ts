@@ -1,4 +1,4 @@
-import { VendorResponseError, type ErrorClassification, type VendorFailure, type WriteResult } from '@itsm-hub/core';
+import { VendorRejectedError, VendorResponseError, type ErrorClassification, type VendorFailure, type WriteResult } from '@itsm-hub/core';
 import type { HaloCallResult } from '../client';
 
 export type Classify = (failure: VendorFailure) => ErrorClassification;
@@ -19,9 +19,11 @@ export function userFailure(message: string): WriteFailure {
 
 /**
  * Reads return records, not results, so a failed read travels as an error: the transport error itself
- * (the hub retries those), or the vendor's refusal.
+ * (the hub retries those), the refusal with its classification, or an answer the adapter cannot read.
  */
-export function readFailed(what: string, rejected: Rejected): Error {
-  if (rejected.failure.type === 'transport') return rejected.failure.error;
-  return new VendorResponseError(`Halo refused ${what}${rejected.status ? ` (HTTP ${rejected.status})` : ''}: ${rejected.message}`);
+export function readFailed(classify: Classify, what: string, rejected: Rejected): Error {
+  const { failure } = rejected;
+  if (failure.type === 'transport') return failure.error;
+  if (failure.status >= 300) return new VendorRejectedError(`Halo refused ${what} (HTTP ${failure.status})`, failure, classify(failure));
+  return new VendorResponseError(`Halo answered ${what} unreadably: ${rejected.message}`);
 }

@@ -1,7 +1,6 @@
-import { z, type ExternalComment, type ExternalRecord, type RecordPage } from '@itsm-hub/core';
+import { VendorRejectedError, z, type ErrorClassification, type ExternalComment, type ExternalRecord, type HttpResponse, type RecordPage, type VendorFailure } from '@itsm-hub/core';
 import type { ServiceNowClient } from '../client';
 import { INCIDENT_READ_PARAMS, text, toComment, toExternalRecord } from './record';
-import { VendorRejectedError } from './VendorRejectedError';
 
 const JOURNAL_TABLE = 'sys_journal_field';
 const DEFAULT_PAGE_SIZE = 100;
@@ -15,11 +14,19 @@ export interface ReaderOptions {
   baseUrl: string;
   /** Encoded query that limits which incidents are listed. */
   incidentQuery?: string;
+  /** The adapter's classification, which a refused read carries to the engine. */
+  classify: (failure: VendorFailure) => ErrorClassification;
 }
 
 /** Incident reads through the Table API: by sys_id with the journal, by correlation id, and incremental listings. */
 export class IncidentReader {
   constructor(private readonly client: ServiceNowClient, private readonly options: ReaderOptions) {}
+
+  /** Reads answer records, not results: a refusal travels as an error, classified. */
+  private refused(what: string, response: HttpResponse): VendorRejectedError {
+    const failure = { type: 'response' as const, status: response.status, headers: response.headers, body: response.body };
+    return new VendorRejectedError(`ServiceNow refused ${what}`, failure, this.options.classify(failure));
+  }
 
   /** The incident with its journal. */
   async read(sysId: string): Promise<ExternalRecord | undefined> {
@@ -31,7 +38,7 @@ export class IncidentReader {
   async record(sysId: string): Promise<ExternalRecord | undefined> {
     const outcome = await this.client.getRecord(this.options.table, sysId, INCIDENT_READ_PARAMS);
     if (!outcome.ok && outcome.status === 404) return undefined;
-    if (!outcome.ok) throw new VendorRejectedError(`reading incident ${sysId}`, outcome.response);
+    if (!outcome.ok) throw this.refused(`reading incident ${sysId}`, outcome.response);
     return toExternalRecord(outcome.record, this.options.baseUrl);
   }
 
@@ -43,7 +50,7 @@ export class IncidentReader {
       sysparm_query: `correlation_id=${correlationId}^ORDERBYsys_created_on`,
       sysparm_limit: '1',
     });
-    if (!outcome.ok) throw new VendorRejectedError(`finding the incident with correlation_id ${correlationId}`, outcome.response);
+    if (!outcome.ok) throw this.refused(`finding the incident with correlation_id ${correlationId}`, outcome.response);
     const row = outcome.records[0];
     return row ? toExternalRecord(row, this.options.baseUrl) : undefined;
   }
@@ -63,7 +70,7 @@ export class IncidentReader {
       sysparm_limit: String(limit),
       sysparm_offset: String(token.offset),
     });
-    if (!outcome.ok) throw new VendorRejectedError('listing incidents', outcome.response);
+    if (!outcome.ok) throw this.refused('listing incidents', outcome.response);
     const records = outcome.records.map((row) => toExternalRecord(row, this.options.baseUrl));
     const seen = outcome.records.map((row) => text(row.sys_updated_on)).reduce((a, b) => (b > a ? b : a), cursor ?? '');
     const next = token.offset + outcome.records.length;
@@ -80,7 +87,7 @@ export class IncidentReader {
       sysparm_query: `element_id=${sysId}^elementINcomments,work_notes^ORDERBYsys_created_on`,
       sysparm_fields: 'sys_id,element,value,sys_created_by,sys_created_on',
     });
-    if (!outcome.ok) throw new VendorRejectedError(`reading the journal of incident ${sysId}`, outcome.response);
+    if (!outcome.ok) throw this.refused(`reading the journal of incident ${sysId}`, outcome.response);
     return outcome.records.map(toComment);
   }
 }

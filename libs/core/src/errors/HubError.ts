@@ -1,3 +1,5 @@
+import type { VendorFailure } from '../contracts/Adapter';
+import type { ErrorClassification } from '../contracts/WriteOperation';
 import { ErrorCodes, type ErrorCode } from './codes';
 
 /** One problem with one input field, addressed by a dotted path such as `credentials.password`. */
@@ -121,6 +123,23 @@ export class TransportError extends HubError {
 export class VendorResponseError extends HubError {
   constructor(message: string, errors: FieldError[] = []) {
     super(ErrorCodes.VENDOR_RESPONSE_INVALID, 502, 'Unexpected platform response', message, { errors });
+  }
+}
+
+/**
+ * A read, find or list the platform refused with an HTTP status. Those calls answer records, not
+ * results, so the refusal travels as this error, with the adapter's classification of it: the
+ * engine waits as long as a rate-limited answer asks, retries a temporary one and dead-letters a
+ * permanent one with its status and kind.
+ */
+export class VendorRejectedError extends HubError {
+  constructor(
+    /** What was refused, in the platform's name: "ServiceNow refused reading incident 1c74…". */
+    description: string,
+    readonly failure: Extract<VendorFailure, { type: 'response' }>,
+    readonly classification: ErrorClassification,
+  ) {
+    super(ErrorCodes.VENDOR_REJECTED, 502, 'Platform refused the request', `${description}: ${classification.message}`);
   }
 }
 

@@ -7,6 +7,7 @@ import type { VersionOrder } from '../contracts/RecordKind';
 import { TOKENS } from '../di/tokens';
 import { TransportError } from '../errors/HubError';
 import { DeadLetterQueue } from './DeadLetterQueue';
+import { platformFailureOf, platformRateLimit } from './deliveryErrors';
 import { InboundProcessor } from './InboundProcessor';
 import { IntegrationRuntimes, takesInbound } from './IntegrationRuntimes';
 import { claimHeads, INBOX, reschedule, type ClaimCapacity, type LaneWorker, type QueueRow } from './lanes';
@@ -99,11 +100,18 @@ export class InboxWorker implements LaneWorker {
   }
 
   private async failed(owner: string, row: Record<string, unknown>, err: unknown): Promise<string> {
-    const attempts = Number(row.attempts) + 1;
     const message = (err as Error).message;
+    const failure = platformFailureOf(err);
+    const limited = platformRateLimit(failure);
+    if (limited) {
+      // The platform's rate limit on the read: wait as it asks, which is not a failed attempt.
+      await reschedule(this.db, INBOX, String(row.id), owner, new Date(this.clock.now().getTime() + Math.max(limited.waitMs, backoffDelay(this.settings, 1))), Number(row.attempts), message);
+      return 'retry';
+    }
+    const attempts = Number(row.attempts) + 1;
     await this.deadLetters.markError(this.db, String(row.integration_id), `inbound: ${message}`);
     if (attempts <= this.settings.maxRetries) {
-      const at = new Date(this.clock.now().getTime() + backoffDelay(this.settings, attempts));
+      const at = new Date(this.clock.now().getTime() + backoffDelay(this.settings, attempts, failure?.error.retryAfterMs));
       await reschedule(this.db, INBOX, String(row.id), owner, at, attempts, message);
       if (!(err instanceof TransportError)) this.logger.error({ integration_id: row.integration_id, external_id: row.external_id, err: message }, 'inbound event failed');
       return 'retry';

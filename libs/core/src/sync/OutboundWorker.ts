@@ -7,6 +7,7 @@ import type { ExternalRecord } from '../contracts/ExternalRecord';
 import type { Logger } from '../contracts/Logger';
 import type { WriteOperation, WriteResult } from '../contracts/WriteOperation';
 import { TOKENS } from '../di/tokens';
+import { TransportError } from '../errors/HubError';
 import { withAuditScope, type AuditScope } from '../http/auditScope';
 import { createFilterOf } from '../integrations/genericSettings';
 import { changedExternal, desiredExternal, mappedExternal, type ExternalValues } from '../mapping/FieldMapper';
@@ -15,7 +16,7 @@ import type { RecordKindDefinition } from '../records/kinds/RecordKindDefinition
 import { RecordKinds } from '../records/kinds/RecordKinds';
 import { journalEntry, toRecord } from '../records/RecordStore';
 import { DeadLetterQueue } from './DeadLetterQueue';
-import { RateLimited, undeliverable, WriteFailed } from './deliveryErrors';
+import { platformFailureOf, platformRateLimit, RateLimited, undeliverable, WriteFailed } from './deliveryErrors';
 import { IntegrationRuntimes, sendsOutbound, type IntegrationRuntime } from './IntegrationRuntimes';
 import { claimHeads, OUTBOX, reschedule, type ClaimCapacity, type LaneWorker, type QueueRow } from './lanes';
 import { RateLimiter } from './RateLimiter';
@@ -392,8 +393,14 @@ export class OutboundWorker implements LaneWorker {
       return 'retry';
     }
     const attempts = entry.attempts + 1;
-    const failure = err instanceof WriteFailed ? err.failure : undefined;
+    const failure = platformFailureOf(err);
     const message = failure ? failure.vendorMessage || failure.error.message : (err as Error).message;
+    const limited = platformRateLimit(failure);
+    if (limited) {
+      // The platform's rate limit, on a write or on the read before it: not a failed attempt.
+      await reschedule(this.db, OUTBOX, entry.id, owner, new Date(now.getTime() + Math.max(limited.waitMs, backoffDelay(this.settings, 1))), entry.attempts, message);
+      return 'retry';
+    }
     const transient = !failure || ['retry', 'rate_limited', 'refresh_auth'].includes(failure.error.action);
     if (failure?.error.action === 'ignore') {
       await completeJobs(this.db, [entry.id], owner);
@@ -411,7 +418,7 @@ export class OutboundWorker implements LaneWorker {
     await this.deadLetters.bury(entry, {
       message: transient ? `Gave up after ${attempts} attempts: ${message}` : message,
       status: failure?.status,
-      kind: failure?.error.kind,
+      kind: failure?.error.kind ?? (err instanceof TransportError ? 'transient' : 'system'),
       request: err instanceof WriteFailed ? err.request : undefined,
       attempts,
     });

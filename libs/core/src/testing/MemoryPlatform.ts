@@ -7,6 +7,8 @@ import type { FieldMapping } from '../contracts/FieldMapping';
 import { isReference, type FieldValue } from '../contracts/FieldValue';
 import type { RecordKind } from '../contracts/RecordKind';
 import type { ErrorClassification, WriteOperation, WriteResult } from '../contracts/WriteOperation';
+import { VendorRejectedError } from '../errors/HubError';
+import { classifyHttpFailure } from '../http/httpFailures';
 
 /** How the next write fails: `lost` applies it and loses the answer (the ambiguous case). */
 export type PlannedFailure = { kind: 'transient' | 'permanent' | 'lost'; message?: string; retryAfterMs?: number };
@@ -44,6 +46,8 @@ export class MemoryPlatform {
   readonly failures: Array<PlannedFailure | undefined> = [];
   /** `lost`: the next `write` call applies all its operations, then fails as a dropped connection would. */
   readonly callFailures: Array<'lost'> = [];
+  /** How the next reads and lookups (`read`, `find`) are refused, one entry per call, with the HTTP status and Retry-After a platform would send. */
+  readonly readFailures: Array<{ status: number; retryAfterSeconds?: number }> = [];
   /** Runs once, after the next `write` call applied its operations and before it answers: a webhook that overtakes the answer. */
   readonly beforeAnswer: Array<() => Promise<void>> = [];
   private readonly changed = new Map<string, number>();
@@ -99,10 +103,14 @@ export class MemoryPlatform {
       testConnection: async () => [],
       classifyError: () => ({ action: 'fail', kind: 'user', message: 'unused' }),
       read: async (kind, id) => {
+        this.refuseRead(`reading ${kind} ${id}`);
         const record = this.records.get(id);
         return record && record.kind === kind ? structuredClone(record) : undefined;
       },
-      find: async (query) => structuredClone([...this.records.values()].find((r) => r.kind === query.kind && r.correlationId === query.correlationId)),
+      find: async (query) => {
+        this.refuseRead(`finding the ${query.kind} of ${query.correlationId}`);
+        return structuredClone([...this.records.values()].find((r) => r.kind === query.kind && r.correlationId === query.correlationId));
+      },
       list: async (query) => {
         const since = Number(query.cursor ?? 0);
         const records = [...this.records.values()].filter((r) => r.kind === query.kind && (this.changed.get(r.id) ?? 0) > since);
@@ -123,6 +131,14 @@ export class MemoryPlatform {
         return { ok: true, value: [{ type: 'updated', record: { kind: body.kind, id: body.id, version: body.version, fields: {} } }] };
       },
     };
+  }
+
+  private refuseRead(what: string): void {
+    const planned = this.readFailures.shift();
+    if (!planned) return;
+    const headers: Record<string, string> = planned.retryAfterSeconds === undefined ? {} : { 'retry-after': String(planned.retryAfterSeconds) };
+    const failure = { type: 'response' as const, status: planned.status, headers, body: { message: `HTTP ${planned.status}` } };
+    throw new VendorRejectedError(`The memory platform refused ${what}`, failure, classifyHttpFailure(failure, { now: new Date(), message: `HTTP ${planned.status}` }));
   }
 
   private apply(op: WriteOperation): WriteResult {

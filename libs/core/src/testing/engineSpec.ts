@@ -65,7 +65,7 @@ export class EngineSpec {
     await this.db.query(`DELETE FROM hub_records; DELETE FROM incidents; DELETE FROM integration_configurations; DELETE FROM sync_rate_events`);
     const p = this.platform;
     p.records.clear();
-    for (const log of [p.writes, p.calls, p.failures, p.callFailures, p.beforeAnswer]) log.length = 0;
+    for (const log of [p.writes, p.calls, p.failures, p.callFailures, p.readFailures, p.beforeAnswer]) log.length = 0;
     this.offsetMs = 0;
   }
 

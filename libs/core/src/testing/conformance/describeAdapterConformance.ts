@@ -413,6 +413,16 @@ export function describeAdapterConformance<Credentials extends object, Settings 
         expect(await attemptCreate()).toMatchObject({ ok: false, error: { action: 'fail' } });
       });
 
+      when('create', 'read')('throws a refused read as the refusal, with its status and classification', async () => {
+        const { record } = await create();
+        running.emulator.injectFault({ pathPrefix: paths.record(record.id), method: 'GET', status: 403 });
+        await expect(adapter.read!('incident', record.id)).rejects.toMatchObject({ code: 'HUB_ERR_VENDOR_REJECTED', failure: { status: 403 }, classification: { action: 'fail', kind: 'config' } });
+        // More 429s than the HTTP client retries a read: the last one reaches the engine, which waits as asked.
+        running.emulator.injectFault({ pathPrefix: paths.record(record.id), method: 'GET', status: 429, retryAfterSeconds: 0, count: 3 });
+        await expect(adapter.read!('incident', record.id)).rejects.toMatchObject({ failure: { status: 429 }, classification: { action: 'rate_limited', kind: 'transient' } });
+        running.emulator.clearFaults();
+      });
+
       when('create', 'comment')('classifies the call past the per-minute rate limit as rate limited, until the window passes', async () => {
         const { record, correlationId } = await create();
         running.emulator.setFaultProfile({ rate_limit_per_minute: RATE_LIMIT, path_prefix: paths.record(record.id) });

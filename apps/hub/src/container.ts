@@ -1,4 +1,4 @@
-import { AdapterRegistry, DatabaseAuditSink, IntegrationRuntimes, PrincipalCache, RecordKinds, SyncEngine, SyncMetrics, SyncSignals, TOKENS, type Clock, type HubLogger, type HubSettings, type SecretBox, type SyncSettings } from '@itsm-hub/core';
+import { AdapterRegistry, DatabaseAuditSink, IntegrationRuntimes, PrincipalCache, RateLimiter, RecordKinds, SyncEngine, SyncMetrics, SyncSignals, TOKENS, type Clock, type HubLogger, type HubSettings, type SecretBox, type SyncSettings } from '@itsm-hub/core';
 import { container as rootContainer, Lifecycle, type DependencyContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 
@@ -21,7 +21,7 @@ export function createContainer(deps: {
   container.registerInstance(TOKENS.HubSettings, deps.settings);
   container.registerInstance(TOKENS.SyncSettings, deps.sync);
   // Stateful services: one per hub (signals, metrics, cached adapters, the kinds it keeps, the running loops, the sync log's buffer, authenticated tokens).
-  for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds, SyncEngine, DatabaseAuditSink, PrincipalCache] as const) {
+  for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds, SyncEngine, DatabaseAuditSink, PrincipalCache, RateLimiter] as const) {
     container.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
   }
   return container;

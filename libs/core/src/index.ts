@@ -38,6 +38,7 @@ export { genericSettingsSchema, createFilterOf, type GenericSettings } from './i
 export { DEFAULT_SYNC_SETTINGS, parseDuration, backoffDelay, type SyncSettings } from './sync/SyncSettings';
 export { SyncSignals } from './sync/Wakeup';
 export { SyncEngine } from './sync/SyncEngine';
+export { RateLimiter } from './sync/RateLimiter';
 export { SyncMetrics } from './sync/SyncMetrics';
 export { WebhookReceiver, type WebhookReceipt } from './sync/WebhookReceiver';
 export { ConflictService, type ConflictView, type ConflictFilter } from './sync/ConflictService';

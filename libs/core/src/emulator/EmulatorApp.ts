@@ -35,6 +35,8 @@ export const faultProfileSchema = z.strictObject({
   error_rate: z.number().min(0).max(1).optional(),
   error_status: z.number().int().min(400).max(599).optional(),
   rate_limit_per_minute: z.number().int().positive().optional(),
+  /** How long the rate-limit window lasts (default 60 s), so a test need not wait out whole minutes. */
+  rate_limit_window_seconds: z.number().int().positive().max(3_600).optional(),
   timeout_rate: z.number().min(0).max(1).optional(),
   latency_ms: z.number().int().min(0).max(60_000).optional(),
   /** Seed of the fault dice, so a run with faults can be repeated. */
@@ -69,7 +71,6 @@ export interface EmulatorOptions {
   now?: () => number;
 }
 
-const MINUTE_MS = 60_000;
 const DELIVERY_ATTEMPTS = 3;
 const DELIVERY_CONCURRENCY = 8;
 /** How long a delivery waits for the subscriber between two bytes before it counts as failed. */
@@ -308,17 +309,18 @@ export class EmulatorApp {
     ctx.body = fault.body ?? this.faultBody(status);
   }
 
-  /** Seconds until the per-minute window has room, or undefined when this request fits. */
+  /** Seconds until the rate-limit window has room, or undefined when this request fits. */
   private rateLimited(): number | undefined {
     const limit = this.profile.rate_limit_per_minute;
     if (!limit) return undefined;
+    const windowMs = (this.profile.rate_limit_window_seconds ?? 60) * 1000;
     const now = this.now();
-    this.window = this.window.filter((t) => t > now - MINUTE_MS);
+    this.window = this.window.filter((t) => t > now - windowMs);
     if (this.window.length < limit) {
       this.window.push(now);
       return undefined;
     }
-    return Math.max(1, Math.ceil((this.window[0] + MINUTE_MS - now) / 1000));
+    return Math.max(1, Math.ceil((this.window[0] + windowMs - now) / 1000));
   }
 
   private takeFault(method: string, path: string): Fault | undefined {

@@ -80,6 +80,26 @@ describe('createHttpClient', () => {
     expect(hits).toBe(1);
   });
 
+  it('asks before every call, retries included, and a refused call is neither made, audited nor a transport error', async () => {
+    let asked = 0;
+    const refusal = new Error('rate limit reached, next slot in 500 ms');
+    const budgeted = (refuse: boolean) => createHttpClient({
+      baseUrl: handle.url, organizationId: 'org', integrationId: 'int', retries: 2, retryBaseDelayMs: 1, audit: { record: async (e) => void audit.push(e) },
+      beforeCall: async () => {
+        asked += 1;
+        if (refuse) throw refusal;
+      },
+    });
+    emulator.injectFault({ pathPrefix: '/things', status: 503 });
+    expect((await budgeted(false).request({ method: 'GET', url: '/things', retry: true })).status).toBe(200);
+    expect(asked).toBe(2);
+    audit.length = 0;
+    hits = 0;
+    await expect(budgeted(true).request({ method: 'GET', url: '/things', retry: true })).rejects.toBe(refusal);
+    expect(hits).toBe(0);
+    expect(audit).toEqual([]);
+  });
+
   it('never retries a write, so attempts cannot multiply', async () => {
     emulator.injectFault({ pathPrefix: '/things', status: 503 });
     const response = await client().request({ method: 'POST', url: '/things', json: { a: 1 } });

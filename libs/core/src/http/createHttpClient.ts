@@ -32,6 +32,8 @@ export interface HttpClientOptions {
    * asked for. Without it, or while it answers undefined: the shared ladder (`classifyHttpFailure`).
    */
   classify?: (failure: VendorFailure) => ErrorClassification | undefined;
+  /** Runs before every call, retries included (the platform counts each); a throw refuses the call. */
+  beforeCall?: () => Promise<void>;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -72,6 +74,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // With validateStatus always true axios never rejects on a status, but axios-retry only acts on
   // rejections: turn retryable statuses of marked calls into rejections, and back after the last try.
   // Registered before axios-retry because response interceptors run in registration order.
+  // Errors of `beforeCall` leave `request` as they are: a call that was not made is no transport failure.
+  const refusals = new WeakSet<object>();
+  instance.interceptors.request.use(async (config) => {
+    try {
+      await options.beforeCall?.();
+    } catch (err) {
+      if (typeof err === 'object' && err !== null) refusals.add(err);
+      throw err;
+    }
+    return config;
+  });
   instance.interceptors.response.use((response) => {
     const config = response.config as AxiosRequestConfig & { hubRetry?: boolean };
     if (config.hubRetry && response.status >= 400) {
@@ -127,6 +140,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         await audit(req.method, path, response.status, undefined, body);
         return { status: response.status, headers: normalizeHeaders(response.headers as Record<string, unknown>), body };
       } catch (err) {
+        if (typeof err === 'object' && err !== null && refusals.has(err)) throw err;
         const message = describeTransportError(err, options.baseUrl);
         await audit(req.method, path, undefined, message);
         throw new TransportError(message, err);

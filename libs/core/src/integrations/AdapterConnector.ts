@@ -9,9 +9,11 @@ import { DatabaseAuditSink } from '../http/DatabaseAuditSink';
 import { createHttpClient } from '../http/createHttpClient';
 import type { IntegrationConfiguration } from '../persistence/entities/IntegrationConfiguration';
 import { splitSettings } from './genericSettings';
+import { RateLimiter } from '../sync/RateLimiter';
+import type { SyncSettings } from '../sync/SyncSettings';
 import { IntegrationService } from './IntegrationService';
 
-/** Builds a live adapter for one stored integration: decrypted config, audited HTTP client, logger, clock. */
+/** Builds a live adapter for one stored integration: decrypted config, audited and rate-limited HTTP client, logger, clock. */
 @injectable()
 export class AdapterConnector {
   constructor(
@@ -19,8 +21,10 @@ export class AdapterConnector {
     @inject(TOKENS.Logger) private readonly logger: Logger & { child?: (b: Record<string, unknown>) => Logger },
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.HubSettings) private readonly settings: HubSettings,
+    @inject(TOKENS.SyncSettings) private readonly sync: SyncSettings,
     private readonly integrations: IntegrationService,
     private readonly audit: DatabaseAuditSink,
+    private readonly limiter: RateLimiter,
   ) {}
 
   connect(row: IntegrationConfiguration): Adapter {
@@ -45,6 +49,8 @@ export class AdapterConnector {
         capturePayloads: this.settings.auditPayloads === true,
         userAgent: `itsm-hub ${loaded.type}/${loaded.version}`,
         classify: (failure) => adapter?.classifyError(failure),
+        // The platform counts every call against the integration's limit, not only record writes.
+        beforeCall: () => this.limiter.spendCall(row.id, row.rateLimitPerMinute ?? this.sync.defaultRateLimitPerMinute, this.clock.now()),
       }),
       logger,
       clock: this.clock,

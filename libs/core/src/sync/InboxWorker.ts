@@ -7,7 +7,7 @@ import type { VersionOrder } from '../contracts/RecordKind';
 import { TOKENS } from '../di/tokens';
 import { TransportError } from '../errors/HubError';
 import { DeadLetterQueue } from './DeadLetterQueue';
-import { platformFailureOf, platformRateLimit } from './deliveryErrors';
+import { platformFailureOf, platformRateLimit, RateLimited } from './deliveryErrors';
 import { InboundProcessor } from './InboundProcessor';
 import { IntegrationRuntimes, takesInbound } from './IntegrationRuntimes';
 import { claimHeads, INBOX, reschedule, type ClaimCapacity, type LaneWorker, type QueueRow } from './lanes';
@@ -102,9 +102,9 @@ export class InboxWorker implements LaneWorker {
   private async failed(owner: string, row: Record<string, unknown>, err: unknown): Promise<string> {
     const message = (err as Error).message;
     const failure = platformFailureOf(err);
-    const limited = platformRateLimit(failure);
+    const limited = err instanceof RateLimited ? { waitMs: err.waitMs } : platformRateLimit(failure);
     if (limited) {
-      // The platform's rate limit on the read: wait as it asks, which is not a failed attempt.
+      // The integration's budget or the platform's rate limit: wait as long as asked, which is not a failed attempt.
       await reschedule(this.db, INBOX, String(row.id), owner, new Date(this.clock.now().getTime() + Math.max(limited.waitMs, backoffDelay(this.settings, 1))), Number(row.attempts), message);
       return 'retry';
     }

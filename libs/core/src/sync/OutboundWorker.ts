@@ -19,7 +19,7 @@ import { DeadLetterQueue } from './DeadLetterQueue';
 import { platformFailureOf, platformRateLimit, RateLimited, undeliverable, WriteFailed } from './deliveryErrors';
 import { IntegrationRuntimes, sendsOutbound, type IntegrationRuntime } from './IntegrationRuntimes';
 import { claimHeads, OUTBOX, reschedule, type ClaimCapacity, type LaneWorker, type QueueRow } from './lanes';
-import { RateLimiter } from './RateLimiter';
+import { RateLimiter, withPrepaidCalls } from './RateLimiter';
 import { ReferenceGate } from './ReferenceGate';
 import { referencesOut } from './references';
 import { externalEntryTaken, linkEntryAndComplete, markEntrySending, sentEntry } from './stores/JournalLinkStore';
@@ -72,8 +72,6 @@ const tracer = () => trace.getTracer('itsm-hub-sync');
  */
 @injectable()
 export class OutboundWorker implements LaneWorker {
-  private readonly limiter: RateLimiter;
-
   constructor(
     @inject(TOKENS.DataSource) private readonly db: DataSource,
     @inject(TOKENS.Clock) private readonly clock: Clock,
@@ -84,9 +82,8 @@ export class OutboundWorker implements LaneWorker {
     private readonly deadLetters: DeadLetterQueue,
     private readonly metrics: SyncMetrics,
     private readonly gate: ReferenceGate,
-  ) {
-    this.limiter = new RateLimiter(db);
-  }
+    private readonly limiter: RateLimiter,
+  ) {}
 
   /** Claims lane heads and reads their records and links in the same statement. */
   claim(owner: string, capacity: ClaimCapacity): Promise<QueueRow[]> {
@@ -251,7 +248,7 @@ export class OutboundWorker implements LaneWorker {
     await markEntrySending(this.db, comment.id, runtime.id);
     await this.takeUnits(runtime, 1);
     const op: WriteOperation = { op: 'comment', kind: entry.record_kind, id: link.external_id, correlationId: comment.id, body: comment.body, visibility: comment.visibility };
-    const [result] = await withAuditScope({ operation: 'comment', ...scope }, () => this.write(runtime, [op]));
+    const [result] = await withAuditScope({ operation: 'comment', ...scope }, () => withPrepaidCalls(1, () => this.write(runtime, [op])));
     if (!result.ok) throw new WriteFailed(result, op);
     await linkEntryAndComplete(this.db, comment.id, runtime.id, result.commentId ?? null, entry);
     return { type: 'done' };
@@ -300,7 +297,8 @@ export class OutboundWorker implements LaneWorker {
       const scope: AuditScope = planned.length === 1 ? planned[0].scope : { operation: 'batch', entityType: planned[0].op.kind };
       let results: WriteResult[];
       try {
-        results = await withAuditScope(scope, () => this.write(runtime, planned.map((w) => w.op)));
+        // The batch's call is paid (its units, as the adapter declares); further calls the adapter makes for it (a read-back) cost one each.
+        results = await withAuditScope(scope, () => withPrepaidCalls(1, () => this.write(runtime, planned.map((w) => w.op))));
       } catch (err) {
         // The call as a whole failed (a dropped connection, say): each operation may or may not
         // have been applied, and is looked up on its retry like an unanswered single create.

@@ -12,6 +12,7 @@ import { IntegrationRuntimes, takesInbound, type IntegrationRuntime } from './In
 import { claimDueCursors, ensureCursors, releaseCursor, saveCursor } from './stores/CursorStore';
 import { queuePolledRecords } from './stores/InboxStore';
 import type { SyncSettings } from './SyncSettings';
+import { platformFailureOf, platformRateLimit, RateLimited } from './deliveryErrors';
 import { SyncSignals } from './Wakeup';
 
 const MAX_PAGES_PER_RUN = 20;
@@ -62,13 +63,16 @@ export class Poller {
     const interval = runtime?.settings.poll_interval_seconds ?? 0;
     const key = { integrationId, kind, owner };
     let error: string | null = null;
+    let waitMs = 0;
     try {
       if (runtime && this.kinds.find(kind) && runtime.enabled && interval > 0 && takesInbound(runtime.directionFor(kind))) await this.pages(runtime, key, startCursor);
     } catch (err) {
       error = (err as Error).message;
+      // A spent budget or the platform's rate limit: the next poll waits at least as long as asked.
+      waitMs = err instanceof RateLimited ? err.waitMs : platformRateLimit(platformFailureOf(err))?.waitMs ?? 0;
       this.logger.warn({ integration_id: integrationId, record_kind: kind, err: error }, 'poll failed');
     }
-    const next = new Date(this.clock.now().getTime() + Math.max(interval, 1) * 1000);
+    const next = new Date(this.clock.now().getTime() + Math.max(Math.max(interval, 1) * 1000, waitMs));
     await releaseCursor(this.db, key, next, this.clock.now(), error);
   }
 

@@ -1,4 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
+import { TOKENS } from '../di/tokens';
+import { RateLimited } from './deliveryErrors';
 
 const WINDOW_MS = 60_000;
 /** Slots reserved in the database at once; unused ones expire quickly so others can use the budget. */
@@ -10,18 +14,46 @@ interface Reservation {
   expiresAt: number;
 }
 
+/** Calls the engine paid for before handing work to an adapter (a write batch costs what the adapter declares). */
+const prepaid = new AsyncLocalStorage<{ left: number }>();
+
 /**
- * Per-integration write budget over any sliding minute, shared by every hub process on the
- * database. A process reserves slots in chunks (one row per chunk, written under a
+ * Runs `work` with its first `calls` platform calls already paid for: the engine takes a write's
+ * units (a batch's declared cost) before marking it in flight, and the HTTP client must not charge
+ * the same call twice.
+ */
+export function withPrepaidCalls<T>(calls: number, work: () => Promise<T>): Promise<T> {
+  return prepaid.run({ left: calls }, work);
+}
+
+/**
+ * Per-integration budget of platform calls over any sliding minute, shared by every hub process on
+ * the database: every HTTP call an adapter makes (reads, lookups, token calls, writes) spends one
+ * unit through `spendCall`, and a write batch costs what its adapter declares. A process reserves slots in chunks (one row per chunk, written under a
  * transaction-scoped advisory lock) and hands them out locally, so the database is touched once
  * per chunk, not once per write. Unused slots of a chunk count as spent: the limit can be under-
  * but never over-used. Small limits reserve one slot at a time.
  */
+@injectable()
 export class RateLimiter {
   private readonly reservations = new Map<string, Reservation>();
   private readonly pending = new Map<string, Promise<number>>();
 
-  constructor(private readonly db: DataSource) {}
+  constructor(@inject(TOKENS.DataSource) private readonly db: DataSource) {}
+
+  /**
+   * One platform call, before it is made: free when the engine prepaid it, else one unit; throws
+   * `RateLimited` when the budget is spent, so the job waits for it without counting an attempt.
+   */
+  async spendCall(integrationId: string, limitPerMinute: number, now: Date): Promise<void> {
+    const paid = prepaid.getStore();
+    if (paid && paid.left > 0) {
+      paid.left -= 1;
+      return;
+    }
+    const wait = await this.acquire(integrationId, limitPerMinute, now);
+    if (wait > 0) throw new RateLimited(wait);
+  }
 
   /**
    * Takes `units` slots and returns 0, or returns how many ms until more free up. Units taken before

@@ -13,7 +13,7 @@ export function undeliverable(message: string, kind: ErrorClassification['kind']
   return new WriteFailed({ error: { action: 'fail', kind, message }, vendorMessage: message }, request);
 }
 
-/** The integration's own write budget is spent: the job waits for it, which is not a failed attempt. */
+/** The integration's own budget of platform calls is spent: the job waits for it, which is not a failed attempt. */
 export class RateLimited extends Error {
   constructor(readonly waitMs: number) {
     super(`rate limit reached, next slot in ${waitMs} ms`);

@@ -9,6 +9,7 @@ import { SecretBox } from '../security/SecretBox';
 import { IntegrationRuntimes } from '../sync/IntegrationRuntimes';
 import { SyncMetrics } from '../sync/SyncMetrics';
 import type { SyncSettings } from '../sync/SyncSettings';
+import { RateLimiter } from '../sync/RateLimiter';
 import { SyncSignals } from '../sync/Wakeup';
 import { MemoryLogger } from './createTestAdapterContext';
 import type { MemoryPlatform } from './MemoryPlatform';
@@ -28,6 +29,6 @@ export function createSyncContainer(deps: { db: DataSource; platform: MemoryPlat
   di.registerInstance(TOKENS.Clock, deps.clock);
   di.registerInstance(TOKENS.HubSettings, { publicUrl: 'https://hub.test', httpTimeoutMs: 1_000 });
   di.registerInstance(TOKENS.SyncSettings, deps.settings);
-  for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds, DatabaseAuditSink]) di.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
+  for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds, DatabaseAuditSink, RateLimiter]) di.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
   return di;
 }

@@ -1,21 +1,18 @@
-import type {
-  Adapter,
-  AdapterContext,
-  ConnectionCheck,
-  ErrorClassification,
-  ExternalRecord,
-  FieldMapping,
-  FindQuery,
-  InboundEvent,
-  ListQuery,
-  RecordKind,
-  RecordPage,
-  Result,
-  VendorFailure,
-  WebhookFailure,
-  WebhookRequest,
-  WriteOperation,
-  WriteResult,
+import {
+  dispatchKinds,
+  writeEach,
+  type Adapter,
+  type AdapterContext,
+  type ConnectionCheck,
+  type ErrorClassification,
+  type InboundEvent,
+  type KindDispatch,
+  type Result,
+  type VendorFailure,
+  type WebhookFailure,
+  type WebhookRequest,
+  type WriteOperation,
+  type WriteResult,
 } from '@itsm-hub/core';
 import { OAUTH_ERRORS } from './assumptions';
 import { HaloClient, type HaloCallResult } from './client';
@@ -34,6 +31,9 @@ const HINTS = {
   403: 'grant the API application this permission in Halo (Configuration > Integrations > Halo API)',
 } as const;
 
+/** `read`, `find`, `list`, `write` and `defaultMappings` come from the kinds the constructor declares. */
+export interface HaloAdapter extends KindDispatch {}
+
 /** A Halo integration: tickets (hub incidents) read, found, listed, written and received by webhook. */
 export class HaloAdapter implements Adapter {
   private readonly client: HaloClient;
@@ -50,32 +50,16 @@ export class HaloAdapter implements Adapter {
     const agents = new AgentDirectory(this.client);
     this.reader = new IncidentReader(this.client, agents, (failure) => this.classifyError(failure));
     this.writer = new IncidentWriter(this.client, agents, this.reader, this.settings, (failure) => this.classifyError(failure));
-  }
-
-  async read(kind: RecordKind, id: string): Promise<ExternalRecord | undefined> {
-    return kind === 'incident' ? this.reader.read(id) : undefined;
-  }
-
-  async find(query: FindQuery): Promise<ExternalRecord | undefined> {
-    // Tickets have no unique name: only the correlation id identifies one.
-    if (query.kind !== 'incident' || !query.correlationId) return undefined;
-    return this.reader.findByCorrelationId(query.correlationId);
-  }
-
-  async list(query: ListQuery): Promise<RecordPage> {
-    if (query.kind !== 'incident') return { records: [] };
-    return this.reader.list(query.cursor, query.page, query.pageSize);
-  }
-
-  async write(operations: WriteOperation[]): Promise<WriteResult[]> {
-    const results: WriteResult[] = [];
-    // In order, one at a time: later operations may depend on earlier ones (a note on a new ticket).
-    for (const op of operations) results.push(await this.writeOne(op));
-    return results;
-  }
-
-  defaultMappings(kind: RecordKind): FieldMapping[] | undefined {
-    return kind === 'incident' ? incidentMappingsFor(this.settings) : undefined;
+    Object.assign(this, dispatchKinds('Halo', {
+      incident: {
+        read: (id) => this.reader.read(id),
+        // Tickets have no unique name: only the correlation id identifies one.
+        find: async (query) => (query.correlationId ? this.reader.findByCorrelationId(query.correlationId) : undefined),
+        list: (query) => this.reader.list(query.cursor, query.page, query.pageSize),
+        write: writeEach((op) => this.writeOne(op)),
+        defaultMappings: () => incidentMappingsFor(this.settings),
+      },
+    }));
   }
 
   verifyWebhook(request: WebhookRequest): Result<true, WebhookFailure> {
@@ -143,7 +127,6 @@ export class HaloAdapter implements Adapter {
 
   /** Transport failures come back from the client as results, so nothing here throws for a vendor failure. */
   private writeOne(op: WriteOperation): Promise<WriteResult> {
-    if (op.kind !== 'incident') return Promise.resolve(userFailure(`The Halo adapter does not write ${op.kind} records`));
     switch (op.op) {
       case 'create': return this.writer.create(op);
       case 'update': return this.writer.update(op);

@@ -1,5 +1,8 @@
 import {
   ConfigurationError,
+  dispatchKinds,
+  writeEach,
+  type KindDispatch,
   ErrorCodes,
   isHubError,
   type FieldError,
@@ -8,19 +11,11 @@ import {
   type Clock,
   type ConnectionCheck,
   type ErrorClassification,
-  type ExternalRecord,
-  type FieldMapping,
-  type FindQuery,
   type InboundEvent,
-  type ListQuery,
-  type RecordKind,
-  type RecordPage,
   type Result,
   type VendorFailure,
   type WebhookFailure,
   type WebhookRequest,
-  type WriteOperation,
-  type WriteResult,
 } from '@itsm-hub/core';
 import { classifyJiraError } from './classifyJiraError';
 import { JiraClient, REQUIRED_ISSUE_PERMISSIONS, type JiraCallResult } from './client';
@@ -34,6 +29,9 @@ import { IssueWriter } from './writer';
 
 /** One call of a check: either Jira answered (any status) or the transport failed. */
 type Attempt<T> = { durationMs: number } & ({ reached: true; result: JiraCallResult<T> } | { reached: false; message: string });
+
+/** `read`, `find`, `list`, `write` and `defaultMappings` come from the kinds the constructor declares. */
+export interface JiraAdapter extends KindDispatch {}
 
 /** Jira Cloud adapter: incidents are issues of one project, read, listed, written and received by webhook. */
 export class JiraAdapter implements Adapter {
@@ -49,33 +47,17 @@ export class JiraAdapter implements Adapter {
     const { settings } = context;
     this.reader = new IssueReader(this.client, people, { baseUrl: context.integration.baseUrl, projectKey: settings.project_key, classify: (failure) => this.classifyError(failure) });
     this.writer = new IssueWriter(this.client, this.reader, people, new WorkflowNavigator(this.client), settings, (failure) => this.classifyError(failure));
-  }
-
-  async read(kind: RecordKind, idOrKey: string): Promise<ExternalRecord | undefined> {
-    return kind === 'incident' ? this.reader.read(idOrKey) : undefined;
-  }
-
-  async find(query: FindQuery): Promise<ExternalRecord | undefined> {
-    // Issues have no unique name: only the correlation label identifies one.
-    if (query.kind !== 'incident' || query.correlationId === undefined) return undefined;
-    return this.reader.findByCorrelationId(query.correlationId);
-  }
-
-  async list(query: ListQuery): Promise<RecordPage> {
-    if (query.kind !== 'incident') return { records: [] };
-    return this.reader.list(query.cursor, query.page, query.pageSize);
-  }
-
-  async write(operations: WriteOperation[]): Promise<WriteResult[]> {
-    const results: WriteResult[] = [];
-    // In order, one at a time: later operations may depend on earlier ones (a comment on a new issue).
-    for (const op of operations) results.push(await this.writer.apply(op));
-    return results;
-  }
-
-  /** The default mappings with the integration's status_map and priority_map as value maps. */
-  defaultMappings(kind: RecordKind): FieldMapping[] | undefined {
-    return kind === 'incident' ? incidentMappings(this.context.settings) : undefined;
+    Object.assign(this, dispatchKinds('Jira', {
+      incident: {
+        read: (idOrKey) => this.reader.read(idOrKey),
+        // Issues have no unique name: only the correlation label identifies one.
+        find: async (query) => (query.correlationId === undefined ? undefined : this.reader.findByCorrelationId(query.correlationId)),
+        list: (query) => this.reader.list(query.cursor, query.page, query.pageSize),
+        write: writeEach((op) => this.writer.apply(op)),
+        // The integration's status_map and priority_map become the value maps.
+        defaultMappings: () => incidentMappings(settings),
+      },
+    }));
   }
 
   verifyWebhook(request: WebhookRequest): Result<true, WebhookFailure> {

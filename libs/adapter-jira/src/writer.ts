@@ -33,7 +33,6 @@ export class IssueWriter {
 
   async apply(op: WriteOperation): Promise<WriteResult> {
     try {
-      if (op.kind !== 'incident') return refuse('config', `The Jira adapter writes incidents only, not ${op.kind}`);
       switch (op.op) {
         case 'create': return await this.create(op);
         case 'update': return await this.update(op);

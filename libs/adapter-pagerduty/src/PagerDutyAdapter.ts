@@ -1,6 +1,9 @@
 import {
   ConfigurationError,
+  dispatchKinds,
   TransportError,
+  writeEach,
+  type KindDispatch,
   type Adapter,
   type AdapterContext,
   type ConnectionCheck,
@@ -9,7 +12,6 @@ import {
   type FindQuery,
   type InboundEvent,
   type ListQuery,
-  type RecordKind,
   type RecordPage,
   type Result,
   type VendorFailure,
@@ -31,6 +33,9 @@ type Parsed = { ok: true; credentials: PagerDutyCredentials; settings: PagerDuty
 
 type Connected = { client: PagerDutyClient; directory: PagerDutyDirectory; settings: PagerDutySettings };
 
+/** `read`, `find`, `list`, `write` and `defaultMappings` come from the kinds the constructor declares. */
+export interface PagerDutyAdapter extends KindDispatch {}
+
 /** A PagerDuty integration: incidents read, found, listed, written and received by webhook. */
 export class PagerDutyAdapter implements Adapter {
   private readonly config: Parsed;
@@ -38,10 +43,17 @@ export class PagerDutyAdapter implements Adapter {
 
   constructor(private readonly context: AdapterContext) {
     this.config = parseConfig(context);
+    Object.assign(this, dispatchKinds('PagerDuty', {
+      incident: {
+        read: (id) => this.readIncident(id),
+        find: (query) => this.findIncident(query),
+        list: (query) => this.listIncidents(query),
+        write: (operations) => this.writeIncidents(operations),
+      },
+    }));
   }
 
-  async read(kind: RecordKind, id: string): Promise<ExternalRecord | undefined> {
-    if (kind !== 'incident') return undefined;
+  private async readIncident(id: string): Promise<ExternalRecord | undefined> {
     const { client, directory } = this.connection();
     const incident = await client.getIncident(id);
     if (!incident.ok && incident.status === 404) return undefined;
@@ -51,8 +63,8 @@ export class PagerDutyAdapter implements Adapter {
     return toExternalRecord(incident.data, directory, notes.data);
   }
 
-  async find(query: FindQuery): Promise<ExternalRecord | undefined> {
-    if (query.kind !== 'incident' || query.correlationId === undefined) return undefined;
+  private async findIncident(query: FindQuery): Promise<ExternalRecord | undefined> {
+    if (query.correlationId === undefined) return undefined;
     const { client, directory } = this.connection();
     // date_range=all: without it PagerDuty only searches the last month.
     const found = await client.listIncidents({ incident_key: query.correlationId, date_range: 'all', limit: 100 });
@@ -63,19 +75,15 @@ export class PagerDutyAdapter implements Adapter {
     return matching[0] ? toExternalRecord(matching[0], directory) : undefined;
   }
 
-  async list(query: ListQuery): Promise<RecordPage> {
-    if (query.kind !== 'incident') return { records: [] };
+  private listIncidents(query: ListQuery): Promise<RecordPage> {
     const { client, directory, settings } = this.connection();
     return listChangedIncidents(client, directory, this.context.clock, (failure) => this.classifyError(failure), settings.service_ids, query);
   }
 
-  async write(operations: WriteOperation[]): Promise<WriteResult[]> {
+  private writeIncidents(operations: WriteOperation[]): Promise<WriteResult[]> {
     const { client, directory, settings } = this.connection();
     const writer = new IncidentWriter(client, directory, settings, (failure) => this.classifyError(failure));
-    const results: WriteResult[] = [];
-    // One at a time, in order: later operations may depend on earlier ones (create, then comment).
-    for (const op of operations) results.push(await writer.apply(op));
-    return results;
+    return writeEach((op) => writer.apply(op))(operations);
   }
 
   verifyWebhook(request: WebhookRequest): Result<true, WebhookFailure> {

@@ -22,7 +22,6 @@ export class IncidentWriter {
 
   async apply(op: WriteOperation): Promise<WriteResult> {
     try {
-      if (op.kind !== 'incident') return this.refuse('config', `PagerDuty syncs incidents only, not ${op.kind}`);
       const from = this.settings.from_email;
       if (from === undefined) return this.refuse('config', 'Set from_email: PagerDuty requires a user email in the From header of every write');
       switch (op.op) {

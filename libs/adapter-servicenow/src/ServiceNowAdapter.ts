@@ -1,17 +1,15 @@
 import {
+  dispatchKinds,
   TransportError,
   VendorResponseError,
+  writeEach,
+  type KindDispatch,
   type Adapter,
   type AdapterContext,
   type ConnectionCheck,
   type ErrorClassification,
-  type ExternalRecord,
-  type FindQuery,
   type HttpResponse,
   type InboundEvent,
-  type ListQuery,
-  type RecordKind,
-  type RecordPage,
   type Result,
   type VendorFailure,
   type WebhookFailure,
@@ -33,6 +31,9 @@ export type ServiceNowContext = AdapterContext<ServiceNowCredentials, ServiceNow
 type Attempt<T> = { ok: true; value: T; durationMs: number } | { ok: false; error: Error; durationMs: number };
 
 const USER_TABLE = 'sys_user';
+
+/** `read`, `find`, `list`, `write` and `defaultMappings` come from the kinds the constructor declares. */
+export interface ServiceNowAdapter extends KindDispatch {}
 
 export class ServiceNowAdapter implements Adapter {
   private readonly client?: ServiceNowClient;
@@ -58,27 +59,15 @@ export class ServiceNowAdapter implements Adapter {
         classify: (failure) => this.classifyError(failure),
       });
     }
-  }
-
-  async read(kind: RecordKind, id: string): Promise<ExternalRecord | undefined> {
-    return this.incidents(kind).read(id);
-  }
-
-  async find(query: FindQuery): Promise<ExternalRecord | undefined> {
-    const reader = this.incidents(query.kind);
-    // Incidents have no unique name: only the correlation id identifies one.
-    return query.correlationId ? reader.findByCorrelationId(query.correlationId) : undefined;
-  }
-
-  async list(query: ListQuery): Promise<RecordPage> {
-    return this.incidents(query.kind).list(query.cursor, query.page, query.pageSize);
-  }
-
-  async write(operations: WriteOperation[]): Promise<WriteResult[]> {
-    const results: WriteResult[] = [];
-    // In order, one at a time: later operations may depend on earlier ones (a comment on a new incident).
-    for (const op of operations) results.push(await this.writeOne(op));
-    return results;
+    Object.assign(this, dispatchKinds('ServiceNow', {
+      incident: {
+        read: (id) => this.incidents().read(id),
+        // Incidents have no unique name: only the correlation id identifies one.
+        find: async (query) => (query.correlationId ? this.incidents().findByCorrelationId(query.correlationId) : undefined),
+        list: (query) => this.incidents().list(query.cursor, query.page, query.pageSize),
+        write: writeEach((op) => this.writeOne(op)),
+      },
+    }));
   }
 
   verifyWebhook(request: WebhookRequest): Result<true, WebhookFailure> {
@@ -130,7 +119,6 @@ export class ServiceNowAdapter implements Adapter {
   private async writeOne(op: WriteOperation): Promise<WriteResult> {
     const writer = this.writer;
     if (!writer) return { ok: false, error: { action: 'fail', kind: 'config', message: `Invalid ServiceNow credentials: ${this.credentialProblem}` }, vendorMessage: `Invalid ServiceNow credentials: ${this.credentialProblem}` };
-    if (op.kind !== 'incident') return userFailure(`The ServiceNow adapter does not write ${op.kind} records`);
     try {
       if (op.op === 'create') return await writer.create(op);
       if (op.op === 'update') return await writer.update(op);
@@ -143,9 +131,8 @@ export class ServiceNowAdapter implements Adapter {
     }
   }
 
-  private incidents(kind: RecordKind): IncidentReader {
-    // The host only calls these for kinds the manifest declares, and without a client nothing can be read.
-    if (kind !== 'incident') throw new TypeError(`The ServiceNow adapter does not read ${kind} records`);
+  private incidents(): IncidentReader {
+    // Without a client nothing can be read.
     if (!this.reader) throw new VendorResponseError(`Invalid ServiceNow credentials: ${this.credentialProblem}`);
     return this.reader;
   }

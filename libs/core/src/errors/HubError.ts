@@ -93,6 +93,13 @@ export class UnknownAdapterTypeError extends HubError {
   }
 }
 
+/** A call about a kind of record, or an operation on one, that an adapter does not implement. */
+export class UnsupportedKindError extends HubError {
+  constructor(platform: string, kind: string, operation: string) {
+    super(ErrorCodes.ADAPTER_KIND_UNSUPPORTED, 422, 'Not supported by the adapter', `The ${platform} adapter does not ${operation} ${kind} records.`);
+  }
+}
+
 export class ConfigurationError extends HubError {
   constructor(message: string, errors: FieldError[] = []) {
     super(ErrorCodes.CONFIG_INVALID, 500, 'Invalid configuration', message, { errors });

@@ -232,6 +232,17 @@ export function describeAdapterConformance<Credentials extends object, Settings 
       });
     });
 
+    describe('undeclared kinds', () => {
+      it('refuses a read, lookup, listing or write about a kind it does not declare, with the typed error, never an empty answer', async () => {
+        const kind = 'no_such_kind';
+        const refused = { code: 'HUB_ERR_ADAPTER_KIND_UNSUPPORTED' };
+        if (adapter.read) await expect(adapter.read(kind, 'x')).rejects.toMatchObject(refused);
+        if (adapter.find) await expect(adapter.find({ kind, correlationId: 'x' })).rejects.toMatchObject(refused);
+        if (adapter.list) await expect(adapter.list({ kind })).rejects.toMatchObject(refused);
+        if (adapter.write) expect(await adapter.write([{ op: 'create', kind, correlationId: 'x', fields: {} }])).toEqual([expect.objectContaining({ ok: false, error: expect.objectContaining({ action: 'fail', kind: 'config' }) })]);
+      });
+    });
+
     const kinds = declaredKinds(plugin.manifest);
     if (kinds.length === 0) {
       it('declares at least one kind of record', () => {

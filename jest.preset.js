@@ -23,6 +23,7 @@ module.exports = {
   moduleNameMapper: {
     '^@itsm-hub/core$': path.join(root, 'libs/core/src/index.ts'),
     '^@itsm-hub/core/testing$': path.join(root, 'libs/core/src/testing/index.ts'),
+    '^@itsm-hub/core/emulator$': path.join(root, 'libs/core/src/emulator/index.ts'),
     '^@itsm-hub/adapter-([a-z]+)$': path.join(root, 'libs/adapter-$1/src/index.ts'),
     '^@itsm-hub/adapter-([a-z]+)/emulator$': path.join(root, 'libs/adapter-$1/src/emulator/index.ts'),
   },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EmulatorApp, type EmulatorContext } from '@itsm-hub/core';
+import { EmulatorApp, type EmulatorContext } from '@itsm-hub/core/emulator';
 import {
   BEARER_CHALLENGE,
   DEFAULT_AUTH_PATH,

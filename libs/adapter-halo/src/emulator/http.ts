@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { EmulatorContext } from '@itsm-hub/core';
+import type { EmulatorContext } from '@itsm-hub/core/emulator';
 import { PROBLEM_TYPE } from '../assumptions';
 
 /** IdentityServer marks token responses, successful or not, as uncacheable. */

@@ -1,4 +1,4 @@
-import type { EmulatorContext } from '@itsm-hub/core';
+import type { EmulatorContext } from '@itsm-hub/core/emulator';
 import {
   AGENTS_PATH,
   AGENTS_READ_SCOPES,

@@ -1,4 +1,4 @@
-import type { EmulatorHandle } from '@itsm-hub/core';
+import type { EmulatorHandle } from '@itsm-hub/core/emulator';
 import type { HaloAction, HaloAgent, HaloTicket } from '../client/types';
 import type { HaloCredentials } from '../schemas';
 import type { HaloEmulator } from './HaloEmulator';

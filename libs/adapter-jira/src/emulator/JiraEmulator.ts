@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { EmulatorApp, type EmulatorOptions } from '@itsm-hub/core';
+import { EmulatorApp, type EmulatorOptions } from '@itsm-hub/core/emulator';
 import { createState, type JiraEmulatorState, type JiraPermissionKey } from './state';
 
 /**

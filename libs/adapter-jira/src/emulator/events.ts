@@ -1,6 +1,6 @@
 import { userJson } from './http';
 import type { EmulatedComment, EmulatedIssue, JiraEmulatorState } from './state';
-import type { EmulatorContext } from '@itsm-hub/core';
+import type { EmulatorContext } from '@itsm-hub/core/emulator';
 
 // Webhook payloads (developer.atlassian.com/cloud/jira/platform/webhooks; field list from jira.js
 // webhooks/payloads.ts, third-party). `timestamp` is epoch milliseconds.

@@ -1,4 +1,4 @@
-import type { EmulatorContext } from '@itsm-hub/core';
+import type { EmulatorContext } from '@itsm-hub/core/emulator';
 import type { EmulatedIssue, EmulatedUser } from './state';
 
 /** Jira Cloud's JSON content type (note: no space before charset). */

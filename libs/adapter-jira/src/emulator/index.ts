@@ -1,4 +1,4 @@
-import type { EmulatorHandle } from '@itsm-hub/core';
+import type { EmulatorHandle } from '@itsm-hub/core/emulator';
 import type { JiraCredentials } from '../schemas';
 import { registerIssueRoutes } from './issueRoutes';
 import { JiraEmulator } from './JiraEmulator';

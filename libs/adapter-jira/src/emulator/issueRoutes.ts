@@ -1,4 +1,4 @@
-import type { EmulatorContext } from '@itsm-hub/core';
+import type { EmulatorContext } from '@itsm-hub/core/emulator';
 import { commentCreated, commentJson, issueCreated, issueUpdated, type ChangeItem } from './events';
 import { issueJson, requestBody, sendError, sendJson, single, siteUrl, userJson } from './http';
 import type { JiraEmulator } from './JiraEmulator';

@@ -1,4 +1,5 @@
-import { parseBasicAuth, type EmulatorApp } from '@itsm-hub/core';
+import { parseBasicAuth } from '@itsm-hub/core';
+import type { EmulatorApp } from '@itsm-hub/core/emulator';
 import type { JiraCredentials } from '../schemas';
 import { decodeToken, encodeToken, issueJson, sendError, sendJson, sendUnauthorized, single, userJson } from './http';
 import { parseJql } from './jql';

@@ -1,4 +1,4 @@
-import type { EmulatorContext } from '@itsm-hub/core';
+import type { EmulatorContext } from '@itsm-hub/core/emulator';
 import { pagerDutyError } from './errors';
 
 // Request helpers shared by the emulator's routes.

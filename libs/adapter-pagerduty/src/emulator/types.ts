@@ -1,4 +1,4 @@
-import type { EmulatorHandle } from '@itsm-hub/core';
+import type { EmulatorHandle } from '@itsm-hub/core/emulator';
 import type { PagerDutyCredentials } from '../schemas';
 import type { PagerDutyEmulator } from './PagerDutyEmulator';
 

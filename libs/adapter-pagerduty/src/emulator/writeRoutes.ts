@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { z, type EmulatorContext } from '@itsm-hub/core';
+import { z } from '@itsm-hub/core';
+import { type EmulatorContext } from '@itsm-hub/core/emulator';
 import { pagerDutyError } from './errors';
 import { incidentEvent, noteEvent, type IncidentEventType } from './events';
 import { invalidInput, isoSeconds, notFound, origin, requestBody } from './http';

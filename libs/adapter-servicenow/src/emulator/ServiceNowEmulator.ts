@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { EmulatorApp, parseBasicAuth, type EmulatorContext } from '@itsm-hub/core';
+import { parseBasicAuth } from '@itsm-hub/core';
+import { EmulatorApp, type EmulatorContext } from '@itsm-hub/core/emulator';
 import type { ServiceNowCredentials } from '../schemas';
 import { DELIVERY_HEADER, SIGNATURE_HEADER } from '../webhookPayload';
 import { insertIncident, instantOf, updateIncident, type IncidentWrite } from './incidents';

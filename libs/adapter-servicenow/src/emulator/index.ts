@@ -1,4 +1,4 @@
-import type { EmulatorHandle } from '@itsm-hub/core';
+import type { EmulatorHandle } from '@itsm-hub/core/emulator';
 import type { ServiceNowCredentials } from '../schemas';
 import { ServiceNowEmulator, type ServiceNowEmulatorOptions } from './ServiceNowEmulator';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EmulatorContext } from '@itsm-hub/core';
+import type { EmulatorContext } from '@itsm-hub/core/emulator';
 import type { ServiceNowCredentials } from '../schemas';
 
 /** The token endpoint's one documented failure answer (seen in fixtures; the only shape known). */

@@ -1,4 +1,4 @@
-import type { EmulatorContext } from '@itsm-hub/core';
+import type { EmulatorContext } from '@itsm-hub/core/emulator';
 import { REFERENCES, type Row } from './seed';
 
 /** Default page size of a Table API list (seen in generated clients; unconfirmed). */

@@ -1,6 +1,7 @@
 import type { AdapterManifest } from '@itsm-hub/core';
 import { incidentMappings } from './mappings';
 import { haloCredentialsSchema, haloSettingsSchema } from './schemas';
+import { setupSteps } from './setup';
 
 export const manifest: AdapterManifest = {
   type: 'halo',
@@ -16,4 +17,5 @@ export const manifest: AdapterManifest = {
     incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
   },
   defaultMappings: { incident: incidentMappings },
+  setupSteps,
 };

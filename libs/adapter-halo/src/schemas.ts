@@ -4,10 +4,12 @@ export const haloCredentialsSchema = z
   .object({
     client_id: z
       .string({ error: 'client_id is required: the Client ID of the Halo API application' })
-      .min(1, 'client_id must not be empty'),
+      .min(1, 'client_id must not be empty')
+      .meta({ description: 'Client ID of the Halo API application (Configuration > Integrations > Halo API)' }),
     client_secret: z
       .string({ error: 'client_secret is required: the Client Secret of the Halo API application' })
-      .min(1, 'client_secret must not be empty'),
+      .min(1, 'client_secret must not be empty')
+      .meta({ writeOnly: true, description: "The application's client secret" }),
     tenant: z
       .string({ error: 'tenant must be a string (the tenant name of a Halo-hosted instance)' })
       .min(1, 'tenant must not be empty; leave it out for an on-premises instance')

@@ -1,6 +1,7 @@
 import type { AdapterManifest } from '@itsm-hub/core';
 import { DEFAULT_INCIDENT_MAPPINGS } from './mappings';
 import { jiraCredentialSchema, jiraSettingsSchema } from './schemas';
+import { setupSteps } from './setup';
 
 export const manifest: AdapterManifest = {
   type: 'jira',
@@ -14,4 +15,7 @@ export const manifest: AdapterManifest = {
     incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'timestamp' },
   },
   defaultMappings: { incident: DEFAULT_INCIDENT_MAPPINGS },
+  // Issues are created in one project.
+  requiredToWrite: ['project_key'],
+  setupSteps,
 };

@@ -9,10 +9,11 @@ const required = (field: string, what: string) => (issue: { input: unknown }) =>
 /** Jira Cloud basic auth: the Atlassian account email and an API token created for it. */
 export const jiraCredentialSchema = z
   .object({
-    email: z.email({ error: required('email', 'the email address of the Atlassian account') }),
+    email: z.email({ error: required('email', 'the email address of the Atlassian account') }).meta({ description: 'Email address of the Atlassian account the hub acts as' }),
     api_key: z
       .string({ error: required('api_key', 'a string (an Atlassian API token)') })
-      .min(1, { error: 'api_key must not be empty: create an API token at id.atlassian.com' }),
+      .min(1, { error: 'api_key must not be empty: create an API token at id.atlassian.com' })
+      .meta({ writeOnly: true, description: 'An API token of that account (id.atlassian.com > Security > API tokens)' }),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import type { AdapterManifest } from '@itsm-hub/core';
 import { incidentMappings } from './mappings';
 import { pagerDutyCredentialsSchema, pagerDutySettingsSchema } from './schemas';
+import { setupSteps } from './setup';
 
 export const manifest: AdapterManifest = {
   type: 'pagerduty',
@@ -14,4 +15,7 @@ export const manifest: AdapterManifest = {
     incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
   },
   defaultMappings: { incident: incidentMappings },
+  // Incidents are created on one service, and PagerDuty refuses a write without a From user.
+  requiredToWrite: ['service_id', 'from_email'],
+  setupSteps,
 };

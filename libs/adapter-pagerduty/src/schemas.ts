@@ -6,7 +6,8 @@ export const pagerDutyCredentialsSchema = z
     token: z
       .string({ error: 'token is required: a PagerDuty REST API key' })
       .trim()
-      .min(1, { error: 'token must not be empty: paste a PagerDuty REST API key' }),
+      .min(1, { error: 'token must not be empty: paste a PagerDuty REST API key' })
+      .meta({ writeOnly: true, description: 'A PagerDuty REST API key, account-level or user-level (Integrations > API Access Keys)' }),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import type { AdapterManifest } from '@itsm-hub/core';
 import { incidentMappings } from './mappings';
 import { credentialSchema, settingsSchema } from './schemas';
+import { setupSteps } from './setup';
 
 export const manifest: AdapterManifest = {
   type: 'servicenow',
@@ -14,4 +15,5 @@ export const manifest: AdapterManifest = {
     incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'counter' },
   },
   defaultMappings: { incident: incidentMappings },
+  setupSteps,
 };

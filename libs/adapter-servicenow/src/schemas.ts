@@ -3,8 +3,10 @@ import { z } from '@itsm-hub/core';
 const unknownKeys = (what: string) => (issue: { code?: string; keys?: string[] }) =>
   issue.code === 'unrecognized_keys' ? `unknown ${what} field(s): ${(issue.keys ?? []).join(', ')}` : undefined;
 
-const secret = (name: string) =>
+const field = (name: string) =>
   z.string({ error: `${name} must be a string` }).min(1, { error: `${name} must not be empty` }).optional();
+/** Secret fields are write-only: forms never show them back. */
+const secret = (name: string, description: string) => field(name).meta({ writeOnly: true, description });
 
 /**
  * ServiceNow credentials. Which fields are present picks the auth mode:
@@ -14,10 +16,10 @@ const secret = (name: string) =>
 export const credentialSchema = z
   .object(
     {
-      username: secret('username'),
-      password: secret('password'),
-      client_id: secret('client_id'),
-      client_secret: secret('client_secret'),
+      username: field('username').meta({ description: 'ServiceNow user the hub acts as (Basic auth, or the OAuth password grant)' }),
+      password: secret('password', "That user's password"),
+      client_id: field('client_id').meta({ description: 'Client ID of an OAuth application registry entry (System OAuth > Application Registry)' }),
+      client_secret: secret('client_secret', "That application's client secret"),
     },
     { error: unknownKeys('credential') },
   )

@@ -1,6 +1,7 @@
 export * from './contracts';
 export * from './errors';
 export { defineAdapter, manifestProblems } from './adapters/defineAdapter';
+export { describeManifest, jsonSchemaOf, type JsonSchema, type ManifestDescription } from './adapters/describeManifest';
 export { dispatchKinds, writeEach, type KindDispatch, type KindHandlers } from './adapters/dispatchKinds';
 export { createHttpClient, type HttpClientOptions } from './http/createHttpClient';
 export { classifyHttpFailure, headerValue, isRetryable, retryAfterMs } from './http/httpFailures';

@@ -41,7 +41,7 @@ describe('im CLI against a running hub and the platform emulators', () => {
   it('configures, lists, gets, tests and deletes an integration of each type', async () => {
     for (const p of platforms) {
       const name = `cli-${p.type}`;
-      const configured = await im(['integration', 'configure', '--name', name, '--type', p.type, '--base-url', p.url, '--direction', 'bidirectional', '--enabled', 'true', '--webhook-secret', 'cli-webhook-secret', '--conflict-strategy', 'manual-review', ...credentialFlags[p.type](p.credentials)]);
+      const configured = await im(['integration', 'configure', '--name', name, '--type', p.type, '--base-url', p.url, '--direction', 'bidirectional', '--enabled', 'true', '--webhook-secret', 'cli-webhook-secret', '--conflict-strategy', 'manual-review', ...credentialFlags[p.type](p.credentials), ...Object.entries(p.settings).flatMap(([k, v]) => ['--setting', `${k}=${v}`])]);
       expect(configured).toMatchObject({ code: 0 });
       expect(configured.stdout).toContain(`Created integration ${name}`);
       const tested = await im(['integration', 'test', name]);

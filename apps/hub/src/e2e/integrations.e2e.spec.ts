@@ -21,6 +21,39 @@ describe('integrations API against the four platform emulators', () => {
     expect(body.refused).toEqual([]);
   });
 
+  it("describes each adapter's configuration: JSON Schemas with secrets write-only, the settings a writer needs, setup steps", async () => {
+    const { body } = await t.api('GET', '/api/v1/adapters');
+    const jira = body.adapters.find((a: { type: string }) => a.type === 'jira');
+    expect(jira.credential_schema).toMatchObject({
+      type: 'object', required: ['email', 'api_key'], additionalProperties: false,
+      properties: { email: { type: 'string', format: 'email' }, api_key: { type: 'string', writeOnly: true, description: expect.stringContaining('API token') } },
+    });
+    expect(jira.settings_schema.properties.project_key).toMatchObject({ type: 'string', pattern: '^[A-Z][A-Z0-9_]+$' });
+    expect(jira.required_to_write).toEqual(['project_key']);
+    expect(jira.setup_steps).toContain('WebHooks');
+    const servicenow = body.adapters.find((a: { type: string }) => a.type === 'servicenow');
+    expect(servicenow.credential_schema.properties.password.writeOnly).toBe(true);
+    expect(servicenow.credential_schema.properties.username.writeOnly).toBeUndefined();
+    expect(body.adapters.find((a: { type: string }) => a.type === 'pagerduty').required_to_write).toEqual(['service_id', 'from_email']);
+  });
+
+  it('refuses to save an integration that would write without the settings its platform needs, naming them, and changes nothing', async () => {
+    const jira = platforms.find((p) => p.type === 'jira')!;
+    const body = { name: 'jira-no-project', type: 'jira', base_url: jira.url, credentials: jira.credentials };
+    const refused = await t.api('POST', '/api/v1/integrations', body);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ field: 'settings.project_key', message: 'required to write to Jira Cloud' }]);
+    expect((await t.api('GET', '/api/v1/integrations/jira-no-project')).status).toBe(404);
+    // Reading only needs no project; turning it into a writer does.
+    expect((await t.api('POST', '/api/v1/integrations', { ...body, direction: 'inbound' })).status).toBe(201);
+    const patched = await t.api('PATCH', '/api/v1/integrations/jira-no-project', { direction: 'bidirectional' });
+    expect(patched.status).toBe(400);
+    expect(patched.body.errors).toEqual([{ field: 'settings.project_key', message: 'required to write to Jira Cloud' }]);
+    expect((await t.api('GET', '/api/v1/integrations/jira-no-project')).body.direction).toBe('inbound');
+    expect((await t.api('PATCH', '/api/v1/integrations/jira-no-project', { direction: 'bidirectional', settings: { project_key: 'OPS' } })).status).toBe(200);
+    expect((await t.api('DELETE', '/api/v1/integrations/jira-no-project')).status).toBe(204);
+  });
+
   it('creates, lists, gets, tests and deletes an integration of each type', async () => {
     for (const p of platforms) {
       const name = `${p.type}-main`;
@@ -29,6 +62,7 @@ describe('integrations API against the four platform emulators', () => {
         type: p.type === 'halo' ? 'haloitsm' : p.type,
         base_url: p.url,
         credentials: p.credentials,
+        settings: p.settings,
         webhook_secret: 'webhook-secret-1234',
       });
       expect(created.status).toBe(201);
@@ -71,7 +105,7 @@ describe('integrations API against the four platform emulators', () => {
   it('reports a wrong secret as a failed check carrying the vendor message', async () => {
     for (const p of platforms) {
       const name = `${p.type}-wrong`;
-      await t.api('POST', '/api/v1/integrations', { name, type: p.type, base_url: p.url, credentials: { ...p.credentials, [p.secretField]: 'definitely-wrong' } });
+      await t.api('POST', '/api/v1/integrations', { name, type: p.type, base_url: p.url, credentials: { ...p.credentials, [p.secretField]: 'definitely-wrong' }, settings: p.settings });
       const test = await t.api('POST', `/api/v1/integrations/${name}/test`);
       expect(test.status).toBe(200);
       expect(test.body.success).toBe(false);
@@ -85,7 +119,7 @@ describe('integrations API against the four platform emulators', () => {
   });
 
   it('reports an unreachable platform as a failed reachability check', async () => {
-    await t.api('POST', '/api/v1/integrations', { name: 'nowhere', type: 'jira', base_url: 'http://127.0.0.1:1', credentials: { email: 'a@example.com', api_key: 'k' } });
+    await t.api('POST', '/api/v1/integrations', { name: 'nowhere', type: 'jira', base_url: 'http://127.0.0.1:1', credentials: { email: 'a@example.com', api_key: 'k' }, settings: { project_key: 'OPS' } });
     const test = await t.api('POST', '/api/v1/integrations/nowhere/test');
     expect(test.body.success).toBe(false);
     expect(test.body.checks[0]).toMatchObject({ name: 'reachability', passed: false });

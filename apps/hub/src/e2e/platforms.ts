@@ -10,6 +10,8 @@ export interface PlatformUnderTest {
   credentials: Record<string, string>;
   /** The credential field a test breaks to show the vendor's authentication failure. */
   secretField: string;
+  /** Settings an integration that writes to the emulator needs (the manifest's requiredToWrite). */
+  settings: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -17,14 +19,15 @@ export interface PlatformUnderTest {
 export async function startPlatforms(): Promise<PlatformUnderTest[]> {
   const [servicenow, jira, pagerduty, halo] = await Promise.all([startServiceNow(), startJira(), startPagerDuty(), startHalo()]);
   return [
-    { type: 'servicenow', url: servicenow.url, credentials: { username: 'admin', password: 'admin' }, secretField: 'password', close: servicenow.close },
-    { type: 'jira', url: jira.url, credentials: { ...jira.credentials }, secretField: 'api_key', close: jira.close },
-    { type: 'pagerduty', url: pagerduty.url, credentials: { ...pagerduty.credentials }, secretField: 'token', close: pagerduty.close },
+    { type: 'servicenow', url: servicenow.url, credentials: { username: 'admin', password: 'admin' }, secretField: 'password', settings: {}, close: servicenow.close },
+    { type: 'jira', url: jira.url, credentials: { ...jira.credentials }, secretField: 'api_key', settings: { project_key: 'OPS' }, close: jira.close },
+    { type: 'pagerduty', url: pagerduty.url, credentials: { ...pagerduty.credentials }, secretField: 'token', settings: { service_id: 'PSVC001', from_email: 'oncall@example.com' }, close: pagerduty.close },
     {
       type: 'halo',
       url: halo.url,
       credentials: { client_id: halo.credentials.client_id, client_secret: halo.credentials.client_secret, tenant: halo.credentials.tenant ?? 'demo' },
       secretField: 'client_secret',
+      settings: {},
       close: halo.close,
     },
   ];

@@ -14,7 +14,10 @@ async function call(url: string, token: string, method: string, p: string, body?
   return { status: response.status, body: await response.json().catch(() => undefined) };
 }
 
-const integration = { name: 'kept', type: 'pagerduty', base_url: 'https://api.pagerduty.example', credentials: { token: 'pd-restart-secret' } };
+const integration = {
+  name: 'kept', type: 'pagerduty', base_url: 'https://api.pagerduty.example', credentials: { token: 'pd-restart-secret' },
+  settings: { service_id: 'PSVC001', from_email: 'oncall@example.com' },
+};
 
 describe('restart keeps data', () => {
   it('on the embedded database under HUB_DATA_DIR, with the generated key and admin token', async () => {

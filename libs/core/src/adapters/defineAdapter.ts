@@ -40,6 +40,10 @@ export function manifestProblems(manifest: AdapterManifest | undefined): string[
   }
   if (!manifest.capabilities || typeof manifest.capabilities !== 'object') problems.push('capabilities is required');
   else problems.push(...capabilityProblems(manifest.capabilities));
+  if (manifest.requiredToWrite !== undefined && (!Array.isArray(manifest.requiredToWrite) || manifest.requiredToWrite.some((key) => typeof key !== 'string'))) {
+    problems.push('requiredToWrite must be a list of settings keys');
+  }
+  if (manifest.setupSteps !== undefined && typeof manifest.setupSteps !== 'string') problems.push('setupSteps must be markdown text');
   return problems;
 }
 

@@ -47,6 +47,13 @@ export interface AdapterManifest {
   /** Per kind of record, the operations the adapter supports; a kind not listed is not synced. */
   capabilities: Partial<Record<RecordKind, KindCapabilities>>;
   defaultMappings: Partial<Record<RecordKind, FieldMapping[]>>;
+  /**
+   * Settings an integration that writes to the platform cannot do without (Jira's `project_key`):
+   * saving one that sends records out without them is refused, naming the field.
+   */
+  requiredToWrite?: string[];
+  /** Markdown: how to set the platform side up (a user and its rights, webhooks), shown by the CLI and the console. */
+  setupSteps?: string;
 }
 
 /** True when the manifest declares `operation` on `kind`. */

@@ -48,6 +48,7 @@ export class IntegrationService {
       rateLimitPerMinute: input.rate_limit_per_minute ?? null,
       settings,
     });
+    checkWriteSettings(adapter, row);
     return this.save(row, () => this.db.getRepository(IntegrationConfiguration).save(row));
   }
 
@@ -102,6 +103,7 @@ export class IntegrationService {
     if (patch.enabled !== undefined) row.enabled = patch.enabled;
     if (patch.conflict_strategy !== undefined) row.conflictStrategy = patch.conflict_strategy;
     if (patch.rate_limit_per_minute !== undefined) row.rateLimitPerMinute = patch.rate_limit_per_minute;
+    checkWriteSettings(adapter, row);
     const saved = await this.save(row, () => this.db.getRepository(IntegrationConfiguration).save(row));
     this.signals.config.notify(row.id);
     return saved;
@@ -181,4 +183,21 @@ function mergeKeys(current: Record<string, unknown>, patch: Record<string, unkno
     else merged[key] = value;
   }
   return merged;
+}
+
+/**
+ * An integration that sends records to the platform has the settings its adapter cannot write
+ * without (`requiredToWrite`): without them its first write would go straight to the dead letter
+ * queue, so saving it is refused, naming each missing field.
+ */
+function checkWriteSettings(adapter: LoadedAdapter, row: IntegrationConfiguration): void {
+  const required = adapter.plugin.manifest.requiredToWrite ?? [];
+  const writes = [row.direction, ...Object.values(row.kindDirections ?? {})].some((d) => d === 'outbound' || d === 'bidirectional');
+  if (!writes || required.length === 0) return;
+  const missing = required.filter((key) => row.settings[key] === undefined || row.settings[key] === null || row.settings[key] === '');
+  if (missing.length === 0) return;
+  throw new ValidationError(
+    `A ${adapter.plugin.manifest.displayName} integration that sends records needs ${missing.join(' and ')} in its settings (or direction inbound).`,
+    missing.map((key) => ({ field: `settings.${key}`, message: `required to write to ${adapter.plugin.manifest.displayName}` })),
+  );
 }

@@ -1,4 +1,4 @@
-import { AdapterRegistry, databaseReady, z } from '@itsm-hub/core';
+import { AdapterRegistry, databaseReady, describeManifest, z } from '@itsm-hub/core';
 import type { DataSource } from 'typeorm';
 import type { ApiRouter } from '../ApiRouter';
 import type { Metrics } from '../metrics';
@@ -14,6 +14,10 @@ const AdapterListSchema = z.object({
       core_range: z.string(),
       capabilities: z.record(z.string(), z.array(z.string())).describe('Per record kind, the operations the adapter supports.'),
       versions: z.record(z.string(), z.enum(['counter', 'timestamp', 'opaque'])).describe('Per record kind, how the adapter\'s record versions compare.'),
+      credential_schema: z.record(z.string(), z.unknown()).describe('JSON Schema (2020-12) of the credentials; secret fields are writeOnly.'),
+      settings_schema: z.record(z.string(), z.unknown()).describe('JSON Schema (2020-12) of the adapter\'s settings.'),
+      required_to_write: z.array(z.string()).describe('Settings an integration that sends records to the platform must have.'),
+      setup_steps: z.string().nullable().describe('Markdown: how to set the platform side up.'),
     }),
   ),
   refused: z.array(z.object({ package: z.string(), reason: z.string() })),
@@ -49,11 +53,16 @@ export function registerHealthRoutes(api: ApiRouter, deps: { db: DataSource; ada
     method: 'get', path: '/api/v1/adapters', tag: 'adapters', summary: 'Loaded adapters, and refused ones with the reason.',
     response: AdapterListSchema,
     handler: () => ({
-      adapters: deps.adapters.loaded.map((a) => ({
-        type: a.type, aliases: a.aliases, display_name: a.displayName, package: a.package, version: a.version, core_range: a.coreRange,
-        capabilities: Object.fromEntries(Object.entries(a.capabilities).map(([kind, c]) => [kind, Object.keys(c?.operations ?? {})])),
-        versions: Object.fromEntries(Object.entries(a.capabilities).map(([kind, c]) => [kind, c?.versions ?? 'opaque'])),
-      })),
+      adapters: deps.adapters.loaded.map((a) => {
+        const described = describeManifest(a.plugin.manifest);
+        return {
+          type: a.type, aliases: a.aliases, display_name: a.displayName, package: a.package, version: a.version, core_range: a.coreRange,
+          capabilities: Object.fromEntries(Object.entries(a.capabilities).map(([kind, c]) => [kind, Object.keys(c?.operations ?? {})])),
+          versions: Object.fromEntries(Object.entries(a.capabilities).map(([kind, c]) => [kind, c?.versions ?? 'opaque'])),
+          credential_schema: described.credentialSchema, settings_schema: described.settingsSchema,
+          required_to_write: described.requiredToWrite, setup_steps: described.setupSteps,
+        };
+      }),
       refused: deps.adapters.refused,
     }),
   });

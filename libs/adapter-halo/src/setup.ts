@@ -1,0 +1,3 @@
+/** What to set up in Halo, as the CLI and the console show it. */
+export const setupSteps = `1. In *Configuration > Integrations > Halo API > View Applications*, add an application with authentication method *Client ID and Secret*, scope \`all\`, acting as an agent who may log and edit tickets; give its client id and secret (and, on a Halo-hosted instance, the tenant) to the integration.
+2. In *Configuration > Integrations > Webhooks > New*: payload URL the integration's webhook URL, method POST, Basic authentication with the integration's webhook secret as the password, events *New Ticket Logged*, ticket updates and *New Action Added*.`;

@@ -2,11 +2,12 @@ import { startEmulator, type ServiceNowEmulatorHandle } from '@itsm-hub/adapter-
 import { SecretBox } from '@itsm-hub/core';
 import { createTestDatabase, type TestDatabase } from '@itsm-hub/core/testing';
 import { ADMIN_TOKEN } from './hubFixture';
-import { hubApi, killHub, spawnHub, stopHub } from './hubProcess';
+import { hubApi, killHub, killStrayHubs, spawnHub, stopHub } from './hubProcess';
 import { eventually, serviceNowCopies } from './syncHelpers';
 
 
 describe('a hub killed mid-run (SIGKILL) loses nothing and duplicates nothing after restart', () => {
+  afterEach(killStrayHubs);
   let db: TestDatabase;
   let snow: ServiceNowEmulatorHandle;
 

@@ -5,7 +5,7 @@ import { startEmulator, type ServiceNowEmulatorHandle } from '@itsm-hub/adapter-
 import { SecretBox } from '@itsm-hub/core';
 import { createTestDatabase, type TestDatabase } from '@itsm-hub/core/testing';
 import { ADMIN_TOKEN } from './hubFixture';
-import { hubApi, killHub, spawnHub, stopHub } from './hubProcess';
+import { hubApi, killHub, killStrayHubs, spawnHub, stopHub } from './hubProcess';
 import { eventually, serviceNowCopies } from './syncHelpers';
 
 /** The default lease: a restarted hub that waited it out would take at least this long. */
@@ -15,6 +15,7 @@ const LEASE_MS = 60_000;
 const databases = process.env.DATABASE_URL ? ['postgres', 'embedded'] : ['embedded'];
 
 describe.each(databases)('after kill -9, a restarted hub on %s resumes the dead process\'s leased jobs at once', (database) => {
+  afterEach(killStrayHubs);
   let db: TestDatabase | undefined;
   let dataDir: string | undefined;
   let snow: ServiceNowEmulatorHandle;

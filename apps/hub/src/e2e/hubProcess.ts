@@ -3,12 +3,17 @@ import path from 'node:path';
 
 export const MAIN = path.resolve(__dirname, '../../dist/main.js');
 
+/** Every hub this file's tests started, so that a failed assertion cannot leave one running (and Jest waiting on it). */
+const started = new Set<ChildProcess>();
+
 /** Starts the built hub as its own process and resolves once it logs its URL. */
 export function spawnHub(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', HUB_PORT: '0', HUB_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   let output = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -43,4 +48,9 @@ export function killHub(child: ChildProcess): Promise<void> {
 export async function hubApi(url: string, token: string, method: string, p: string, body?: unknown): Promise<any> {
   const response = await fetch(url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
   return response.json();
+}
+
+/** Kills the hubs a test started and did not stop (call it in `afterEach`). */
+export async function killStrayHubs(): Promise<void> {
+  await Promise.all([...started].filter((child) => child.exitCode === null && child.signalCode === null).map(killHub));
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestHub } from './hubFixture';
-import { MAIN, spawnHub, stopHub } from './hubProcess';
+import { killStrayHubs, MAIN, spawnHub, stopHub } from './hubProcess';
 
 async function call(url: string, token: string, method: string, p: string, body?: unknown) {
   const response = await fetch(url + p, {
@@ -20,6 +20,7 @@ const integration = {
 };
 
 describe('restart keeps data', () => {
+  afterEach(killStrayHubs);
   it('on the embedded database under HUB_DATA_DIR, with the generated key and admin token', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'itsm-hub-embedded-'));
     try {

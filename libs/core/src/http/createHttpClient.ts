@@ -71,9 +71,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     transformResponse: [(data: unknown) => data],
     responseType: 'text',
   });
-  // With validateStatus always true axios never rejects on a status, but axios-retry only acts on
-  // rejections: turn retryable statuses of marked calls into rejections, and back after the last try.
-  // Registered before axios-retry because response interceptors run in registration order.
   // Errors of `beforeCall` leave `request` as they are: a call that was not made is no transport failure.
   const refusals = new WeakSet<object>();
   instance.interceptors.request.use(async (config) => {
@@ -85,6 +82,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     return config;
   });
+  // With validateStatus always true axios never rejects on a status, but axios-retry only acts on
+  // rejections: turn retryable statuses of marked calls into rejections, and back after the last try.
+  // Registered before axios-retry because response interceptors run in registration order.
   instance.interceptors.response.use((response) => {
     const config = response.config as AxiosRequestConfig & { hubRetry?: boolean };
     if (config.hubRetry && response.status >= 400) {

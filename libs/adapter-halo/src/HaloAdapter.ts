@@ -14,15 +14,15 @@ import {
   type WriteOperation,
   type WriteResult,
 } from '@itsm-hub/core';
-import { OAUTH_ERRORS } from './assumptions';
-import { HaloClient, type HaloCallResult } from './client';
-import { classifyHaloError } from './errors';
-import { AgentDirectory } from './incident/agents';
-import { userFailure } from './incident/failures';
-import { IncidentReader } from './incident/IncidentReader';
-import { IncidentWriter } from './incident/IncidentWriter';
-import { incidentMappingsFor } from './mappings';
-import { haloSettingsSchema, type HaloCredentials, type HaloSettings } from './schemas';
+import { OAUTH_ERRORS } from './client/assumptions';
+import { HaloClient, type HaloCallResult } from './client/http';
+import { classifyHaloError } from './client/failures';
+import { AgentDirectory } from './client/agents';
+import { userFailure } from './kinds/incident/failures';
+import { IncidentReader } from './kinds/incident/reader';
+import { IncidentWriter } from './kinds/incident/writer';
+import { incidentMappingsFor } from './kinds/incident/mappings';
+import { haloSettingsSchema, type HaloCredentials, type HaloSettings } from './config';
 import { parseHaloWebhook, verifyBasicAuth } from './webhooks';
 
 /** What a user can do about each failure the connection test can meet. */

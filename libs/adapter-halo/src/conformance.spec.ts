@@ -1,5 +1,5 @@
 import { describeAdapterConformance } from '@itsm-hub/core/testing';
-import { ACTIONS_PATH, TICKETS_PATH } from './assumptions';
+import { ACTIONS_PATH, TICKETS_PATH } from './client/assumptions';
 import plugin from './index';
 import { startEmulator } from './emulator';
 

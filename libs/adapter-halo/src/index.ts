@@ -4,4 +4,4 @@ import { manifest } from './manifest';
 
 export default defineAdapter({ manifest, create: (context) => new HaloAdapter(context) });
 
-export type { HaloCredentials, HaloSettings } from './schemas';
+export type { HaloCredentials, HaloSettings } from './config';

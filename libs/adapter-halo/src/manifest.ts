@@ -1,6 +1,6 @@
 import type { AdapterManifest } from '@itsm-hub/core';
-import { incidentMappings } from './mappings';
-import { haloCredentialsSchema, haloSettingsSchema } from './schemas';
+import { incidentMappings } from './kinds/incident/mappings';
+import { haloCredentialsSchema, haloSettingsSchema } from './config';
 import { setupSteps } from './setup';
 
 export const manifest: AdapterManifest = {
@@ -13,7 +13,7 @@ export const manifest: AdapterManifest = {
   settingsSchema: haloSettingsSchema,
   // Operations are declared as they are implemented: the host calls only what is listed here.
   capabilities: {
-    // Versions are `<last_update>#<hash of the fields>` (see incident/record.ts): equal or different, no order.
+    // Versions are `<last_update>#<hash of the fields>` (see kinds/incident/record.ts): equal or different, no order.
     incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
   },
   defaultMappings: { incident: incidentMappings },

@@ -1,11 +1,33 @@
 import { createHash } from 'node:crypto';
-import { invalidPayload, invalidSignature, parseBasicAuth, parseWebhookJson, secretsEqual, webhookHeader, type ExternalRecord, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest } from '@itsm-hub/core';
-import { ticketUrl, WEBHOOK_EVENTS } from './assumptions';
-import { FIELDS, isNote, toComment } from './incident/record';
-import { isoOf } from './incident/time';
-import { webhookBodySchema, type WebhookNotification } from './webhookPayload';
+import { invalidPayload, invalidSignature, parseBasicAuth, parseWebhookJson, secretsEqual, webhookHeader, type ExternalRecord, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest, z } from '@itsm-hub/core';
+import { ticketUrl, WEBHOOK_EVENTS } from './client/assumptions';
+import { isoOf } from './client/time';
+import { actionSchema } from './client/types';
+import { FIELDS, isNote, toComment } from './kinds/incident/record';
 
 const PLATFORM = 'Halo';
+
+/**
+ * A Halo webhook notification (see ASSUMPTION webhook-payload): the event name, the ticket and, for action
+ * events, the action. Loose: Halo sends the whole ticket and action objects.
+ */
+export const webhookNotificationSchema = z.looseObject({
+  event: z.string().min(1),
+  ticket: z.looseObject({
+    id: z.number().int(),
+    summary: z.string().nullish(),
+    details: z.string().nullish(),
+    status_id: z.number().int().nullish(),
+    priority_id: z.number().int().nullish(),
+    last_update: z.string().nullish(),
+    third_party_id: z.string().nullish(),
+  }),
+  action: actionSchema.nullish(),
+});
+export type WebhookNotification = z.infer<typeof webhookNotificationSchema>;
+
+/** One notification, or a batched delivery of several. */
+export const webhookBodySchema = z.union([webhookNotificationSchema, z.array(webhookNotificationSchema).min(1)]);
 
 /**
  * Halo signs nothing; it can send Basic authentication (see ASSUMPTION webhook-auth). The password must be

@@ -17,15 +17,15 @@ import {
   type WebhookFailure,
   type WebhookRequest,
 } from '@itsm-hub/core';
-import { classifyJiraError } from './classifyJiraError';
-import { JiraClient, REQUIRED_ISSUE_PERMISSIONS, type JiraCallResult } from './client';
-import { incidentMappings } from './mappings';
-import { JiraPeople } from './people';
-import { IssueReader } from './reader';
-import { jiraCredentialSchema, jiraSettingsSchema, type JiraCredentials, type JiraSettings } from './schemas';
+import { classifyJiraError } from './client/failures';
+import { JiraClient, REQUIRED_ISSUE_PERMISSIONS, type JiraCallResult } from './client/http';
+import { incidentMappings } from './kinds/incident/mappings';
+import { JiraPeople } from './client/people';
+import { IssueReader } from './kinds/incident/reader';
+import { jiraCredentialSchema, jiraSettingsSchema, type JiraCredentials, type JiraSettings } from './config';
 import { parseJiraWebhook, verifyJiraSignature } from './webhooks';
-import { WorkflowNavigator } from './workflow';
-import { IssueWriter } from './writer';
+import { WorkflowNavigator } from './kinds/incident/workflow';
+import { IssueWriter } from './kinds/incident/writer';
 
 /** One call of a check: either Jira answered (any status) or the transport failed. */
 type Attempt<T> = { durationMs: number } & ({ reached: true; result: JiraCallResult<T> } | { reached: false; message: string });

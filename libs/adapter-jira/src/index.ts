@@ -3,4 +3,4 @@ import { createJiraAdapter as create } from './JiraAdapter';
 import { manifest } from './manifest';
 
 export default defineAdapter({ manifest, create });
-export type { JiraCredentials, JiraSettings } from './schemas';
+export type { JiraCredentials, JiraSettings } from './config';

@@ -1,6 +1,6 @@
 import type { AdapterManifest } from '@itsm-hub/core';
-import { DEFAULT_INCIDENT_MAPPINGS } from './mappings';
-import { jiraCredentialSchema, jiraSettingsSchema } from './schemas';
+import { DEFAULT_INCIDENT_MAPPINGS } from './kinds/incident/mappings';
+import { jiraCredentialSchema, jiraSettingsSchema } from './config';
 import { setupSteps } from './setup';
 
 export const manifest: AdapterManifest = {

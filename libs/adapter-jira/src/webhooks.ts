@@ -1,7 +1,7 @@
 import { invalidPayload, invalidSignature, parseWebhookJson, sha256SignatureDigest, verifyHmacSha256Hex, webhookHeader, z, type ExternalRecord, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest } from '@itsm-hub/core';
-import { adfToText } from './adf';
+import { adfToText } from './client/adf';
 import { jiraCommentSchema, jiraIssueFieldsSchema } from './client/types';
-import { commentVisibility, correlationOf, isoOf } from './record';
+import { commentVisibility, correlationOf, isoOf } from './kinds/incident/record';
 
 /** Admin webhooks with a secret sign the raw body: `X-Hub-Signature: sha256=<hex HMAC-SHA256>` (WebSub format, not `-256`). */
 export const SIGNATURE_HEADER = 'x-hub-signature';

@@ -1,7 +1,7 @@
 import type { Adapter, HttpRequest, WriteResult } from '@itsm-hub/core';
 import { createTestAdapterContext } from '@itsm-hub/core/testing';
 import plugin from './index';
-import { CURSOR_OVERLAP_MS } from './listing';
+import { CURSOR_OVERLAP_MS } from './kinds/incident/reader';
 import { startEmulator, type RunningPagerDutyEmulator } from './emulator';
 
 const START = Date.parse('2026-03-01T12:00:00Z');

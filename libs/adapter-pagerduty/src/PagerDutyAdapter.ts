@@ -20,14 +20,14 @@ import {
   type WriteOperation,
   type WriteResult,
 } from '@itsm-hub/core';
-import { classifyPagerDutyError } from './classifyError';
-import { PagerDutyClient, type PagerDutyResult } from './client';
-import { PagerDutyDirectory } from './directory';
-import { listChangedIncidents, readFailed } from './listing';
-import { toExternalRecord } from './records';
-import { pagerDutyCredentialsSchema, pagerDutySettingsSchema, type PagerDutyCredentials, type PagerDutySettings } from './schemas';
+import { classifyPagerDutyError } from './client/failures';
+import { PagerDutyClient, type PagerDutyResult } from './client/http';
+import { PagerDutyDirectory } from './client/directory';
+import { listChangedIncidents, readFailed } from './kinds/incident/reader';
+import { toExternalRecord } from './kinds/incident/record';
+import { pagerDutyCredentialsSchema, pagerDutySettingsSchema, type PagerDutyCredentials, type PagerDutySettings } from './config';
 import { parsePagerDutyWebhook, verifyPagerDutySignature } from './webhooks';
-import { IncidentWriter } from './writes';
+import { IncidentWriter } from './kinds/incident/writer';
 
 type Parsed = { ok: true; credentials: PagerDutyCredentials; settings: PagerDutySettings } | { ok: false; problems: string[] };
 

@@ -3,4 +3,4 @@ import { manifest } from './manifest';
 import { PagerDutyAdapter } from './PagerDutyAdapter';
 
 export default defineAdapter({ manifest, create: (context: AdapterContext) => new PagerDutyAdapter(context) });
-export type { PagerDutyCredentials, PagerDutySettings } from './schemas';
+export type { PagerDutyCredentials, PagerDutySettings } from './config';

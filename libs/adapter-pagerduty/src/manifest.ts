@@ -1,6 +1,6 @@
 import type { AdapterManifest } from '@itsm-hub/core';
-import { incidentMappings } from './mappings';
-import { pagerDutyCredentialsSchema, pagerDutySettingsSchema } from './schemas';
+import { incidentMappings } from './kinds/incident/mappings';
+import { pagerDutyCredentialsSchema, pagerDutySettingsSchema } from './config';
 import { setupSteps } from './setup';
 
 export const manifest: AdapterManifest = {
@@ -11,7 +11,7 @@ export const manifest: AdapterManifest = {
   credentialSchema: pagerDutyCredentialsSchema,
   settingsSchema: pagerDutySettingsSchema,
   capabilities: {
-    // Versions are `<updated_at>#<hash of the fields>` (see records.ts): equal or different, no order.
+    // Versions are `<updated_at>#<hash of the fields>` (see kinds/incident/record.ts): equal or different, no order.
     incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
   },
   defaultMappings: { incident: incidentMappings },

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { createTestAdapterContext } from '@itsm-hub/core/testing';
 import { startEmulator, type ServiceNowEmulatorHandle } from './emulator';
-import type { ServiceNowCredentials, ServiceNowSettings } from './schemas';
+import type { ServiceNowCredentials, ServiceNowSettings } from './config';
 import { ServiceNowAdapter } from './ServiceNowAdapter';
 
 let sn: ServiceNowEmulatorHandle;

@@ -17,13 +17,13 @@ import {
   type WriteOperation,
   type WriteResult,
 } from '@itsm-hub/core';
-import { classifyServiceNowError, vendorMessage } from './classifyError';
-import { authModeOf, describeIssues, ServiceNowClient, type TableListOutcome } from './client';
-import { userFailure } from './incident/failures';
-import { IncidentReader } from './incident/IncidentReader';
-import { IncidentWriter } from './incident/IncidentWriter';
-import { ReferenceResolver } from './incident/references';
-import { credentialSchema, DEFAULT_CLOSE_CODE, DEFAULT_INCIDENT_TABLE, type ServiceNowCredentials, type ServiceNowSettings } from './schemas';
+import { classifyServiceNowError, vendorMessage } from './client/failures';
+import { authModeOf, describeIssues, ServiceNowClient, type TableListOutcome } from './client/http';
+import { userFailure } from './kinds/incident/failures';
+import { IncidentReader } from './kinds/incident/reader';
+import { IncidentWriter } from './kinds/incident/writer';
+import { ReferenceResolver } from './kinds/incident/references';
+import { credentialSchema, DEFAULT_CLOSE_CODE, DEFAULT_INCIDENT_TABLE, type ServiceNowCredentials, type ServiceNowSettings } from './config';
 import { parseEvents, verifySignature } from './webhooks';
 
 export type ServiceNowContext = AdapterContext<ServiceNowCredentials, ServiceNowSettings>;

@@ -4,4 +4,4 @@ import { ServiceNowAdapter } from './ServiceNowAdapter';
 
 export default defineAdapter({ manifest, create: (context) => new ServiceNowAdapter(context) });
 
-export type { ServiceNowCredentials, ServiceNowSettings } from './schemas';
+export type { ServiceNowCredentials, ServiceNowSettings } from './config';

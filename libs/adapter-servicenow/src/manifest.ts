@@ -1,6 +1,6 @@
 import type { AdapterManifest } from '@itsm-hub/core';
-import { incidentMappings } from './mappings';
-import { credentialSchema, settingsSchema } from './schemas';
+import { incidentMappings } from './kinds/incident/mappings';
+import { credentialSchema, settingsSchema } from './config';
 import { setupSteps } from './setup';
 
 export const manifest: AdapterManifest = {

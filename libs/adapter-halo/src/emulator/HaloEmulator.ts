@@ -9,9 +9,9 @@ import {
   TOKEN_PATH,
   TOKEN_SCOPE,
   WEBHOOK_USERNAME,
-} from '../assumptions';
+} from '../client/assumptions';
 import type { HaloAction, HaloTicket } from '../client/types';
-import { haloTime } from '../incident/time';
+import { haloTime } from '../client/time';
 import { bodyOf, noStore, problemBody, sendEmpty } from './http';
 import { seedActions, seedAgents, seedTickets } from './seed';
 import type { HaloEmulatorCredentials, HaloEmulatorOptions, HaloEmulatorState } from './types';

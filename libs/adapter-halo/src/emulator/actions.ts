@@ -5,7 +5,7 @@ import {
   TICKETS_READ_SCOPES,
   TICKETS_WRITE_SCOPES,
   WEBHOOK_EVENTS,
-} from '../assumptions';
+} from '../client/assumptions';
 import type { HaloAction } from '../client/types';
 import type { HaloEmulator } from './HaloEmulator';
 import { bodyOf, intParams, sendInvalidParams, sendProblem, sendRefusal } from './http';

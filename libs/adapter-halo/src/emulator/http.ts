@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { EmulatorContext } from '@itsm-hub/core/emulator';
-import { PROBLEM_TYPE } from '../assumptions';
+import { PROBLEM_TYPE } from '../client/assumptions';
 
 /** IdentityServer marks token responses, successful or not, as uncacheable. */
 export function noStore(ctx: EmulatorContext): void {

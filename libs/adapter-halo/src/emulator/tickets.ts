@@ -14,9 +14,9 @@ import {
   TICKETS_WRITE_SCOPES,
   UNASSIGNED_AGENT_ID,
   WEBHOOK_EVENTS,
-} from '../assumptions';
+} from '../client/assumptions';
 import type { HaloTicket } from '../client/types';
-import { haloTimeMs } from '../incident/time';
+import { haloTimeMs } from '../client/time';
 import type { HaloEmulator } from './HaloEmulator';
 import { bodyOf, intParams, queryText, sendInvalidParams, sendProblem, sendRefusal } from './http';
 

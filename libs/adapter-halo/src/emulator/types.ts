@@ -1,6 +1,6 @@
 import type { EmulatorHandle } from '@itsm-hub/core/emulator';
 import type { HaloAction, HaloAgent, HaloTicket } from '../client/types';
-import type { HaloCredentials } from '../schemas';
+import type { HaloCredentials } from '../config';
 import type { HaloEmulator } from './HaloEmulator';
 
 export type { HaloAction, HaloAgent, HaloTicket };

@@ -1,5 +1,5 @@
 import type { EmulatorHandle } from '@itsm-hub/core/emulator';
-import type { JiraCredentials } from '../schemas';
+import type { JiraCredentials } from '../config';
 import { registerIssueRoutes } from './issueRoutes';
 import { JiraEmulator } from './JiraEmulator';
 import { registerRoutes } from './routes';

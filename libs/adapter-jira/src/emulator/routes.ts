@@ -1,6 +1,6 @@
 import { parseBasicAuth } from '@itsm-hub/core';
 import type { EmulatorApp } from '@itsm-hub/core/emulator';
-import type { JiraCredentials } from '../schemas';
+import type { JiraCredentials } from '../config';
 import { decodeToken, encodeToken, issueJson, sendError, sendJson, sendUnauthorized, single, userJson } from './http';
 import { parseJql } from './jql';
 import { PERMISSIONS, isPermissionKey, type JiraEmulatorState } from './state';

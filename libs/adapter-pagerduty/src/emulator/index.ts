@@ -1,4 +1,4 @@
-import type { PagerDutyCredentials } from '../schemas';
+import type { PagerDutyCredentials } from '../config';
 import { PagerDutyEmulator } from './PagerDutyEmulator';
 import { installMiddleware, installRoutes } from './routes';
 import type { PagerDutyEmulatorOptions, RunningPagerDutyEmulator } from './types';

@@ -1,5 +1,5 @@
 import type { EmulatorHandle } from '@itsm-hub/core/emulator';
-import type { PagerDutyCredentials } from '../schemas';
+import type { PagerDutyCredentials } from '../config';
 import type { PagerDutyEmulator } from './PagerDutyEmulator';
 
 export interface PagerDutyEmulatorOptions {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { WATCHED_FIELDS, type WebhookPayload } from '../webhookPayload';
+import { WATCHED_FIELDS, type WebhookPayload } from '../webhooks';
 import { INCIDENT_COLUMNS, type Row } from './seed';
-import { READ_PATHS } from '../incident/record';
+import { READ_PATHS } from '../kinds/incident/record';
 import { dotWalk } from './tables';
 
 /** Base-system Priority Lookup Rules: `${impact}/${urgency}` -> priority. */

@@ -1,12 +1,12 @@
 import type { EmulatorHandle } from '@itsm-hub/core/emulator';
-import type { ServiceNowCredentials } from '../schemas';
+import type { ServiceNowCredentials } from '../config';
 import { ServiceNowEmulator, type ServiceNowEmulatorOptions } from './ServiceNowEmulator';
 
 export { ServiceNowEmulator, type ServiceNowEmulatorOptions } from './ServiceNowEmulator';
 export { TokenStore, TOKEN_ERROR } from './oauth';
 export { ADMIN_USER_ID, CALLER_USER_ID, LEGACY_GROUP_ID, SERVICE_DESK_GROUP_ID, type Row } from './seed';
-export type { WebhookPayload } from '../webhookPayload';
-export type { ServiceNowCredentials } from '../schemas';
+export type { WebhookPayload } from '../webhooks';
+export type { ServiceNowCredentials } from '../config';
 
 /** Credentials the emulator accepts when none are given: all four, so every auth mode works. */
 export const DEFAULT_CREDENTIALS: ServiceNowCredentials = {

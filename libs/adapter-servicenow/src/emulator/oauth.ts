@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EmulatorContext } from '@itsm-hub/core/emulator';
-import type { ServiceNowCredentials } from '../schemas';
+import type { ServiceNowCredentials } from '../config';
 
 /** The token endpoint's one documented failure answer (seen in fixtures; the only shape known). */
 export const TOKEN_ERROR = { error_description: 'access_denied', error: 'server_error' } as const;

@@ -1,0 +1,106 @@
+import { VendorRejectedError, z, type ErrorClassification, type ExternalComment, type ExternalRecord, type HttpResponse, type RecordPage, type VendorFailure } from '@itsm-hub/core';
+import type { ServiceNowClient } from '../../client/http';
+import { INCIDENT_READ_PARAMS, text, toComment, toExternalRecord } from './record';
+
+const JOURNAL_TABLE = 'sys_journal_field';
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
+
+/** Page token: where the listing started and how far it got, so later pages repeat the same query. */
+const pageTokenSchema = z.object({ from: z.string(), offset: z.number().int().min(0) });
+
+export interface ReaderOptions {
+  table: string;
+  baseUrl: string;
+  /** Encoded query that limits which incidents are listed. */
+  incidentQuery?: string;
+  /** The adapter's classification, which a refused read carries to the engine. */
+  classify: (failure: VendorFailure) => ErrorClassification;
+}
+
+/** Incident reads through the Table API: by sys_id with the journal, by correlation id, and incremental listings. */
+export class IncidentReader {
+  constructor(private readonly client: ServiceNowClient, private readonly options: ReaderOptions) {}
+
+  /** Reads answer records, not results: a refusal travels as an error, classified. */
+  private refused(what: string, response: HttpResponse): VendorRejectedError {
+    const failure = { type: 'response' as const, status: response.status, headers: response.headers, body: response.body };
+    return new VendorRejectedError(`ServiceNow refused ${what}`, failure, this.options.classify(failure));
+  }
+
+  /** The incident with its journal. */
+  async read(sysId: string): Promise<ExternalRecord | undefined> {
+    const record = await this.record(sysId);
+    return record && { ...record, comments: await this.journal(sysId) };
+  }
+
+  /** The incident without its journal. */
+  async record(sysId: string): Promise<ExternalRecord | undefined> {
+    const outcome = await this.client.getRecord(this.options.table, sysId, INCIDENT_READ_PARAMS);
+    if (!outcome.ok && outcome.status === 404) return undefined;
+    if (!outcome.ok) throw this.refused(`reading incident ${sysId}`, outcome.response);
+    return toExternalRecord(outcome.record, this.options.baseUrl);
+  }
+
+  async findByCorrelationId(correlationId: string): Promise<ExternalRecord | undefined> {
+    // A value containing '^' would split the encoded query into other conditions.
+    if (correlationId.includes('^')) return undefined;
+    const outcome = await this.client.listRecords(this.options.table, {
+      ...INCIDENT_READ_PARAMS,
+      sysparm_query: `correlation_id=${correlationId}^ORDERBYsys_created_on`,
+      sysparm_limit: '1',
+    });
+    if (!outcome.ok) throw this.refused(`finding the incident with correlation_id ${correlationId}`, outcome.response);
+    const row = outcome.records[0];
+    return row ? toExternalRecord(row, this.options.baseUrl) : undefined;
+  }
+
+  /**
+   * Records updated at or after `cursor`, oldest first. `>=` re-reads records of the cursor's own
+   * second (the instance stores seconds only); the engine skips versions it has seen.
+   */
+  async list(cursor: string | undefined, page: string | undefined, pageSize: number | undefined): Promise<RecordPage> {
+    const token = page === undefined ? { from: cursor ?? '', offset: 0 } : parsePageToken(page);
+    const limit = Math.min(Math.max(1, pageSize ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
+    // Plain `yyyy-MM-dd HH:mm:ss` values compare against the stored UTC value (commonly used; unconfirmed for every release).
+    const terms = [token.from ? `sys_updated_on>=${token.from}` : '', this.options.incidentQuery ?? '', 'ORDERBYsys_updated_on', 'ORDERBYsys_id'];
+    const outcome = await this.client.listRecords(this.options.table, {
+      ...INCIDENT_READ_PARAMS,
+      sysparm_query: terms.filter(Boolean).join('^'),
+      sysparm_limit: String(limit),
+      sysparm_offset: String(token.offset),
+    });
+    if (!outcome.ok) throw this.refused('listing incidents', outcome.response);
+    const records = outcome.records.map((row) => toExternalRecord(row, this.options.baseUrl));
+    const seen = outcome.records.map((row) => text(row.sys_updated_on)).reduce((a, b) => (b > a ? b : a), cursor ?? '');
+    const next = token.offset + outcome.records.length;
+    const more = outcome.total === undefined ? outcome.records.length === limit : next < outcome.total;
+    const result: RecordPage = { records };
+    if (seen) result.cursor = seen;
+    if (more && outcome.records.length > 0) result.nextPage = JSON.stringify({ from: token.from, offset: next });
+    return result;
+  }
+
+  /** The incident's comments and work notes, oldest first. */
+  async journal(sysId: string): Promise<ExternalComment[]> {
+    const outcome = await this.client.listRecords(JOURNAL_TABLE, {
+      sysparm_query: `element_id=${sysId}^elementINcomments,work_notes^ORDERBYsys_created_on`,
+      sysparm_fields: 'sys_id,element,value,sys_created_by,sys_created_on',
+    });
+    if (!outcome.ok) throw this.refused(`reading the journal of incident ${sysId}`, outcome.response);
+    return outcome.records.map(toComment);
+  }
+}
+
+function parsePageToken(page: string): z.infer<typeof pageTokenSchema> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(page);
+  } catch {
+    raw = undefined;
+  }
+  const parsed = pageTokenSchema.safeParse(raw);
+  // A token this adapter did not issue is a caller bug, not a vendor failure.
+  if (!parsed.success) throw new TypeError(`Not a ServiceNow page token: ${page}`);
+  return parsed.data;
+}

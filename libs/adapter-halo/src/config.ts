@@ -42,10 +42,10 @@ function haloId(name: string) {
 
 export const haloSettingsSchema = z
   .object({
-    status_map: idMap('status_map', INCIDENT_STATUSES).optional(),
-    priority_map: idMap('priority_map', INCIDENT_PRIORITIES).optional(),
-    ticket_type_id: haloId('ticket_type_id').optional(),
-    client_id_default: haloId('client_id_default').optional(),
+    status_map: idMap('status_map', INCIDENT_STATUSES).optional().meta({ description: 'Hub status -> Halo status id, for statuses your Halo renamed or added' }),
+    priority_map: idMap('priority_map', INCIDENT_PRIORITIES).optional().meta({ description: 'Hub priority (P1..P5) -> Halo priority id' }),
+    ticket_type_id: haloId('ticket_type_id').optional().meta({ description: 'Ticket type id new tickets get (Configuration > Tickets > Ticket Types)' }),
+    client_id_default: haloId('client_id_default').optional().meta({ description: 'Halo client (customer) id new tickets are logged against' }),
   })
   .strict();
 

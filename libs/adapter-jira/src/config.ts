@@ -24,8 +24,9 @@ export const jiraSettingsSchema = z
     project_key: z
       .string({ error: 'project_key must be a string' })
       .regex(/^[A-Z][A-Z0-9_]+$/, { error: 'project_key must be a Jira project key such as OPS (uppercase letters, digits, _)' })
-      .optional(),
-    issue_type: z.string({ error: 'issue_type must be a string' }).min(1, { error: 'issue_type must not be empty' }).default('Incident'),
+      .optional()
+      .meta({ description: 'Key of the project issues are created in, such as OPS' }),
+    issue_type: z.string({ error: 'issue_type must be a string' }).min(1, { error: 'issue_type must not be empty' }).default('Incident').meta({ description: 'Issue type of created issues; it must exist in the project' }),
     status_map: z
       .preprocess(
         parseJsonText,
@@ -33,7 +34,8 @@ export const jiraSettingsSchema = z
           error: 'status_map must be an object (or JSON text) of hub status -> Jira status name',
         }),
       )
-      .optional(),
+      .optional()
+      .meta({ description: 'Hub status -> Jira status name, for workflows with other status names' }),
     priority_map: z
       .preprocess(
         parseJsonText,
@@ -41,9 +43,13 @@ export const jiraSettingsSchema = z
           error: 'priority_map must be an object (or JSON text) with keys P1..P5 -> Jira priority name',
         }),
       )
-      .optional(),
-    /** Project role that may see comments the hub writes as internal (default `Administrators`). */
-    internal_comment_role: z.string({ error: 'internal_comment_role must be a string' }).min(1, { error: 'internal_comment_role must not be empty' }).optional(),
+      .optional()
+      .meta({ description: 'Hub priority (P1..P5) -> Jira priority name' }),
+    internal_comment_role: z
+      .string({ error: 'internal_comment_role must be a string' })
+      .min(1, { error: 'internal_comment_role must not be empty' })
+      .optional()
+      .meta({ description: 'Project role that may see comments the hub writes as internal (default Administrators)' }),
   })
   .strict();
 

@@ -15,23 +15,22 @@ const serviceId = z.string().trim().min(1, { error: 'service ids must not be emp
 
 export const pagerDutySettingsSchema = z
   .object({
-    /** The service incidents are created on; checked by testConnection. */
-    service_id: serviceId.optional(),
-    /** Services whose incidents are synced. The CLI passes them as one comma-separated string. */
+    service_id: serviceId.optional().meta({ description: 'Id of the service incidents are created on, such as PSVC001' }),
+    // A flag carries one string, so a comma-separated list is taken too.
     service_ids: z
       .union([
         z.array(serviceId),
         z.string().transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id.length > 0)),
       ], { error: 'service_ids must be an array of service ids or a comma-separated string' })
-      .optional(),
-    /** Email of a PagerDuty user: writes must carry it in the From header. */
-    from_email: z.email({ error: 'from_email must be the email address of a PagerDuty user' }).optional(),
-    /** Canonical priority -> PagerDuty urgency used when creating incidents. */
+      .optional()
+      .meta({ description: 'Services whose incidents are synced (comma-separated); unset syncs every service' }),
+    from_email: z.email({ error: 'from_email must be the email address of a PagerDuty user' }).optional().meta({ description: 'Email of the PagerDuty user writes are made as (the From header)' }),
     urgency_map: z
       .record(z.string(), z.enum(['high', 'low'], { error: "urgency_map values must be 'high' or 'low'" }), {
         error: "urgency_map must map canonical priorities to 'high' or 'low'",
       })
-      .optional(),
+      .optional()
+      .meta({ description: 'Hub priority (P1..P5) -> urgency of created incidents, high or low' }),
   })
   .strict();
 

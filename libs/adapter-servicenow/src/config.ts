@@ -60,18 +60,21 @@ export const settingsSchema = z
       incident_table: z
         .string({ error: 'incident_table must be a string' })
         .regex(/^[a-z][a-z0-9_]*$/, { error: 'incident_table must be a table name such as incident or u_incident' })
-        .default(DEFAULT_INCIDENT_TABLE),
+        .default(DEFAULT_INCIDENT_TABLE)
+        .meta({ description: 'Table incidents are read from and written to: incident, or a table extending it such as u_incident' }),
       // Kept for integrations created before incident_query existed; incident_query wins when both are set.
-      encoded_query: z.string({ error: 'encoded_query must be a string (a ServiceNow encoded query)' }).optional(),
+      encoded_query: z.string({ error: 'encoded_query must be a string (a ServiceNow encoded query)' }).optional().meta({ description: 'Older name of incident_query' }),
       incident_query: z
         .string({ error: 'incident_query must be a string (a ServiceNow encoded query)' })
         .refine((q) => !/(^|\^)ORDERBY/.test(q), { error: 'incident_query must not contain ORDERBY: the adapter orders listings itself' })
-        .optional(),
-      close_code: z.string({ error: 'close_code must be a string' }).min(1, { error: 'close_code must not be empty' }).optional(),
+        .optional()
+        .meta({ description: 'Encoded query limiting which incidents are synced, such as assignment_group=<sys_id> (no ORDERBY)' }),
+      close_code: z.string({ error: 'close_code must be a string' }).min(1, { error: 'close_code must not be empty' }).optional().meta({ description: 'Resolution code set when the hub resolves an incident, for instances whose data policy requires one' }),
       api_version: z
         .string({ error: 'api_version must be a string' })
         .regex(/^v\d+$/, { error: "api_version must look like 'v1' or 'v2'" })
-        .optional(),
+        .optional()
+        .meta({ description: 'Table API version such as v2; unset uses the unversioned API' }),
     },
     { error: unknownKeys('setting') },
   )

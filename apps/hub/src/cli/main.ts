@@ -6,7 +6,7 @@ import { ApiError, HubClient, loadCliConfig } from './HubClient';
 export async function runCli(argv: string[]): Promise<number> {
   const client = () => new HubClient(loadCliConfig());
   const program = new Command('im').description('ITSM Hub command line').exitOverride().showHelpAfterError();
-  for (const command of allCommands(client)) program.addCommand(command);
+  for (const command of allCommands(client, argv)) program.addCommand(command);
   for (const command of program.commands) applyExitOverride(command);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -41,7 +41,7 @@ describe('im CLI against a running hub and the platform emulators', () => {
   it('configures, lists, gets, tests and deletes an integration of each type', async () => {
     for (const p of platforms) {
       const name = `cli-${p.type}`;
-      const configured = await im(['integration', 'configure', '--name', name, '--type', p.type, '--base-url', p.url, '--direction', 'bidirectional', '--enabled', 'true', '--webhook-secret', 'cli-webhook-secret', '--conflict-strategy', 'manual-review', ...credentialFlags[p.type](p.credentials), ...Object.entries(p.settings).flatMap(([k, v]) => ['--setting', `${k}=${v}`])]);
+      const configured = await im(['integration', 'configure', '--name', name, '--type', p.type, '--base-url', p.url, '--direction', 'bidirectional', '--enabled', 'true', '--webhook-secret', 'cli-webhook-secret', '--conflict-strategy', 'manual-review', ...credentialFlags[p.type](p.credentials), ...Object.entries(p.settings).flatMap(([k, v]) => [`--${k.replace(/_/g, '-')}`, v])]);
       expect(configured).toMatchObject({ code: 0 });
       expect(configured.stdout).toContain(`Created integration ${name}`);
       const tested = await im(['integration', 'test', name]);
@@ -58,6 +58,28 @@ describe('im CLI against a running hub and the platform emulators', () => {
     expect(JSON.parse(got.stdout)).toMatchObject({ name: 'cli-servicenow', conflict_strategy: 'manual-review', has_webhook_secret: true, credentials: { username: '***', password: '***' } });
     for (const p of platforms) expect((await im(['integration', 'delete', `cli-${p.type}`])).code).toBe(0);
     expect(JSON.parse((await im(['integration', 'list', '--format', 'json'])).stdout)).toEqual([]);
+  });
+
+  it('takes each type\'s credential and settings flags from the adapter manifests the hub serves', async () => {
+    const help = await im(['integration', 'configure', '--type', 'jira', '--help']);
+    expect(help.code).toBe(0);
+    // Help wraps to the terminal width, so the assertions read it as one line.
+    const text = help.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('Jira Cloud credentials: --email <value> Email address of the Atlassian account');
+    expect(text).toMatch(/--api-key <value> An API token of that account .*\(secret; required\) Jira Cloud settings:/);
+    expect(text).toMatch(/--project-key <value> Key of the project issues are created in, such as OPS \(required to write\)/);
+    expect(text).not.toContain('--username');
+    const general = await im(['integration', 'configure', '--help']);
+    expect(general.stdout.replace(/\s+/g, ' ')).toMatch(/Types on this hub: .*jira \(Jira Cloud\)/);
+    const unknown = await im(['integration', 'configure', '--name', 'x', '--type', 'nope', '--token', 't']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown integration type 'nope'; this hub has: .*servicenow/);
+    const halo = platforms.find((p) => p.type === 'halo')!;
+    const typed = await im(['integration', 'configure', '--name', 'typed', '--type', 'halo', '--base-url', halo.url, '--client-id', 'c', '--client-secret', 's', '--ticket-type-id', '7', '--status-map', '{"new":1}', '--format', 'json']);
+    expect(typed.code).toBe(0);
+    expect(JSON.parse(typed.stdout).settings).toEqual({ ticket_type_id: 7, status_map: { new: 1 } });
+    expect((await im(['integration', 'configure', '--name', 'typed', '--ticket-type-id', 'seven'])).code).toBe(2);
+    expect((await im(['integration', 'delete', 'typed'])).code).toBe(0);
   });
 
   it('updates by --name, and a wrong password makes test fail with the vendor message', async () => {

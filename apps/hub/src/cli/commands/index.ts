@@ -5,6 +5,6 @@ import { conflictCommand } from './conflict';
 import { incidentCommand } from './incident';
 import { integrationCommand } from './integration';
 
-export function allCommands(client: () => HubClient): Command[] {
-  return [loginCommand(), orgCommand(client), tokenCommand(client), integrationCommand(client), conflictCommand(client), incidentCommand(client)];
+export function allCommands(client: () => HubClient, argv: string[] = []): Command[] {
+  return [loginCommand(), orgCommand(client), tokenCommand(client), integrationCommand(client, argv), conflictCommand(client), incidentCommand(client)];
 }

@@ -2,25 +2,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ApiError, type HubClient } from '../HubClient';
 import { printObject, printPage, printRows, type Format } from '../output';
-import { definedOnly, formatOption, kindOption, limitOption, offsetOption, orgOption, pageQuery, parseInteger } from './options';
+import { adapterFlags, adapterOfType, collectAdapterValues, type AdapterDescription, type AdapterFlag } from './adapterFlags';
+import { definedOnly, formatOption, kindOption, limitOption, offsetOption, orgOption, pageQuery, parseBoolean, parseInteger } from './options';
 
-/** CLI flag -> credential field of the integration (seed 000 plus the other credential kinds). */
-const CREDENTIAL_FLAGS: Array<[flag: string, key: string, help: string]> = [
-  ['--username <username>', 'username', 'Username (ServiceNow)'],
-  ['--password <password>', 'password', 'Password (ServiceNow)'],
-  ['--client-id <id>', 'client_id', 'OAuth client id (ServiceNow, HaloITSM)'],
-  ['--client-secret <secret>', 'client_secret', 'OAuth client secret (ServiceNow, HaloITSM)'],
-  ['--email <email>', 'email', 'Email (Jira)'],
-  ['--api-key <key>', 'api_key', 'API key (Jira)'],
-  ['--token <token>', 'token', 'API token (PagerDuty)'],
-  ['--tenant <tenant>', 'tenant', 'Tenant (HaloITSM cloud)'],
-  ['--auth-server <url>', 'auth_server', 'Authorisation server URL (HaloITSM; default <base-url>/auth)'],
-];
-
-const parseBool = (value: string) => {
-  if (value !== 'true' && value !== 'false') throw new InvalidArgumentError('expected true or false');
-  return value === 'true';
-};
 const collectSetting = (value: string, previous: Record<string, string> = {}) => {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError('expected key=value');
@@ -29,29 +13,37 @@ const collectSetting = (value: string, previous: Record<string, string> = {}) =>
 
 const integrationColumns = ['name', 'type', 'base_url', 'direction', 'enabled', 'conflict_strategy', 'id'];
 
-export function integrationCommand(client: () => HubClient): Command {
+export function integrationCommand(client: () => HubClient, argv: string[] = []): Command {
   const cmd = new Command('integration').description('Manage integrations with external platforms');
   const path = (ref: string, suffix = '') => `api/v1/integrations/${encodeURIComponent(ref)}${suffix}`;
 
   const configure = cmd
     .command('configure')
-    .description('Create an integration, or update the one with this --name')
+    .description('Create an integration, or update the one with this --name; --type <type> --help lists that type\'s credential and settings flags')
     .requiredOption('--name <name>', 'Integration name (required)')
-    .option('--type <type>', 'Integration type: servicenow, jira, pagerduty, halo')
+    .option('--type <type>', 'Integration type: an adapter loaded by the hub (GET /api/v1/adapters)')
     .addOption(orgOption())
     .option('--base-url <url>', 'External system API URL')
     .addOption(new Option('--direction <direction>', 'Sync direction').choices(['none', 'inbound', 'outbound', 'bidirectional']))
-    .option('--enabled <bool>', 'Enable/disable integration (true|false)', parseBool)
+    .option('--enabled <bool>', 'Enable/disable integration (true|false)', parseBoolean)
     .option('--webhook-secret <secret>', 'Webhook signature secret')
     .addOption(new Option('--conflict-strategy <strategy>', 'Conflict resolution').choices(['last-write-wins', 'ownership-priority', 'manual-review']))
     .option('--rate-limit <n>', 'Requests per minute to the platform', parseInteger)
     .option('--setting <key=value>', 'Adapter setting (repeatable)', collectSetting)
     .addOption(formatOption());
-  for (const [flag, , help] of CREDENTIAL_FLAGS) configure.option(flag, help);
+  const findIntegration = (name: string, org: string | undefined) =>
+    client().request('GET', path(name), undefined, { organization_id: org }).catch((err) => {
+      if (err instanceof ApiError && err.status === 404 && err.problem.code === 'HUB_ERR_NOT_FOUND' && /Integration/.test(err.message)) return undefined;
+      throw err;
+    });
+  // The flags of the adapter's credentials and settings come from the hub, so they are added once the type is known.
+  let adapter: { description?: AdapterDescription; flags: AdapterFlag[]; existing?: Promise<any> } = { flags: [] };
+  cmd.hook('preSubcommand', async (_cmd, sub) => {
+    if (sub !== configure) return;
+    adapter = await loadAdapterFlags(configure, configureArgs(argv), client, findIntegration);
+  });
   configure.action(async (opts) => {
-    const credentials = Object.fromEntries(
-      CREDENTIAL_FLAGS.map(([, key]) => [key, opts[camel(key)]]).filter(([, v]) => v !== undefined),
-    );
+    const { credentials, settings } = collectAdapterValues(adapter.flags, opts, opts.setting, adapter.description);
     const body = definedOnly({
       type: opts.type,
       base_url: opts.baseUrl,
@@ -60,13 +52,10 @@ export function integrationCommand(client: () => HubClient): Command {
       webhook_secret: opts.webhookSecret,
       conflict_strategy: opts.conflictStrategy,
       rate_limit_per_minute: opts.rateLimit,
-      settings: opts.setting,
-      credentials: Object.keys(credentials).length > 0 ? credentials : undefined,
+      settings,
+      credentials,
     });
-    const existing = await client().request('GET', path(opts.name), undefined, { organization_id: opts.org }).catch((err) => {
-      if (err instanceof ApiError && err.status === 404 && err.problem.code === 'HUB_ERR_NOT_FOUND' && /Integration/.test(err.message)) return undefined;
-      throw err;
-    });
+    const existing = await (adapter.existing ?? findIntegration(opts.name, opts.org));
     const saved = existing
       ? await client().request('PATCH', path(existing.id), body, { organization_id: opts.org })
       : await client().request('POST', 'api/v1/integrations', { name: opts.name, credentials: {}, ...body }, { organization_id: opts.org });
@@ -228,6 +217,55 @@ function readMappingsFile(command: Command, file: string): unknown {
   }
 }
 
-function camel(key: string): string {
-  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+type FindIntegration = (name: string, org: string | undefined) => Promise<any>;
+
+/** The arguments after `integration configure`, which the hook reads before commander parses them. */
+function configureArgs(argv: string[]): string[] {
+  const at = argv.indexOf('configure', argv.indexOf('integration') + 1);
+  return at < 0 ? [] : argv.slice(at + 1);
+}
+
+function flagValue(args: string[], flag: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === flag) return args[i + 1];
+    if (args[i].startsWith(`${flag}=`)) return args[i].slice(flag.length + 1);
+  }
+  return undefined;
+}
+
+/**
+ * Adds the flags of the integration's adapter to `configure`. The type is `--type`, or for an update the stored
+ * integration's; the hub's own adapter list says which flags that type has, so a new adapter needs no CLI change.
+ */
+async function loadAdapterFlags(configure: Command, args: string[], client: () => HubClient, findIntegration: FindIntegration) {
+  const wantsHelp = args.includes('--help') || args.includes('-h');
+  const name = flagValue(args, '--name');
+  let type = flagValue(args, '--type');
+  let existing: Promise<any> | undefined;
+  if (type === undefined && name !== undefined && !wantsHelp) {
+    existing = findIntegration(name, flagValue(args, '--org'));
+    type = (await existing)?.type;
+  }
+  if (type === undefined && !wantsHelp) return { flags: [], existing };
+  let adapters: AdapterDescription[];
+  try {
+    adapters = (await client().request<{ adapters: AdapterDescription[] }>('GET', 'api/v1/adapters')).adapters;
+  } catch (err) {
+    if (!wantsHelp) throw err;
+    configure.addHelpText('after', `\nEach type's credential and settings flags come from the hub, which did not answer: ${(err as Error).message}\n`);
+    return { flags: [], existing };
+  }
+  const known = adapters.map((a) => `${a.type} (${a.display_name})`).join(', ');
+  if (type === undefined) {
+    configure.addHelpText('after', `\nTypes on this hub: ${known}.\nRun im integration configure --type <type> --help for that type's credential and settings flags.\n`);
+    return { flags: [], existing };
+  }
+  const description = adapterOfType(adapters, type);
+  if (!description) configure.error(`error: unknown integration type '${type}'; this hub has: ${known}`);
+  const taken = new Set(configure.options.map((o) => o.long).filter((long): long is string => long !== undefined).concat('--help'));
+  const flags = adapterFlags(description, taken);
+  for (const flag of flags) {
+    configure.addOption(flag.option.helpGroup(`${description.display_name} ${flag.target}:`));
+  }
+  return { description, flags, existing };
 }

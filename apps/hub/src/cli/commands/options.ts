@@ -3,6 +3,11 @@ import { InvalidArgumentError, Option } from 'commander';
 export const formatOption = () => new Option('--format <format>', 'Output format').choices(['table', 'json']).default('table');
 export const orgOption = () => new Option('--org <organization>', 'Organization id or name (instance admin only)');
 
+export const parseBoolean = (value: string) => {
+  if (value !== 'true' && value !== 'false') throw new InvalidArgumentError('expected true or false');
+  return value === 'true';
+};
+
 export const parseInteger = (value: string) => {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('expected an integer');
   return Number(value);

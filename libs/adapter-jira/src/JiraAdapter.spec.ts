@@ -36,15 +36,18 @@ describe('JiraAdapter.testConnection', () => {
       ['reachability', true, 200],
       ['authentication', true, 200],
       ['permission:issues', true, 200],
+      ['project', true, 200],
       ['permission:users', true, 200],
     ]);
     expect(checks[1].message).toBe('Authenticated as Jira Admin (712020:5f0c1a52-0d4e-4c4f-9a1e-3f6a0c8b7d21)');
     expect(checks[2].message).toBe('Can browse, create, edit and transition issues in project OPS');
+    expect(checks[3].message).toBe("Project OPS (Operations) takes 'Incident' issues");
   });
 
   it('checks issue permissions across projects when no project is configured', async () => {
     const checks = await adapter({ settings: {} }).testConnection();
     expect(checks[2]).toMatchObject({ name: 'permission:issues', passed: true, message: 'Can browse, create, edit and transition issues in any project' });
+    expect(checks.map((c) => c.name)).not.toContain('project');
   });
 
   it('stops at a failed authentication and carries Jira’s message', async () => {
@@ -74,19 +77,28 @@ describe('JiraAdapter.testConnection', () => {
         message: 'Missing Jira permissions in project OPS: Edit Issues (EDIT_ISSUES), Transition Issues (TRANSITION_ISSUES)',
       }),
     );
-    expect(checks[3]).toMatchObject({ name: 'permission:users', passed: true });
+    expect(checks[4]).toMatchObject({ name: 'permission:users', passed: true });
   });
 
   it('fails the project check with Jira’s message when the project is unknown', async () => {
     const checks = await adapter({ settings: { project_key: 'NOPE' } }).testConnection();
     expect(checks[2]).toMatchObject({ name: 'permission:issues', passed: false, status: 404, message: "No project could be found with key 'NOPE'." });
+    expect(checks[3]).toMatchObject({
+      name: 'project', passed: false, status: 404,
+      message: "Project NOPE does not exist or this account cannot browse it (settings.project_key): No project could be found with key 'NOPE'.",
+    });
+  });
+
+  it('fails the project check when the project has no issue type of that name, naming the ones it has', async () => {
+    const checks = await adapter({ settings: { project_key: 'OPS', issue_type: 'Bug' } }).testConnection();
+    expect(checks[3]).toMatchObject({ name: 'project', passed: false, status: 200, message: "Project OPS has no issue type 'Bug' (settings.issue_type); its issue types: Incident" });
   });
 
   it('fails the users check when user search finds nobody (no Browse users and groups)', async () => {
     jira.state.withheldPermissions.add('USER_PICKER');
     const checks = await adapter().testConnection();
-    expect(checks[3]).toMatchObject({ name: 'permission:users', passed: false, status: 200 });
-    expect(checks[3].message).toMatch(/needs the 'Browse users and groups' global permission/);
+    expect(checks[4]).toMatchObject({ name: 'permission:users', passed: false, status: 200 });
+    expect(checks[4].message).toMatch(/needs the 'Browse users and groups' global permission/);
   });
 
   it('reports a malformed body as a failed check instead of crashing', async () => {

@@ -91,7 +91,9 @@ export class JiraAdapter implements Adapter {
     }
     const who = user.displayName ?? user.emailAddress ?? user.accountId;
     checks.push({ name: 'authentication', passed: true, message: `Authenticated as ${who} (${user.accountId})`, status: result.status, durationMs });
-    checks.push(await this.checkIssuePermissions(), await this.checkUserSearch());
+    checks.push(await this.checkIssuePermissions());
+    if (this.context.settings.project_key !== undefined) checks.push(await this.checkProject(this.context.settings.project_key));
+    checks.push(await this.checkUserSearch());
     return checks;
   }
 
@@ -115,6 +117,27 @@ export class JiraAdapter implements Adapter {
       return { name, passed: false, message: `Missing Jira permissions in ${scope}: ${names}`, status: result.status, durationMs };
     }
     return { name, passed: true, message: `Can browse, create, edit and transition issues in ${scope}`, status: result.status, durationMs };
+  }
+
+  /** What a first create needs: the project and, in it, the issue type creates use. */
+  private async checkProject(projectKey: string): Promise<ConnectionCheck> {
+    const name = 'project';
+    const attempt = await this.attempt(() => this.client.getProject(projectKey));
+    const { durationMs } = attempt;
+    if (!attempt.reached) return { name, passed: false, message: attempt.message, durationMs };
+    const { result } = attempt;
+    if (!result.ok) {
+      const message = result.status === 404 ? `Project ${projectKey} does not exist or this account cannot browse it (settings.project_key): ${result.message}` : result.message;
+      return { name, passed: false, message, status: result.status, durationMs };
+    }
+    const wanted = this.context.settings.issue_type;
+    const types = result.data.issueTypes.filter((t) => t.subtask !== true);
+    if (!types.some((t) => t.name === wanted)) {
+      const offered = types.map((t) => t.name).join(', ') || 'none';
+      const message = `Project ${projectKey} has no issue type '${wanted}' (settings.issue_type); its issue types: ${offered}`;
+      return { name, passed: false, message, status: result.status, durationMs };
+    }
+    return { name, passed: true, message: `Project ${projectKey} (${result.data.name}) takes '${wanted}' issues`, status: result.status, durationMs };
   }
 
   private async checkUserSearch(): Promise<ConnectionCheck> {

@@ -19,6 +19,10 @@ interface SpecExtract {
 const extract = JSON.parse(readFileSync(resolve(__dirname, '__fixtures__/jira-openapi-extract.json'), 'utf8')) as SpecExtract;
 const fullSpecPath = process.env.JIRA_OPENAPI_SPEC ?? resolve(__dirname, '../../../tools/vendor-specs/jira/swagger-v3.v3.json');
 
+const templates = Object.keys(extract.paths).map((path) => ({ path, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+const templateOf = (url: string) => templates.find((t) => t.pattern.test(url))?.path;
+const operationOf = (call: HttpRequest) => extract.paths[templateOf(call.url) ?? '']?.[call.method.toLowerCase()];
+
 describe('Jira OpenAPI conformance', () => {
   let jira: JiraEmulatorHandle;
   beforeAll(async () => {
@@ -46,16 +50,17 @@ describe('Jira OpenAPI conformance', () => {
     expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
       'GET /rest/api/3/myself',
       'GET /rest/api/3/mypermissions',
+      'GET /rest/api/3/project/OPS',
       'GET /rest/api/3/user/search',
     ]);
     for (const call of calls) {
-      const operation = extract.paths[call.url]?.[call.method.toLowerCase()];
+      const operation = operationOf(call);
       expect(operation).toBeDefined();
       const used = Object.entries(call.query ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k);
       expect(used.filter((name) => !operation!.query.includes(name))).toEqual([]);
     }
     expect(calls[1].query).toEqual({ permissions: 'BROWSE_PROJECTS,CREATE_ISSUES,EDIT_ISSUES,TRANSITION_ISSUES', projectKey: 'OPS' });
-    expect(calls[2].query).toEqual({ query: 'admin@example.com', maxResults: 1 });
+    expect(calls[3].query).toEqual({ query: 'admin@example.com', maxResults: 1 });
   });
 
   it('incident reads, writes and listings only call documented operations with documented parameters and body properties', async () => {
@@ -75,14 +80,13 @@ describe('Jira OpenAPI conformance', () => {
     await adapter.list({ kind: 'incident', cursor: '2026-01-01T00:00:00Z', pageSize: 1 });
     await createJiraAdapter({ ...context, settings: { project_key: 'OPS' } }).read('incident', id);
 
-    const templates = Object.keys(extract.paths).map((path) => ({ path, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
     const used = new Set<string>();
     for (const call of calls) {
-      const template = templates.find((t) => t.pattern.test(call.url));
+      const template = templateOf(call.url);
       expect({ call: `${call.method} ${call.url}`, documented: template !== undefined }).toEqual({ call: `${call.method} ${call.url}`, documented: true });
-      const operation = extract.paths[template!.path][call.method.toLowerCase()];
+      const operation = operationOf(call)!;
       expect(operation).toBeDefined();
-      used.add(`${call.method} ${template!.path}`);
+      used.add(`${call.method} ${template}`);
       const params = Object.entries(call.query ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k);
       expect(params.filter((name) => !operation.query.includes(name))).toEqual([]);
       if (call.json !== undefined) {
@@ -132,7 +136,11 @@ describe('Jira OpenAPI conformance', () => {
     expect(undeclared(search, 'SearchAndReconcileResults')).toEqual([]);
     expect(search.issues.flatMap((i) => undeclared(i, 'IssueBean'))).toEqual([]);
     expect(undeclared(await get('/rest/api/3/mypermissions'), 'ErrorCollection')).toEqual([]);
-    for (const path of ['/rest/api/3/myself', '/rest/api/3/mypermissions', '/rest/api/3/user/search', '/rest/api/3/search/jql']) {
+    const project = (await get('/rest/api/3/project/OPS')) as { issueTypes: object[] };
+    expect(undeclared(project, 'Project')).toEqual([]);
+    expect(project.issueTypes.flatMap((t) => undeclared(t, 'IssueTypeDetails'))).toEqual([]);
+    expect(undeclared(await get('/rest/api/3/project/NOPE'), 'ErrorCollection')).toEqual([]);
+    for (const path of ['/rest/api/3/myself', '/rest/api/3/mypermissions', '/rest/api/3/user/search', '/rest/api/3/search/jql', '/rest/api/3/project/{projectIdOrKey}']) {
       expect(extract.paths[path]?.get.responses).toContain('401');
     }
   });

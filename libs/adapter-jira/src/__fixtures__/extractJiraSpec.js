@@ -9,6 +9,7 @@ const OPERATIONS = {
   '/rest/api/3/myself': ['get'],
   '/rest/api/3/mypermissions': ['get'],
   '/rest/api/3/user/search': ['get'],
+  '/rest/api/3/project/{projectIdOrKey}': ['get'],
   '/rest/api/3/search/jql': ['get'],
   '/rest/api/3/user': ['get'],
   '/rest/api/3/issue': ['post'],
@@ -16,7 +17,7 @@ const OPERATIONS = {
   '/rest/api/3/issue/{issueIdOrKey}/transitions': ['get', 'post'],
   '/rest/api/3/issue/{issueIdOrKey}/comment': ['get', 'post'],
 };
-const SCHEMAS = ['User', 'Permissions', 'UserPermission', 'ErrorCollection', 'SearchAndReconcileResults', 'IssueBean', 'IssueUpdateDetails', 'Comment', 'PageOfComments', 'Transitions', 'IssueTransition', 'CreatedIssue', 'Visibility'];
+const SCHEMAS = ['User', 'Permissions', 'UserPermission', 'ErrorCollection', 'SearchAndReconcileResults', 'IssueBean', 'IssueUpdateDetails', 'Comment', 'PageOfComments', 'Transitions', 'IssueTransition', 'CreatedIssue', 'Visibility', 'Project', 'IssueTypeDetails'];
 
 function extract(spec) {
   const paths = {};

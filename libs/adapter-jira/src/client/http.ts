@@ -6,6 +6,7 @@ import {
   jiraCreatedIssueSchema,
   jiraIssueSchema,
   jiraPermissionsSchema,
+  jiraProjectSchema,
   jiraSearchResultsSchema,
   jiraTransitionsSchema,
   jiraUserListSchema,
@@ -15,6 +16,7 @@ import {
   type JiraCreatedIssue,
   type JiraIssue,
   type JiraPermissions,
+  type JiraProject,
   type JiraSearchResults,
   type JiraTransitions,
   type JiraUser,
@@ -53,6 +55,14 @@ export class JiraClient {
   getMyPermissions(permissions: readonly string[], projectKey?: string): Promise<JiraCallResult<JiraPermissions>> {
     // `permissions` is required since 2019 (change notice in the spec's x-changes).
     return this.get('/rest/api/3/mypermissions', { permissions: permissions.join(','), projectKey }, jiraPermissionsSchema);
+  }
+
+  /**
+   * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-projectidorkey-get
+   * 404 both when the project does not exist and when the account cannot browse it.
+   */
+  getProject(projectKey: string): Promise<JiraCallResult<JiraProject>> {
+    return this.get(`/rest/api/3/project/${encodeURIComponent(projectKey)}`, {}, jiraProjectSchema);
   }
 
   /**

@@ -56,6 +56,15 @@ export const jiraPermissionsSchema = z.looseObject({
 });
 export type JiraPermissions = z.infer<typeof jiraPermissionsSchema>;
 
+/** `Project`, as far as the connection test needs it: issue types are in every answer by default. */
+export const jiraProjectSchema = z.looseObject({
+  id: z.string(),
+  key: z.string(),
+  name: z.string(),
+  issueTypes: z.array(z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() })).default([]),
+});
+export type JiraProject = z.infer<typeof jiraProjectSchema>;
+
 /** `StatusDetails`, as far as an issue's `status` and a transition's `to` carry it. */
 export const jiraStatusSchema = z.looseObject({ id: z.string().optional(), name: z.string() });
 

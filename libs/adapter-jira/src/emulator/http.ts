@@ -1,5 +1,5 @@
 import type { EmulatorContext } from '@itsm-hub/core/emulator';
-import type { EmulatedIssue, EmulatedUser } from './state';
+import type { EmulatedIssue, EmulatedProject, EmulatedUser, JiraEmulatorState } from './state';
 
 /** Jira Cloud's JSON content type (note: no space before charset). */
 const JSON_TYPE = 'application/json;charset=UTF-8';
@@ -75,4 +75,22 @@ export function issueJson(ctx: EmulatorContext, issue: EmulatedIssue, fields: st
 /** The parsed JSON body (the shared frame's body parser puts it on the request). */
 export function requestBody(ctx: EmulatorContext): unknown {
   return (ctx.request as unknown as { body?: unknown }).body;
+}
+
+/** `Project` as GET /rest/api/3/project/{key} answers it; issue types come in every answer. */
+export function projectJson(ctx: EmulatorContext, state: JiraEmulatorState, project: EmulatedProject) {
+  const self = `${siteUrl(ctx)}/rest/api/3/project/${project.id}`;
+  return {
+    expand: 'description,lead,issueTypes,url,projectKeys,permissions,insight',
+    self,
+    id: project.id,
+    key: project.key,
+    name: project.name,
+    description: '',
+    projectTypeKey: 'software',
+    simplified: false,
+    style: 'classic',
+    isPrivate: false,
+    issueTypes: state.issueTypes.map((t) => ({ self: `${siteUrl(ctx)}/rest/api/3/issuetype/${t.id}`, id: t.id, name: t.name, description: '', subtask: false, hierarchyLevel: 0 })),
+  };
 }

@@ -1,7 +1,7 @@
 import { parseBasicAuth } from '@itsm-hub/core';
 import type { EmulatorApp } from '@itsm-hub/core/emulator';
 import type { JiraCredentials } from '../config';
-import { decodeToken, encodeToken, issueJson, sendError, sendJson, sendUnauthorized, single, userJson } from './http';
+import { decodeToken, encodeToken, issueJson, projectJson, sendError, sendJson, sendUnauthorized, single, userJson } from './http';
 import { parseJql } from './jql';
 import { PERMISSIONS, isPermissionKey, type JiraEmulatorState } from './state';
 
@@ -39,6 +39,16 @@ export function registerRoutes(emulator: EmulatorApp, state: JiraEmulatorState, 
       requested.filter(isPermissionKey).map((key) => [key, { ...PERMISSIONS[key], havePermission: has(key) }]),
     );
     sendJson(ctx, 200, { permissions });
+  });
+
+  router.get('/rest/api/3/project/:projectIdOrKey', (ctx) => {
+    // `expand` and `properties` change the answer; the emulator implements neither, so it refuses them.
+    const unsupported = Object.keys(ctx.query);
+    if (unsupported.length > 0) return sendError(ctx, 400, `The emulator does not implement the query parameter(s) ${unsupported.join(', ')} of GET /rest/api/3/project/{projectIdOrKey}.`);
+    const ref = ctx.params.projectIdOrKey;
+    const project = state.projects.find((p) => p.key === ref || p.id === ref);
+    if (!project || !has('BROWSE_PROJECTS')) return sendError(ctx, 404, `No project could be found with key '${ref}'.`);
+    sendJson(ctx, 200, projectJson(ctx, state, project));
   });
 
   router.get('/rest/api/3/user/search', (ctx) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EmulatorApp, type EmulatorContext } from '@itsm-hub/core/emulator';
+import { EmulatorApp, type EmulatorContext, requestBody } from '@itsm-hub/core/emulator';
 import {
   BEARER_CHALLENGE,
   DEFAULT_AUTH_PATH,
@@ -12,7 +12,7 @@ import {
 } from '../client/assumptions';
 import type { HaloAction, HaloTicket } from '../client/types';
 import { haloTime } from '../client/time';
-import { bodyOf, noStore, problemBody, sendEmpty } from './http';
+import { noStore, problemBody, sendEmpty } from './http';
 import { seedActions, seedAgents, seedTickets } from './seed';
 import type { HaloEmulatorCredentials, HaloEmulatorOptions, HaloEmulatorState } from './types';
 
@@ -85,7 +85,7 @@ export class HaloEmulator extends EmulatorApp {
   }
 
   private issueToken(ctx: EmulatorContext): void {
-    const form = (bodyOf(ctx) ?? {}) as Record<string, unknown>;
+    const form = (requestBody(ctx) ?? {}) as Record<string, unknown>;
     if (!ctx.request.is('application/x-www-form-urlencoded')) return oauthError(ctx, OAUTH_ERRORS.invalidRequest);
     if (form.grant_type !== 'client_credentials') return oauthError(ctx, OAUTH_ERRORS.unsupportedGrantType);
     const { credentials } = this;

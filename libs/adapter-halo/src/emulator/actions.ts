@@ -1,3 +1,4 @@
+import { requestBody } from '@itsm-hub/core/emulator';
 import {
   ACTIONS_PATH,
   ACTIONS_TICKET_FILTER,
@@ -8,7 +9,7 @@ import {
 } from '../client/assumptions';
 import type { HaloAction } from '../client/types';
 import type { HaloEmulator } from './HaloEmulator';
-import { bodyOf, intParams, sendInvalidParams, sendProblem, sendRefusal } from './http';
+import { intParams, sendInvalidParams, sendProblem, sendRefusal } from './http';
 
 /** Who the API application's actions are recorded as. */
 const API_AUTHOR = 'API User';
@@ -29,7 +30,7 @@ export function installActionRoutes(halo: HaloEmulator): void {
 
   halo.router.post(ACTIONS_PATH, (ctx) => {
     if (!halo.authorize(ctx, TICKETS_WRITE_SCOPES)) return;
-    const body = bodyOf(ctx);
+    const body = requestBody(ctx);
     if (!Array.isArray(body) || body.length === 0) return sendRefusal(ctx, 'The request body must be an array of actions');
     for (const item of body as Array<Record<string, unknown>>) {
       if (item === null || typeof item !== 'object') return sendRefusal(ctx, 'Each action must be an object');

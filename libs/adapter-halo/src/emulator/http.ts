@@ -55,10 +55,6 @@ export function intParams(ctx: EmulatorContext, names: string[]): Record<string,
   return undefined;
 }
 
-/** The request body as the body parser left it; its typing lives in core's dependencies, not here. */
-export function bodyOf(ctx: EmulatorContext): unknown {
-  return (ctx.request as { body?: unknown }).body;
-}
 
 export function queryText(ctx: EmulatorContext, name: string): string | undefined {
   const raw = ctx.query[name];

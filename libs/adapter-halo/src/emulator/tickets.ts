@@ -1,4 +1,4 @@
-import type { EmulatorContext } from '@itsm-hub/core/emulator';
+import { requestBody, type EmulatorContext } from '@itsm-hub/core/emulator';
 import {
   AGENTS_PATH,
   AGENTS_READ_SCOPES,
@@ -18,7 +18,7 @@ import {
 import type { HaloTicket } from '../client/types';
 import { haloTimeMs } from '../client/time';
 import type { HaloEmulator } from './HaloEmulator';
-import { bodyOf, intParams, queryText, sendInvalidParams, sendProblem, sendRefusal } from './http';
+import { intParams, queryText, sendInvalidParams, sendProblem, sendRefusal } from './http';
 
 /** Default page size of a paged listing when `page_size` is left out. */
 const DEFAULT_PAGE_SIZE = 50;
@@ -58,7 +58,7 @@ export function installTicketRoutes(halo: HaloEmulator): void {
 
   halo.router.post(TICKETS_PATH, (ctx) => {
     if (!halo.authorize(ctx, TICKETS_WRITE_SCOPES)) return;
-    const body = bodyOf(ctx);
+    const body = requestBody(ctx);
     if (!Array.isArray(body) || body.length === 0) return sendRefusal(ctx, 'The request body must be an array of tickets');
     // Every element is checked before any is applied, so a refused request changes nothing.
     const problems = body.map((item, index) => problemOf(halo, item, index)).filter((p): p is Refusal => p !== undefined);

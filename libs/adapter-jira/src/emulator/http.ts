@@ -73,9 +73,6 @@ export function issueJson(ctx: EmulatorContext, issue: EmulatedIssue, fields: st
 
 
 /** The parsed JSON body (the shared frame's body parser puts it on the request). */
-export function requestBody(ctx: EmulatorContext): unknown {
-  return (ctx.request as unknown as { body?: unknown }).body;
-}
 
 /** `Project` as GET /rest/api/3/project/{key} answers it; issue types come in every answer. */
 export function projectJson(ctx: EmulatorContext, state: JiraEmulatorState, project: EmulatedProject) {

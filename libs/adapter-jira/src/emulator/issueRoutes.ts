@@ -1,6 +1,6 @@
-import type { EmulatorContext } from '@itsm-hub/core/emulator';
+import { requestBody, type EmulatorContext } from '@itsm-hub/core/emulator';
 import { commentCreated, commentJson, issueCreated, issueUpdated, type ChangeItem } from './events';
-import { issueJson, requestBody, sendError, sendJson, single, siteUrl, userJson } from './http';
+import { issueJson, sendError, sendJson, single, siteUrl, userJson } from './http';
 import type { JiraEmulator } from './JiraEmulator';
 import { jiraTime, statusJson, type EmulatedIssue, type EmulatedProject } from './state';
 

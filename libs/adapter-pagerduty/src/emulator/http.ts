@@ -63,7 +63,3 @@ export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The JSON body parsed by the emulator frame's body parser. */
-export function requestBody(ctx: EmulatorContext): unknown {
-  return (ctx.request as { body?: unknown }).body;
-}

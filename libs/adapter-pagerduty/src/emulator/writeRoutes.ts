@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { z } from '@itsm-hub/core';
-import { type EmulatorContext } from '@itsm-hub/core/emulator';
+import { type EmulatorContext, requestBody } from '@itsm-hub/core/emulator';
 import { pagerDutyError } from './errors';
 import { incidentEvent, noteEvent, type IncidentEventType } from './events';
-import { invalidInput, isoSeconds, notFound, origin, requestBody } from './http';
+import { invalidInput, isoSeconds, notFound, origin } from './http';
 import type { PagerDutyEmulator } from './PagerDutyEmulator';
 import { presentIncident, presentNote } from './present';
 import type { LogEntryType, PagerDutyStore, StoredIncident, StoredUser } from './types';

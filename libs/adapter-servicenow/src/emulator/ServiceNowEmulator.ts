@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { parseBasicAuth } from '@itsm-hub/core';
-import { EmulatorApp, type EmulatorContext } from '@itsm-hub/core/emulator';
+import { EmulatorApp, type EmulatorContext, requestBody } from '@itsm-hub/core/emulator';
 import type { ServiceNowCredentials } from '../config';
 import { DELIVERY_HEADER, SIGNATURE_HEADER } from '../webhooks';
 import { insertIncident, instantOf, updateIncident, type IncidentWrite } from './incidents';
@@ -114,7 +114,7 @@ export class ServiceNowEmulator extends EmulatorApp {
       sendError(ctx, 403, 'Operation Failed', `No write access to table ${table}`);
       return undefined;
     }
-    const body = (ctx.request as { body?: unknown }).body;
+    const body = requestBody(ctx);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       // Wording unconfirmed.
       sendError(ctx, 400, 'Exception while reading request', 'The payload is not a JSON object');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EmulatorContext } from '@itsm-hub/core/emulator';
+import { requestBody, type EmulatorContext } from '@itsm-hub/core/emulator';
 import type { ServiceNowCredentials } from '../config';
 
 /** The token endpoint's one documented failure answer (seen in fixtures; the only shape known). */
@@ -43,8 +43,7 @@ export class TokenStore {
   }
 
   handle(ctx: EmulatorContext): void {
-    // The frame's body parser fills request.body; its type augmentation is not visible here.
-    const form = ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+    const form = (requestBody(ctx) ?? {}) as Record<string, unknown>;
     const grant = typeof form.grant_type === 'string' ? form.grant_type : '';
     this.requests.push(grant);
     // "A content-type of application/json results in an unspecified error"; the error shape is assumed.

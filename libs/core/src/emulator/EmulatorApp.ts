@@ -381,3 +381,11 @@ function mulberry32(seed: number): () => number {
 }
 
 export type { Context as EmulatorContext } from 'koa';
+
+/**
+ * The request body as the frame's body parser left it (JSON, form or text), for platform routes:
+ * the parser's type augmentation of koa's Request is not visible outside core.
+ */
+export function requestBody(ctx: Koa.Context): unknown {
+  return (ctx.request as { body?: unknown }).body;
+}

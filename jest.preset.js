@@ -24,8 +24,8 @@ module.exports = {
     '^@itsm-hub/core$': path.join(root, 'libs/core/src/index.ts'),
     '^@itsm-hub/core/testing$': path.join(root, 'libs/core/src/testing/index.ts'),
     '^@itsm-hub/core/emulator$': path.join(root, 'libs/core/src/emulator/index.ts'),
-    '^@itsm-hub/adapter-([a-z]+)$': path.join(root, 'libs/adapter-$1/src/index.ts'),
-    '^@itsm-hub/adapter-([a-z]+)/emulator$': path.join(root, 'libs/adapter-$1/src/emulator/index.ts'),
+    '^@itsm-hub/adapter-([a-z0-9-]+)$': path.join(root, 'libs/adapter-$1/src/index.ts'),
+    '^@itsm-hub/adapter-([a-z0-9-]+)/emulator$': path.join(root, 'libs/adapter-$1/src/emulator/index.ts'),
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

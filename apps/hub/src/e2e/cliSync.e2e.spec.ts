@@ -2,8 +2,8 @@ import { startEmulator as startServiceNow, type ServiceNowEmulatorHandle } from 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCli } from '../cli/main';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from './hubFixture';
+import { imInProcess } from './imInProcess';
 
 /** The sync, conflict and incident commands, run in process against source so no build is needed. */
 describe('im CLI: incidents, links, mappings, dead letters and conflicts', () => {
@@ -12,25 +12,7 @@ describe('im CLI: incidents, links, mappings, dead letters and conflicts', () =>
   const workDir = mkdtempSync(path.join(tmpdir(), 'itsm-hub-cli-sync-'));
   const savedEnv = { ...process.env };
 
-  const im = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const capture = (sink: string[]) => (chunk: string | Uint8Array) => {
-      sink.push(String(chunk));
-      return true;
-    };
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture(out));
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture(err));
-    try {
-      const code = await runCli(args);
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
-      // runCli reports through process.exitCode; left set, it would become the exit code of Jest.
-      process.exitCode = undefined;
-    }
-  };
+  const im = imInProcess;
   const json = async (args: string[]) => {
     const result = await im([...args, '--format', 'json']);
     expect(result).toMatchObject({ code: 0, stderr: '' });

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { EmulatorApp, type EmulatorOptions } from '@itsm-hub/core/emulator';
+import { EmulatorApp, type EmulatorOptions, type RateLimitState } from '@itsm-hub/core/emulator';
 import { createState, type JiraEmulatorState, type JiraPermissionKey } from './state';
 
 /**
@@ -25,6 +25,20 @@ export class JiraEmulator extends EmulatorApp {
       // Header names as a real delivery carries them (jira.js headers.ts, third-party capture).
       'x-atlassian-webhook-identifier': deliveryId,
       'x-atlassian-webhook-flow': 'Primary',
+    };
+  }
+
+  /**
+   * Jira sends its rate-limit headers with the 429 (developer.atlassian.com/cloud/jira/platform/rate-limiting):
+   * `X-RateLimit-Reset` is an ISO minute, `RateLimit-Reason` names the limit that was hit.
+   */
+  protected override rateLimitHeaders(state: RateLimitState): Record<string, string> {
+    if (state.retryAfterSeconds === undefined) return {};
+    return {
+      ...(state.limit !== undefined ? { 'X-RateLimit-Limit': String(state.limit) } : {}),
+      'X-RateLimit-Remaining': String(state.remaining),
+      'X-RateLimit-Reset': new Date(state.resetAtMs).toISOString().slice(0, 16) + 'Z',
+      'RateLimit-Reason': 'jira-burst-based',
     };
   }
 

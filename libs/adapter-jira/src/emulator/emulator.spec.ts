@@ -108,4 +108,17 @@ describe('Jira emulator', () => {
     expect(await res.json()).toEqual({ errorMessages: ['Rate limit exceeded.'], errors: {} });
     expect((await get('/rest/api/3/myself')).status).toBe(200);
   });
+
+  it('answers a call past a rate limit with 429 and the limit in its headers; calls within it carry none', async () => {
+    jira.emulator.setFaultProfile({ rate_limit_per_minute: 1 });
+    try {
+      const within = await get('/rest/api/3/myself');
+      expect([within.status, within.headers.get('x-ratelimit-limit')]).toEqual([200, null]);
+      const past = await get('/rest/api/3/myself');
+      expect([past.status, past.headers.get('retry-after'), past.headers.get('x-ratelimit-limit'), past.headers.get('x-ratelimit-remaining')]).toEqual([429, '60', '1', '0']);
+      expect(past.headers.get('ratelimit-reason')).toBe('jira-burst-based');
+    } finally {
+      jira.emulator.clearFaults();
+    }
+  });
 });

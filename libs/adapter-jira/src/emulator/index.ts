@@ -49,16 +49,6 @@ export type JiraEmulatorHandle = EmulatorHandle & {
 export async function startEmulator(options: JiraEmulatorOptions = {}): Promise<JiraEmulatorHandle> {
   const credentials: JiraCredentials = { ...DEFAULT_CREDENTIALS, ...stripUndefined(options.credentials ?? {}) };
   const emulator = new JiraEmulator(credentials.email, options.withheldPermissions ?? [], options.now ? { now: options.now } : {});
-  // Injected 429s answer before any route runs, so this goes first to give them Jira's rate-limit headers.
-  emulator.app.middleware.unshift(async (ctx, next) => {
-    await next();
-    if (ctx.status !== 429) return;
-    const retryAfter = Number(ctx.response.get('Retry-After')) || 1;
-    ctx.set('X-RateLimit-Limit', '100');
-    ctx.set('X-RateLimit-Remaining', '0');
-    ctx.set('X-RateLimit-Reset', new Date(emulator.time() + retryAfter * 1000).toISOString().slice(0, 16) + 'Z');
-    ctx.set('RateLimit-Reason', 'jira-burst-based');
-  });
   registerRoutes(emulator, emulator.state, credentials);
   registerIssueRoutes(emulator);
   const handle = await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { EmulatorApp, type EmulatorOptions } from '@itsm-hub/core/emulator';
+import { EmulatorApp, type EmulatorOptions, type RateLimitState } from '@itsm-hub/core/emulator';
 import { pagerDutyError } from './errors';
 import { seedStore } from './seed';
 import type { PagerDutyStore } from './types';
@@ -23,6 +23,15 @@ export class PagerDutyEmulator extends EmulatorApp {
       'x-webhook-id': deliveryId,
       // The exact User-Agent PagerDuty sends is unconfirmed.
       'user-agent': 'PagerDuty-Webhook/V3.0',
+    };
+  }
+
+  /** PagerDuty sends these with every call it counts, the 429 included; the reset is in seconds (support.pagerduty.com rest-api-rate-limits). */
+  protected override rateLimitHeaders(state: RateLimitState): Record<string, string> {
+    return {
+      ...(state.limit !== undefined ? { 'ratelimit-limit': String(state.limit) } : {}),
+      'ratelimit-remaining': String(state.remaining),
+      'ratelimit-reset': String(Math.max(1, Math.ceil((state.resetAtMs - this.now()) / 1000))),
     };
   }
 

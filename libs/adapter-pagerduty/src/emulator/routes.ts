@@ -1,3 +1,4 @@
+import { CallWindow } from '@itsm-hub/core/emulator';
 import { pagerDutyError } from './errors';
 import { invalidInput, list, notFound, origin, pageInfo, paging, time } from './http';
 import type { PagerDutyEmulator } from './PagerDutyEmulator';
@@ -19,8 +20,8 @@ export interface RouteOptions {
 
 /** Account-wide behaviour: error shapes for anything unhandled, the per-minute limit, token auth. */
 export function installMiddleware(emulator: PagerDutyEmulator, options: RouteOptions): void {
-  let windowStart = emulator.time();
-  let used = 0;
+  // Per API key, so only calls that authenticate are counted.
+  const window = new CallWindow(options.rateLimitPerMinute, 60_000);
   emulator.app.use(async (ctx, next) => {
     try {
       await next();
@@ -41,17 +42,9 @@ export function installMiddleware(emulator: PagerDutyEmulator, options: RouteOpt
       ctx.body = AUTHENTICATION_FAILED;
       return;
     }
-    const now = emulator.time();
-    if (now - windowStart >= 60_000) {
-      windowStart = now;
-      used = 0;
-    }
-    used += 1;
-    // PagerDuty sends these on every request it rate-limits, including the 429 itself.
-    ctx.set('ratelimit-limit', String(options.rateLimitPerMinute));
-    ctx.set('ratelimit-remaining', String(Math.max(0, options.rateLimitPerMinute - used)));
-    ctx.set('ratelimit-reset', String(Math.max(1, Math.ceil((windowStart + 60_000 - now) / 1000))));
-    if (used > options.rateLimitPerMinute) {
+    const limit = window.take(emulator.time());
+    emulator.applyRateLimitHeaders(ctx, limit);
+    if (limit.retryAfterSeconds !== undefined) {
       ctx.status = 429;
       ctx.body = RATE_LIMITED;
       return;

@@ -104,7 +104,26 @@ describe('ServiceNow emulator', () => {
     sn.emulator.injectFault({ pathPrefix: '/api/now/table', status: 429, retryAfterSeconds: 7, body: { error: { message: 'Rate limit exceeded', detail: null }, status: 'failure' } });
     const limited = await get('/api/now/table/incident');
     expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '7']);
+    // No Rate Limit Rule stands behind an injected 429, so it carries none of the rule's headers.
+    expect(limited.headers.get('x-ratelimit-rule')).toBeNull();
     expect((await get('/api/now/table/incident')).status).toBe(200);
+  });
+
+  it('sends the Rate Limit Rule headers while a limit counts the calls, and 429 with Retry-After past it', async () => {
+    sn.emulator.setFaultProfile({ rate_limit_per_minute: 2 });
+    try {
+      const first = await get('/api/now/table/incident');
+      expect(first.status).toBe(200);
+      // Two per minute is 120 per hour, the unit ServiceNow's rules count in; the reset is a UNIX time.
+      expect(first.headers.get('x-ratelimit-limit')).toBe('120');
+      expect(Number(first.headers.get('x-ratelimit-reset'))).toBe(Math.ceil((now + 60_000) / 1000));
+      expect(first.headers.get('x-ratelimit-rule')).toMatch(/^[0-9a-f]{32}$/);
+      await get('/api/now/table/incident');
+      const third = await get('/api/now/table/incident');
+      expect([third.status, third.headers.get('retry-after'), third.headers.get('x-ratelimit-limit')]).toEqual([429, '60', '120']);
+    } finally {
+      sn.emulator.clearFaults();
+    }
   });
 
   it('writes incidents: number, priority matrix, dot-walks, query operators and the business-rule abort', async () => {

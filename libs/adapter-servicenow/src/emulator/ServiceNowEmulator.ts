@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { parseBasicAuth } from '@itsm-hub/core';
-import { EmulatorApp, type EmulatorContext, requestBody } from '@itsm-hub/core/emulator';
+import { EmulatorApp, requestBody, type EmulatorContext, type RateLimitState } from '@itsm-hub/core/emulator';
 import type { ServiceNowCredentials } from '../config';
 import { DELIVERY_HEADER, SIGNATURE_HEADER } from '../webhooks';
 import { insertIncident, instantOf, updateIncident, type IncidentWrite } from './incidents';
@@ -11,6 +11,8 @@ import { getRow, listRows, render, sendError, sendJson, sendNotFound, type RowLo
 
 /** Tables the API user may write through the Table API; the emulator keeps the rest read-only. */
 const WRITABLE_TABLES = ['incident'];
+/** sys_id of the emulated Rate Limit Rule [sys_rate_limit_rules] that counts the hub's calls. */
+const RATE_LIMIT_RULE_SYS_ID = '7d4d1c2e1b3a2010c0a8f1d3b24bcb4e';
 
 export interface ServiceNowEmulatorOptions {
   credentials: ServiceNowCredentials;
@@ -66,6 +68,20 @@ export class ServiceNowEmulator extends EmulatorApp {
     // Injected faults answer in the Table API envelope; the 429 wording is unconfirmed.
     const message = status === 429 ? 'Rate limit exceeded' : (STATUS_CODES[status] ?? 'Error');
     return { error: { message, detail: null }, status: 'failure' };
+  }
+
+  /**
+   * Sent while a Rate Limit Rule matches (docs "Inbound REST API rate limiting"): its limit in
+   * requests per hour, the UNIX time the count resets and the rule's sys_id. No such rule stands
+   * behind a 429 injected on its own (semaphores and quotas answer 429 too), so that one carries none.
+   */
+  protected override rateLimitHeaders(state: RateLimitState): Record<string, string> {
+    if (state.limit === undefined) return {};
+    return {
+      'X-RateLimit-Limit': String(Math.round((state.limit * 3600) / state.windowSeconds)),
+      'X-RateLimit-Reset': String(Math.ceil(state.resetAtMs / 1000)),
+      'X-RateLimit-Rule': RATE_LIMIT_RULE_SYS_ID,
+    };
   }
 
   protected override signWebhook(raw: string, secret: string, deliveryId: string): Record<string, string> {

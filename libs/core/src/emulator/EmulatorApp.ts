@@ -66,6 +66,40 @@ export interface WebhookDelivery {
   attempts: number;
 }
 
+/** A platform's rate-limit window at one request, for the headers the platform sends with it. */
+export interface RateLimitState {
+  /** Calls the window allows; unknown for a 429 injected on its own. */
+  limit?: number;
+  windowSeconds: number;
+  remaining: number;
+  /** When the window has room again, epoch milliseconds. */
+  resetAtMs: number;
+  /** Set when this request is refused with 429: seconds until it may be repeated. */
+  retryAfterSeconds?: number;
+}
+
+/** Calls counted over a sliding window: an emulated platform's rate limit. */
+export class CallWindow {
+  private calls: number[] = [];
+
+  constructor(readonly limit: number, readonly windowMs: number) {}
+
+  /** Counts a call at `now` when it fits; a refused call is not counted. */
+  take(now: number): RateLimitState {
+    this.calls = this.calls.filter((t) => t > now - this.windowMs);
+    const fits = this.calls.length < this.limit;
+    if (fits) this.calls.push(now);
+    const resetAtMs = this.calls[0] + this.windowMs;
+    return {
+      limit: this.limit,
+      windowSeconds: this.windowMs / 1000,
+      remaining: this.limit - this.calls.length,
+      resetAtMs,
+      retryAfterSeconds: fits ? undefined : Math.max(1, Math.ceil((resetAtMs - now) / 1000)),
+    };
+  }
+}
+
 export interface EmulatorOptions {
   /** Time source in epoch milliseconds (default Date.now). */
   now?: () => number;
@@ -79,7 +113,8 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 /**
  * Shared frame of the platform emulators: a Koa app with JSON and form bodies, the control API under
  * `/_emulator` (faults, webhook subscriptions, request log, reset), and a listen/close lifecycle.
- * Platform routes go on `router`; platforms override `faultBody`, `signWebhook` and `resetState`.
+ * Platform routes go on `router`; platforms override `faultBody`, `signWebhook`, `rateLimitHeaders` and
+ * `resetState`.
  */
 export class EmulatorApp {
   readonly app = new Koa();
@@ -90,7 +125,7 @@ export class EmulatorApp {
   private faults: Fault[] = [];
   private profile: FaultProfile = {};
   private dice = mulberry32(1);
-  private window: number[] = [];
+  private window?: CallWindow;
   private webhookTargets: WebhookTarget[] = [];
   private readonly sending = new Set<Promise<void>>();
   private readonly waiting: Array<() => void> = [];
@@ -119,7 +154,7 @@ export class EmulatorApp {
   setFaultProfile(profile: FaultProfile): void {
     this.profile = profile;
     this.dice = mulberry32(profile.seed ?? 1);
-    this.window = [];
+    this.window = profile.rate_limit_per_minute ? new CallWindow(profile.rate_limit_per_minute, (profile.rate_limit_window_seconds ?? 60) * 1000) : undefined;
   }
 
   clearFaults(): void {
@@ -218,6 +253,20 @@ export class EmulatorApp {
     return { error: status === 429 ? 'rate limit exceeded' : 'injected fault' };
   }
 
+  /**
+   * The platform's rate-limit headers (names and formats are the platform's: ServiceNow's
+   * `X-RateLimit-*`, PagerDuty's `ratelimit-*`), sent with every call a limit counts and with every
+   * 429; core adds `Retry-After` to a 429 itself. Platforms override; the default sends none.
+   */
+  protected rateLimitHeaders(_state: RateLimitState): Record<string, string> {
+    return {};
+  }
+
+  /** Sets the platform's rate-limit headers on a response, for platforms that count calls themselves. */
+  applyRateLimitHeaders(ctx: Koa.Context, state: RateLimitState): void {
+    for (const [name, value] of Object.entries(this.rateLimitHeaders(state))) ctx.set(name, value);
+  }
+
   /** Restores the platform's seeded data; platforms override. */
   protected resetState(): void {}
 
@@ -289,14 +338,17 @@ export class EmulatorApp {
     const profile = this.profile;
     if (profile.path_prefix && !ctx.path.startsWith(profile.path_prefix)) return next();
     if (profile.latency_ms) await delay(profile.latency_ms);
-    const limited = this.rateLimited();
-    if (limited !== undefined) return this.applyFault(ctx, next, { status: 429, retryAfterSeconds: limited });
+    const limit = this.window?.take(this.now());
+    if (limit) {
+      this.applyRateLimitHeaders(ctx, limit);
+      if (limit.retryAfterSeconds !== undefined) return this.applyFault(ctx, next, { status: 429, retryAfterSeconds: limit.retryAfterSeconds }, limit);
+    }
     if (profile.error_rate && this.dice() < profile.error_rate) return this.applyFault(ctx, next, { status: profile.error_status ?? 503 });
     if (profile.timeout_rate && this.dice() < profile.timeout_rate) return this.applyFault(ctx, next, { dropResponse: true });
     return next();
   }
 
-  private async applyFault(ctx: Koa.Context, next: Koa.Next, fault: Fault): Promise<void> {
+  private async applyFault(ctx: Koa.Context, next: Koa.Next, fault: Fault, limit?: RateLimitState): Promise<void> {
     if (fault.dropResponse) {
       // The request is applied and its answer lost: the ambiguous failure a client must survive.
       await next();
@@ -305,22 +357,13 @@ export class EmulatorApp {
     }
     const status = fault.status ?? 500;
     if (fault.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(fault.retryAfterSeconds));
+    if (status === 429 && !limit) {
+      // A 429 injected on its own still carries the platform's headers, with the window it names.
+      const waitSeconds = fault.retryAfterSeconds ?? 1;
+      this.applyRateLimitHeaders(ctx, { windowSeconds: waitSeconds, remaining: 0, resetAtMs: this.now() + waitSeconds * 1000, retryAfterSeconds: waitSeconds });
+    }
     ctx.status = status;
     ctx.body = fault.body ?? this.faultBody(status);
-  }
-
-  /** Seconds until the rate-limit window has room, or undefined when this request fits. */
-  private rateLimited(): number | undefined {
-    const limit = this.profile.rate_limit_per_minute;
-    if (!limit) return undefined;
-    const windowMs = (this.profile.rate_limit_window_seconds ?? 60) * 1000;
-    const now = this.now();
-    this.window = this.window.filter((t) => t > now - windowMs);
-    if (this.window.length < limit) {
-      this.window.push(now);
-      return undefined;
-    }
-    return Math.max(1, Math.ceil((this.window[0] + windowMs - now) / 1000));
   }
 
   private takeFault(method: string, path: string): Fault | undefined {

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { SyncDirection } from '@itsm-hub/core';
 import { createTestAdapterContext } from '@itsm-hub/core/testing';
 import { startEmulator, type ServiceNowEmulatorHandle } from './emulator';
 import type { ServiceNowCredentials, ServiceNowSettings } from './config';
@@ -12,10 +13,11 @@ beforeAll(async () => {
 afterAll(() => sn.close());
 afterEach(() => {
   sn.emulator.readableTables = undefined;
+  sn.emulator.reset();
 });
 
-function adapter(credentials: Partial<ServiceNowCredentials> | Record<string, unknown>, settings: ServiceNowSettings = {}, baseUrl = sn.url) {
-  return new ServiceNowAdapter(createTestAdapterContext({ baseUrl, credentials: credentials as ServiceNowCredentials, settings }));
+function adapter(credentials: Partial<ServiceNowCredentials> | Record<string, unknown>, settings: ServiceNowSettings = {}, baseUrl = sn.url, direction: SyncDirection = 'bidirectional') {
+  return new ServiceNowAdapter(createTestAdapterContext({ baseUrl, credentials: credentials as ServiceNowCredentials, settings, direction }));
 }
 
 const summary = (checks: Array<{ name: string; passed: boolean; status?: number }>) => checks.map((c) => [c.name, c.passed, c.status]);
@@ -30,6 +32,7 @@ describe('testConnection', () => {
       ['authentication', true, 200],
       ['permission:incident', true, 200],
       ['permission:sys_user', true, 200],
+      ['write:incident', true, 200],
     ]);
     expect(checks[1].message).toBe('Obtained an OAuth access token (password grant)');
     expect(checks[2].message).toBe('Can read table incident (2 records visible)');
@@ -45,6 +48,7 @@ describe('testConnection', () => {
       ['authentication', true, undefined],
       ['permission:incident', true, 200],
       ['permission:sys_user', true, 200],
+      ['write:incident', true, 200],
     ]);
   });
 
@@ -79,8 +83,41 @@ describe('testConnection', () => {
     expect(summary(checks).slice(2)).toEqual([
       ['permission:incident', true, 200],
       ['permission:sys_user', false, 403],
+      ['write:incident', true, 403],
     ]);
     expect(checks[3].message).toContain('Insufficient rights to query records');
+    expect(checks[4].message).toBe('Not checked: cannot read sys_user_has_role (Insufficient rights to query records (No read access to table sys_user_has_role)); the user needs one of itil, sn_incident_write, admin to create incidents');
+  });
+
+  it('checks the roles a first create needs, for the calling user of every auth mode', async () => {
+    const checks = await adapter(client()).testConnection();
+    expect(checks[4]).toMatchObject({ name: 'write:incident', passed: true, message: 'The user holds admin, which may create incidents' });
+  });
+
+  it('fails the write check when the user holds no role that may write incidents, as its first create would fail', async () => {
+    const readOnly = await startEmulator({ port: 0, apiUserRoles: ['sn_incident_read'] });
+    try {
+      const context = createTestAdapterContext({ baseUrl: readOnly.url, credentials: basic() as ServiceNowCredentials, settings: {} });
+      const checks = await new ServiceNowAdapter(context).testConnection();
+      expect(checks[4]).toMatchObject({
+        name: 'write:incident',
+        passed: false,
+        message: 'The user holds none of the roles that may create incidents (itil, sn_incident_write, admin): its first create would be refused. Grant it itil or sn_incident_write.',
+      });
+      const [created] = await new ServiceNowAdapter(context).write([{ op: 'create', kind: 'incident', correlationId: 'h1', fields: { short_description: 'x' } }]);
+      expect(created).toMatchObject({ ok: false });
+      expect(created.ok ? '' : created.vendorMessage).toContain('ACL Exception Insert Failed due to security constraints');
+    } finally {
+      await readOnly.close();
+    }
+  });
+
+  it('skips the write check for an integration that only receives, and names what it cannot check on a custom table', async () => {
+    const inbound = await adapter(sn.credentials, {}, sn.url, 'inbound').testConnection();
+    expect(inbound.map((c) => c.name)).not.toContain('write:incident');
+    sn.emulator.tables.u_incident = [];
+    const custom = await adapter(sn.credentials, { incident_table: 'u_incident' }).testConnection();
+    expect(custom[4]).toMatchObject({ name: 'write:u_incident', passed: true, message: 'Not checked: which roles may write u_incident depends on its ACLs, which the Table API does not show' });
   });
 
   it('reads the configured incident table through the configured API version', async () => {

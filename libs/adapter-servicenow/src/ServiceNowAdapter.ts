@@ -11,6 +11,7 @@ import {
   type HttpResponse,
   type InboundEvent,
   type Result,
+  type SyncDirection,
   type VendorFailure,
   type WebhookFailure,
   type WebhookRequest,
@@ -23,6 +24,7 @@ import { userFailure } from './kinds/incident/failures';
 import { IncidentReader } from './kinds/incident/reader';
 import { IncidentWriter } from './kinds/incident/writer';
 import { ReferenceResolver } from './kinds/incident/references';
+import { checkIncidentWriteAccess } from './kinds/incident/writeAccess';
 import { credentialSchema, DEFAULT_CLOSE_CODE, DEFAULT_INCIDENT_TABLE, type ServiceNowCredentials, type ServiceNowSettings } from './config';
 import { parseEvents, verifySignature } from './webhooks';
 
@@ -108,6 +110,10 @@ export class ServiceNowAdapter implements Adapter {
     checks.push(permissionCheck(this.incidentTable, incident));
     const users = await this.attempt(() => client.listRecords(USER_TABLE, { sysparm_limit: '1', sysparm_fields: 'sys_id' }));
     checks.push(permissionCheck(USER_TABLE, users));
+    if (sendsRecords(this.context.integration.direction)) {
+      const write = await this.attempt(() => checkIncidentWriteAccess(client, this.incidentTable));
+      checks.push(write.ok ? { ...write.value, durationMs: write.durationMs } : failedCheck(`write:${this.incidentTable}`, write));
+    }
     return checks;
   }
 
@@ -149,6 +155,10 @@ export class ServiceNowAdapter implements Adapter {
       throw err;
     }
   }
+}
+
+function sendsRecords(direction: SyncDirection): boolean {
+  return direction === 'outbound' || direction === 'bidirectional';
 }
 
 function passedReachability(status: number | undefined, durationMs: number): ConnectionCheck {

@@ -141,4 +141,14 @@ describe('ServiceNow emulator', () => {
     const missing = await send('PATCH', '/api/now/table/incident/0123456789abcdef0123456789abcdef', { state: '2' });
     expect(missing.status).toBe(404);
   });
+
+  it("lists the caller's roles through gs.getUserID() and dot-walked conditions, and refuses scripts it cannot run", async () => {
+    const roles = await json(await get('/api/now/table/sys_user_has_role?sysparm_query=user=javascript:gs.getUserID()^role.nameINitil,admin&sysparm_fields=role.name,user.user_name'));
+    expect(roles.result).toEqual([{ 'role.name': 'admin', 'user.user_name': 'admin' }]);
+    const none = await json(await get('/api/now/table/sys_user_has_role?sysparm_query=user=javascript:gs.getUserID()^role.name=itil'));
+    expect(none.result).toEqual([]);
+    const script = await get('/api/now/table/incident?sysparm_query=caller_id=javascript:gs.getUser().getManagerID()');
+    expect(script.status).toBe(400);
+    expect((await json(script)).error.detail).toContain('javascript:gs.getUser().getManagerID()');
+  });
 });

@@ -6,7 +6,8 @@ import type { ServiceNowCredentials } from '../config';
 import { DELIVERY_HEADER, SIGNATURE_HEADER } from '../webhooks';
 import { insertIncident, instantOf, updateIncident, type IncidentWrite } from './incidents';
 import { TokenStore } from './oauth';
-import { seedTables, type Row } from './seed';
+import { INCIDENT_WRITE_ROLES } from '../kinds/incident/writeAccess';
+import { seedTables, type ApiUser, type Row } from './seed';
 import { getRow, listRows, render, sendError, sendJson, sendNotFound, type RowLookup } from './tables';
 
 /** Tables the API user may write through the Table API; the emulator keeps the rest read-only. */
@@ -16,6 +17,11 @@ const RATE_LIMIT_RULE_SYS_ID = '7d4d1c2e1b3a2010c0a8f1d3b24bcb4e';
 
 export interface ServiceNowEmulatorOptions {
   credentials: ServiceNowCredentials;
+  /**
+   * Roles of the user every authenticated call acts as (default `admin`), listed in sys_user_has_role.
+   * Writes to incident need one of the roles that may write incidents, as the base-system ACLs do.
+   */
+  apiUserRoles?: string[];
   /** Tables the API user may read (default: all). Others answer 403 like an ACL denial. */
   readableTables?: string[];
   /** Access token lifetime in seconds (default 1799, as instances answer). */
@@ -32,16 +38,20 @@ type Next = () => Promise<unknown>;
 
 /**
  * In-memory ServiceNow instance: OAuth token endpoint, Basic and Bearer auth, the Table API (list,
- * get, and POST/PATCH/PUT on incident) over seeded incident, sys_user, sys_user_group and
- * sys_journal_field tables, and the hub's signed webhook after every incident change.
+ * get, and POST/PATCH/PUT on incident) over seeded incident, sys_user, sys_user_group,
+ * sys_journal_field, sys_user_role and sys_user_has_role tables, and the hub's signed webhook after
+ * every incident change.
  */
 export class ServiceNowEmulator extends EmulatorApp {
-  readonly tables: Record<string, Row[]> = seedTables();
+  readonly tables: Record<string, Row[]>;
   readonly tokens: TokenStore;
   readableTables?: string[];
+  private readonly apiUser: ApiUser;
 
   constructor(private readonly options: ServiceNowEmulatorOptions) {
     super({ now: options.now });
+    this.apiUser = { userName: options.credentials.username ?? 'admin', roles: options.apiUserRoles ?? ['admin'] };
+    this.tables = seedTables(this.apiUser);
     this.readableTables = options.readableTables;
     this.tokens = new TokenStore({
       credentials: options.credentials,
@@ -90,7 +100,7 @@ export class ServiceNowEmulator extends EmulatorApp {
   }
 
   protected override resetState(): void {
-    const fresh = seedTables();
+    const fresh = seedTables(this.apiUser);
     for (const key of Object.keys(this.tables)) delete this.tables[key];
     Object.assign(this.tables, fresh);
   }
@@ -130,6 +140,11 @@ export class ServiceNowEmulator extends EmulatorApp {
       sendError(ctx, 403, 'Operation Failed', `No write access to table ${table}`);
       return undefined;
     }
+    if (!this.holdsAny(INCIDENT_WRITE_ROLES)) {
+      // The answer commonly reported for a create or update that the table's ACLs deny.
+      sendError(ctx, 403, 'Operation Failed', `ACL Exception ${ctx.method === 'POST' ? 'Insert' : 'Update'} Failed due to security constraints`);
+      return undefined;
+    }
     const body = requestBody(ctx);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       // Wording unconfirmed.
@@ -140,7 +155,17 @@ export class ServiceNowEmulator extends EmulatorApp {
   }
 
   private writeContext() {
-    return { tables: this.tables, at: instantOf(this.now()), user: this.options.credentials.username ?? 'admin' };
+    return { tables: this.tables, at: instantOf(this.now()), user: this.apiUser.userName };
+  }
+
+  private apiUserId(): string {
+    return this.tables.sys_user.find((u) => u.user_name === this.apiUser.userName)?.sys_id ?? '';
+  }
+
+  /** Reads the grants from sys_user_has_role, so a test that edits that table changes what the user may do. */
+  private holdsAny(roles: readonly string[]): boolean {
+    const id = this.apiUserId();
+    return this.tables.sys_user_has_role.some((grant) => grant.user === id && roles.includes(this.lookup('sys_user_role', grant.role)?.name ?? ''));
   }
 
   private async authenticate(ctx: EmulatorContext, next: Next): Promise<void> {
@@ -179,7 +204,7 @@ export class ServiceNowEmulator extends EmulatorApp {
 
   private list(ctx: EmulatorContext, table: string): void {
     const rows = this.readable(ctx, table);
-    if (rows) listRows(ctx, table, rows, this.lookup);
+    if (rows) listRows(ctx, table, rows, this.lookup, this.apiUserId());
   }
 
   private get(ctx: EmulatorContext, table: string, sysId: string): void {

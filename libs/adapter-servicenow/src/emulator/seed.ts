@@ -12,7 +12,20 @@ export const REFERENCES: Record<string, Record<string, string>> = {
   sys_user: {},
   sys_user_group: {},
   sys_journal_field: {},
+  sys_user_role: {},
+  sys_user_has_role: { user: 'sys_user', role: 'sys_user_role' },
 };
+
+/** Base-system roles the emulator knows; grants of others are refused when it starts. */
+export const ROLE_NAMES = ['admin', 'itil', 'sn_incident_read', 'sn_incident_write'] as const;
+
+/** The user every authenticated call acts as, and the roles sys_user_has_role lists for it. */
+export interface ApiUser {
+  userName: string;
+  roles: readonly string[];
+}
+
+const API_USER_ID = '5137153cc611227c000bbd1bd8cd2005';
 
 /** Incident columns the emulator stores; writes to other names are ignored, as instances ignore unknown fields. */
 export const INCIDENT_COLUMNS = [
@@ -37,13 +50,26 @@ function incident(values: Row): Row {
   return { ...empty, active: 'true', sys_class_name: 'incident', ...values };
 }
 
-/** Fresh seed data: users, groups and incidents, dates in UTC `yyyy-MM-dd HH:mm:ss`. */
-export function seedTables(): Record<string, Row[]> {
+function roleId(role: string): string {
+  return `${ROLE_NAMES.indexOf(role as (typeof ROLE_NAMES)[number]).toString(16).padStart(2, '0')}${'0'.repeat(30)}`;
+}
+
+/** Fresh seed data: users, roles, groups and incidents, dates in UTC `yyyy-MM-dd HH:mm:ss`. */
+export function seedTables(apiUser: ApiUser): Record<string, Row[]> {
+  const unknown = apiUser.roles.filter((r) => !(ROLE_NAMES as readonly string[]).includes(r));
+  if (unknown.length > 0) throw new Error(`The emulator does not know the roles ${unknown.join(', ')}; it knows ${ROLE_NAMES.join(', ')}`);
+  const users: Row[] = [
+    { sys_id: ADMIN_USER_ID, user_name: 'admin', name: 'System Administrator', first_name: 'System', last_name: 'Administrator', email: 'admin@example.com', active: 'true', sys_class_name: 'sys_user', ...system('2024-01-02 08:00:00') },
+    { sys_id: CALLER_USER_ID, user_name: 'abel.tuter', name: 'Abel Tuter', first_name: 'Abel', last_name: 'Tuter', email: 'abel.tuter@example.com', active: 'true', sys_class_name: 'sys_user', ...system('2024-01-02 08:05:00') },
+  ];
+  if (!users.some((u) => u.user_name === apiUser.userName)) {
+    users.push({ sys_id: API_USER_ID, user_name: apiUser.userName, name: apiUser.userName, first_name: '', last_name: '', email: '', active: 'true', sys_class_name: 'sys_user', ...system('2024-01-02 08:10:00') });
+  }
+  const apiUserId = users.find((u) => u.user_name === apiUser.userName)?.sys_id ?? API_USER_ID;
   return {
-    sys_user: [
-      { sys_id: ADMIN_USER_ID, user_name: 'admin', name: 'System Administrator', first_name: 'System', last_name: 'Administrator', email: 'admin@example.com', active: 'true', sys_class_name: 'sys_user', ...system('2024-01-02 08:00:00') },
-      { sys_id: CALLER_USER_ID, user_name: 'abel.tuter', name: 'Abel Tuter', first_name: 'Abel', last_name: 'Tuter', email: 'abel.tuter@example.com', active: 'true', sys_class_name: 'sys_user', ...system('2024-01-02 08:05:00') },
-    ],
+    sys_user: users,
+    sys_user_role: ROLE_NAMES.map((name) => ({ sys_id: roleId(name), name, ...system('2024-01-01 00:00:00') })),
+    sys_user_has_role: apiUser.roles.map((role, i) => ({ sys_id: `${(i + 1).toString(16).padStart(2, '0')}${'f'.repeat(30)}`, user: apiUserId, role: roleId(role), state: 'active', inherited: 'false', ...system('2024-01-02 08:10:00') })),
     sys_user_group: [
       { sys_id: SERVICE_DESK_GROUP_ID, name: 'Service Desk', active: 'true', ...system('2024-01-02 08:00:00') },
       // Inactive: the emulator's assignment business rule refuses it, as instances commonly do.

@@ -27,13 +27,15 @@ export function param(ctx: EmulatorContext, name: string): string | undefined {
 
 /**
  * Encoded-query subset: `^`-joined conditions with `=`, `!=`, `>=`, `<=`, `>`, `<`, `IN` (comma list)
- * and `LIKE` (contains), `ORDERBY<field>` and `ORDERBYDESC<field>`. Values compare as strings,
- * which orders `yyyy-MM-dd HH:mm:ss` dates correctly. Conditions on unknown fields are ignored,
- * as instances do by default.
+ * and `LIKE` (contains), on columns or fields dot-walked through references (`role.name`),
+ * `ORDERBY<field>` and `ORDERBYDESC<field>`. Values compare as strings, which orders
+ * `yyyy-MM-dd HH:mm:ss` dates correctly. Conditions on unknown fields are ignored, as instances do
+ * by default. Script values (`javascript:`) must be resolved by the caller first.
  */
-export function applyQuery(rows: Row[], query: string | undefined): Row[] {
+export function applyQuery(table: string, rows: Row[], query: string | undefined, lookup: RowLookup): Row[] {
   if (!query) return rows;
   const columns = new Set(rows.flatMap((r) => Object.keys(r)));
+  const known = (field: string) => (field.includes('.') ? REFERENCES[table]?.[field.split('.')[0]] !== undefined : columns.has(field));
   let result = rows;
   const orders: Array<{ field: string; desc: boolean }> = [];
   for (const term of query.split('^')) {
@@ -43,9 +45,9 @@ export function applyQuery(rows: Row[], query: string | undefined): Row[] {
       continue;
     }
     const condition = /^([a-z0-9_.]+?)(!=|>=|<=|=|>|<|IN|LIKE)(.*)$/.exec(term);
-    if (!condition || !columns.has(condition[1])) continue;
+    if (!condition || !known(condition[1])) continue;
     const [, field, op, value] = condition;
-    result = result.filter((r) => matches(r[field] ?? '', op, value));
+    result = result.filter((r) => matches(dotWalk(table, r, field.split('.'), lookup), op, value));
   }
   if (orders.length === 0) return result;
   return [...result].sort((a, b) => {
@@ -108,14 +110,28 @@ export function dotWalk(table: string, row: Row, path: string[], lookup: RowLook
   return next && target ? dotWalk(target, next, rest, lookup) : '';
 }
 
+/**
+ * The request's sysparm_query with `javascript:gs.getUserID()` replaced by the caller's sys_id, as
+ * instances evaluate it. Any other script is refused: the emulator cannot run it, and ignoring it
+ * would match rows the instance would not.
+ */
+export function resolveScripts(query: string | undefined, currentUserId: string): { ok: true; query?: string } | { ok: false; script: string } {
+  const resolved = query?.split('javascript:gs.getUserID()').join(currentUserId);
+  const script = /javascript:[^^]*/.exec(resolved ?? '')?.[0];
+  return script ? { ok: false, script } : { ok: true, query: resolved };
+}
+
 /** GET /api/now/table/{table}: {"result":[...]} with X-Total-Count and a first/prev/next/last Link header. */
-export function listRows(ctx: EmulatorContext, table: string, rows: Row[], lookup: RowLookup): void {
+export function listRows(ctx: EmulatorContext, table: string, rows: Row[], lookup: RowLookup, currentUserId: string): void {
   const offset = Number(param(ctx, 'sysparm_offset') ?? 0);
   if (Number.isFinite(offset) && offset < 0) return sendError(ctx, 400, `offset is ${offset}`, 'Negative offset is not supported');
   const limitParam = Number(param(ctx, 'sysparm_limit'));
   const limit = Number.isInteger(limitParam) && limitParam > 0 ? limitParam : DEFAULT_LIMIT;
   const start = Number.isInteger(offset) ? offset : 0;
-  const matching = applyQuery(rows, param(ctx, 'sysparm_query'));
+  const query = resolveScripts(param(ctx, 'sysparm_query'), currentUserId);
+  // Wording is the emulator's own: no instance answers this.
+  if (!query.ok) return sendError(ctx, 400, 'Script not emulated', `The emulator evaluates only javascript:gs.getUserID(), not ${query.script}`);
+  const matching = applyQuery(table, rows, query.query, lookup);
   const page = matching.slice(start, start + limit).map((row) => render(ctx, table, row, lookup));
 
   const headers: Record<string, string> = {};

@@ -1,6 +1,7 @@
 import type { AdapterContext } from '../contracts/AdapterContext';
 import type { Clock } from '../contracts/Clock';
 import type { Logger } from '../contracts/Logger';
+import type { SyncDirection } from '../contracts/SyncDirection';
 import { createHttpClient } from '../http/createHttpClient';
 
 /** A logger that keeps lines in memory, so tests can assert on what an adapter logged. */
@@ -23,11 +24,12 @@ export function createTestAdapterContext<C = Record<string, unknown>, S = Record
   webhookSecret?: string;
   clock?: Clock;
   timeoutMs?: number;
+  direction?: SyncDirection;
 }): AdapterContext<C, S> & { logger: MemoryLogger } {
   const clock = options.clock ?? { now: () => new Date() };
   const logger = new MemoryLogger();
   return {
-    integration: { id: 'test-integration', organizationId: 'test-org', name: 'test', baseUrl: options.baseUrl, direction: 'bidirectional' },
+    integration: { id: 'test-integration', organizationId: 'test-org', name: 'test', baseUrl: options.baseUrl, direction: options.direction ?? 'bidirectional' },
     credentials: options.credentials,
     settings: options.settings ?? ({} as S),
     webhookSecret: options.webhookSecret,

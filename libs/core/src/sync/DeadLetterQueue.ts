@@ -4,8 +4,8 @@ import type { Clock } from '../contracts/Clock';
 import { TOKENS } from '../di/tokens';
 import { NotFoundError } from '../errors/HubError';
 import { SyncSignals } from './Wakeup';
-import { insertDeadLetter, listDeadLetters, takeDeadLetter, type DeadLetterEntry, type Failure } from './stores/DeadLetterStore';
-import { saveLink } from './stores/LinkStore';
+import { hasDeadLetters, insertDeadLetter, listDeadLetters, takeDeadLetter, type DeadLetterEntry, type Failure } from './stores/DeadLetterStore';
+import { saveLink, updateLink } from './stores/LinkStore';
 import { removeJob, requeue, type OutboxEntry } from './stores/OutboxStore';
 import { wakeWaiters } from './stores/ReferenceWaits';
 import { sql } from './stores/db';
@@ -58,10 +58,23 @@ export class DeadLetterQueue {
     this.signals.outbox.notify();
   }
 
+  /**
+   * Drops the job. The link then says the change was discarded (state `error`) rather than
+   * `dead_letter` with an empty queue, until the next successful sync of the record, unless
+   * another job of the record is still dead-lettered.
+   */
   async discard(integrationId: string, entryId: string): Promise<void> {
-    if (!(await takeDeadLetter(this.db, integrationId, entryId))) throw new NotFoundError('Dead letter entry', entryId);
+    await this.db.transaction(async (tx) => {
+      const entry = await takeDeadLetter(tx, integrationId, entryId);
+      if (!entry) throw new NotFoundError('Dead letter entry', entryId);
+      if (await hasDeadLetters(tx, integrationId, entry.record_kind, entry.record_id)) return;
+      await updateLink(tx, keyOf(entry), { sync_status: 'error', last_error: DISCARDED }, this.clock.now(), 'dead_letter');
+    });
   }
 }
+
+/** The link's error after its dead-lettered change was discarded. */
+export const DISCARDED = 'change discarded';
 
 const keyOf = (entry: Pick<OutboxEntry, 'organization_id' | 'record_kind' | 'record_id' | 'integration_id'>) => ({
   organizationId: entry.organization_id,

@@ -124,6 +124,20 @@ describe('sync engine (outbound worker, inbound processor, conflicts, dead lette
     expect((await di.resolve(DeadLetterQueue).list(a, { limit: 10, offset: 0 })).items[0].error_message).toBe('Field owner is invalid');
   });
 
+  it('says "change discarded" on the link after its dead letter is discarded, until the next successful sync', async () => {
+    const a = await integration('a');
+    platform.failures.push({ kind: 'permanent', message: 'Field owner is invalid' });
+    const incidents = di.resolve(IncidentService);
+    const incident = await incidents.create(org, { title: 'Bad', status: 'new' });
+    await drain();
+    const dlq = di.resolve(DeadLetterQueue);
+    await dlq.discard(a, (await dlq.list(a, { limit: 10, offset: 0 })).items[0].id);
+    expect(await link(incident.id, a)).toMatchObject({ sync_status: 'error', last_error: 'change discarded' });
+    await incidents.update(org, incident.id, { title: 'Good' });
+    await drain();
+    expect(await link(incident.id, a)).toMatchObject({ sync_status: 'synced' });
+  });
+
   it('never exceeds the integration rate limit', async () => {
     await integration('a', { rate_limit_per_minute: 2 });
     const incidents = di.resolve(IncidentService);

@@ -50,6 +50,11 @@ export async function takeDeadLetter(db: Db, integrationId: string, entryId: str
   return rows[0] ? { ...toDeadLetter(rows[0]), organization_id: String(rows[0].organization_id) } : undefined;
 }
 
+export async function hasDeadLetters(db: Db, integrationId: string, kind: RecordKind, recordId: string): Promise<boolean> {
+  const rows = await sql(db, `SELECT 1 FROM dead_letter_entries WHERE integration_id = $1 AND record_kind = $2 AND record_id = $3 LIMIT 1`, [integrationId, kind, recordId]);
+  return rows.length > 0;
+}
+
 function toDeadLetter(row: Record<string, unknown>): DeadLetterEntry {
   return {
     id: String(row.id),

@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { ADMIN_TOKEN, startTestHub, type TestHub } from './hubFixture';
 
 /**
@@ -367,6 +368,33 @@ describe('bad input is refused as a problem and stores nothing', () => {
     expectProblem(await t.api('POST', '/api/v1/organizations?bogus=1', { name: 'query-org' }), 400, 'HUB_ERR_VALIDATION_FAILED', ['bogus']);
     expectProblem(await t.api('GET', '/api/v1/organizations?bogus=1'), 400, 'HUB_ERR_VALIDATION_FAILED', ['bogus']);
     expect(await orgs()).toBe(orgsBefore);
+  });
+
+  it('refuses a body it cannot decode as its Content-Encoding says with a 400 (an unknown encoding with a 415), and stores nothing', async () => {
+    const post = async (encoding: string, body: Buffer) => {
+      const before = await count();
+      const res = await fetch(t.hub.url + '/api/v1/integrations', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', 'Content-Encoding': encoding },
+        body,
+      });
+      const parsed = { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.json() };
+      expect(await count()).toBe(before);
+      return parsed;
+    };
+    const json = Buffer.from(JSON.stringify(valid({ name: 'compressed-ok' })));
+    for (const [encoding, body] of [['gzip', json], ['deflate', json], ['br', json], ['gzip', zlib.gzipSync(json).subarray(0, 20)]] as const) {
+      expectProblem(await post(encoding, body), 400, 'HUB_ERR_REQUEST_UNDECODABLE_BODY', ['Content-Encoding']);
+    }
+    expectProblem(await post('compress', json), 415, 'HUB_ERR_REQUEST_UNSUPPORTED_MEDIA', ['Content-Encoding']);
+    // Well-formed compressed bodies are accepted.
+    const ok = await fetch(t.hub.url + '/api/v1/integrations', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body: zlib.gzipSync(json),
+    });
+    expect(ok.status).toBe(201);
+    expect((await t.api('DELETE', '/api/v1/integrations/compressed-ok')).status).toBe(204);
   });
 
   it('refuses the NUL character (which PostgreSQL cannot store) with a 400 naming the field, not a 500', async () => {

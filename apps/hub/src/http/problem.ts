@@ -27,7 +27,7 @@ export function toProblem(err: unknown, instance?: string): Problem {
 
 function asHubError(err: unknown): HubError {
   if (isHubError(err)) return err;
-  const e = err as { status?: number; type?: string; expose?: boolean; message?: string; name?: string };
+  const e = err as { status?: number; type?: string; expose?: boolean; message?: string; name?: string; code?: unknown };
   // Errors thrown by the body parser (co-body/raw-body) carry an HTTP status and a type.
   if (e?.status === 413 || e?.type === 'entity.too.large') {
     return new HubError(ErrorCodes.REQUEST_TOO_LARGE, 413, 'Request body too large', 'The request body exceeds 1 MiB.');
@@ -37,6 +37,16 @@ function asHubError(err: unknown): HubError {
       errors: [{ field: '(body)', message: 'not valid JSON' }],
     });
   }
+  if (isDecompressionError(e)) {
+    return new HubError(ErrorCodes.REQUEST_UNDECODABLE_BODY, 400, 'Undecodable body', `The request body could not be decoded as its Content-Encoding says: ${e.message}`, {
+      errors: [{ field: 'Content-Encoding', message: 'the body is not valid data in this encoding' }],
+    });
+  }
+  if (e?.status === 415 && /^Unsupported Content-Encoding/.test(e.message ?? '')) {
+    return new HubError(ErrorCodes.REQUEST_UNSUPPORTED_MEDIA, 415, 'Unsupported media type', `${e.message}; send the body uncompressed or as gzip, deflate or br.`, {
+      errors: [{ field: 'Content-Encoding', message: 'unsupported encoding' }],
+    });
+  }
   if (e?.status === 415 || e?.name === 'UnsupportedBodyTypeError') {
     return new HubError(ErrorCodes.REQUEST_UNSUPPORTED_MEDIA, 415, 'Unsupported media type', 'Send the request body as application/json.');
   }
@@ -44,6 +54,11 @@ function asHubError(err: unknown): HubError {
     return new HubError(ErrorCodes.VALIDATION_FAILED, e.status, 'Bad request', e.message ?? 'Bad request');
   }
   return new HubError(ErrorCodes.INTERNAL, 500, 'Internal error', 'The hub failed to handle this request; the error is in its log.');
+}
+
+/** zlib's errors (gzip, deflate: `Z_DATA_ERROR`, `Z_BUF_ERROR`, ...) and brotli's (`ERR__ERROR_FORMAT_...`) from decoding the body. */
+function isDecompressionError(e: { code?: unknown; status?: number } | undefined): e is { code: string; message: string } {
+  return typeof e?.code === 'string' && e.status === undefined && /^(Z_|ERR__ERROR_|ERR_BROTLI)/.test(e.code);
 }
 
 export function problemMiddleware(logger: HubLogger) {

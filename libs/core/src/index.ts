@@ -45,6 +45,7 @@ export { SyncMetrics } from './sync/SyncMetrics';
 export { WebhookReceiver, type WebhookReceipt } from './sync/WebhookReceiver';
 export { ConflictService, type ConflictView, type ConflictFilter } from './sync/ConflictService';
 export { DeadLetterQueue, type DeadLetterEntry } from './sync/DeadLetterQueue';
+export { InboxService, type InboxEntry, type InboxState } from './sync/InboxService';
 export { LinkService, toLinkView, type LinkView } from './sync/LinkService';
 export { SyncStatusService, type SyncStatus } from './sync/SyncStatusService';
 export { LINK_STATES, type LinkState, type Link } from './sync/stores/LinkStore';

@@ -76,16 +76,25 @@ describe('im CLI: incidents, links, mappings, dead letters and conflicts', () =>
     expect((await im(['incident', 'show', 'no-such-incident'])).code).toBe(1);
   });
 
-  it('reports sync status and an empty dead letter queue on a fresh integration', async () => {
+  it('reports sync status, an empty dead letter queue and an empty inbox on a fresh integration', async () => {
     const status = await json(['integration', 'sync-status', 'snow']);
     expect(status).toMatchObject({ links: { pending: 0, synced: 0, error: 0, conflict: 0, dead_letter: 0 }, outbox_depth: 0, inbox_depth: 0, dead_letters: 0, pending_conflicts: 0, last_error: null });
-    expect((await im(['integration', 'sync-status', 'snow'])).stdout).toMatch(/^links\.synced\s+0$/m);
+    expect(status).toMatchObject({ inbound_errors: 0, last_inbound_error: null, rate_limited: null });
+    const table = (await im(['integration', 'sync-status', 'snow'])).stdout;
+    expect(table).toMatch(/^links\.synced\s+0$/m);
+    expect(table).toMatch(/^rate_limited\s+no$/m);
     expect(await json(['integration', 'dlq', 'snow', '--limit', '10', '--offset', '0'])).toEqual({ items: [], total: 0 });
     expect((await im(['integration', 'dlq', 'snow'])).stdout).toBe('(none)\n');
     const retry = await im(['integration', 'dlq-retry', 'snow', 'no-such-entry']);
     expect(retry.code).toBe(1);
     expect(retry.stderr).toContain("Dead letter entry 'no-such-entry' was not found");
     expect((await im(['integration', 'dlq-discard', 'snow', 'no-such-entry'])).code).toBe(1);
+    expect(await json(['integration', 'inbox', 'snow', '--state', 'failed'])).toEqual({ items: [], total: 0 });
+    expect((await im(['integration', 'inbox', 'snow'])).stdout).toBe('(none)\n');
+    const inboxRetry = await im(['integration', 'inbox-retry', 'snow', '12345']);
+    expect(inboxRetry.code).toBe(1);
+    expect(inboxRetry.stderr).toContain("Inbox entry '12345' was not found");
+    expect((await im(['integration', 'inbox-discard', 'snow', '12345'])).code).toBe(1);
   });
 
   it('gets and sets field mappings from a file', async () => {

@@ -81,7 +81,7 @@ describe('incident sync with ServiceNow (real hub, PostgreSQL, emulator with sig
     }
   });
 
-  it('refuses a webhook with a bad signature and acknowledges a replay without queuing it again', async () => {
+  it('refuses a bad signature, acknowledges a replay (same body, any delivery id) without queuing it, and keeps an unreadable record\'s event as failed', async () => {
     const body = JSON.stringify({ event: 'incident.updated', sys_id: 'f'.repeat(32), number: 'INC0', sys_updated_on: '2026-01-01 00:00:00', sys_mod_count: '1', correlation_id: '', changed_fields: [] });
     const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
     const post = (sig: string, delivery: string) =>
@@ -93,6 +93,28 @@ describe('incident sync with ServiceNow (real hub, PostgreSQL, emulator with sig
     const replay = await post(signature, 'd-1');
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual({ queued: 0, duplicates: 1, echoes: 0 });
+    // The delivery header is not signed: the same signed body under a new one is still a replay.
+    const relabelled = await post(signature, 'd-2');
+    expect([relabelled.status, relabelled.body]).toEqual([200, { queued: 0, duplicates: 1, echoes: 0 }]);
+
+    // No such record on the instance: the event is kept as failed and shown, not dropped.
+    const status = await eventually(
+      async () => (await hub.api('GET', `/api/v1/integrations/${integrationId}/sync-status`)).body,
+      (s) => s.inbound_errors === 1, 'the unreadable record counted as an inbound error');
+    expect(status.last_inbound_error).toContain(`no incident ${'f'.repeat(32)}`);
+    const inbox = (await hub.api('GET', `/api/v1/integrations/${integrationId}/inbox?state=failed`)).body;
+    expect(inbox).toMatchObject({ total: 1, items: [{ external_id: 'f'.repeat(32), state: 'failed', error_kind: 'not_found', error_status: 404 }] });
+    const metrics = await fetch(`${hub.hub.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/itsm_sync_inbound_failures_total\{integration_type="servicenow",reason="not_found"\} 1/);
+
+    // Once the record is readable, a retry brings it in.
+    const seeded = snow.emulator.tables.incident[0];
+    snow.emulator.tables.incident.push({ ...seeded, sys_id: 'f'.repeat(32), number: 'INC0099999', short_description: 'Hidden until now', correlation_id: '' });
+    expect((await hub.api('POST', `/api/v1/integrations/${integrationId}/inbox/${inbox.items[0].id}/retry`)).status).toBe(202);
+    await eventually(async () => (await hub.api('GET', `/api/v1/integrations/${integrationId}/sync-status`)).body, (s) => s.inbound_errors === 0 && s.inbox_depth === 0, 'the retried event applied');
+    const incidents = (await hub.api('GET', '/api/v1/incidents?limit=100')).body.items;
+    expect(incidents.map((i: { title: string }) => i.title)).toContain('Hidden until now');
+    expect((await hub.api('POST', `/api/v1/integrations/${integrationId}/inbox/${inbox.items[0].id}/retry`)).status).toBe(404);
   });
 
   it('lands every change exactly once with 20% injected failures and lost responses', async () => {

@@ -2,12 +2,17 @@ import { z } from 'zod';
 import { INCIDENT_FIELDS } from '../contracts/Incident';
 import { INCIDENT_KIND } from '../records/kinds/incident';
 
+/** How long an accepted webhook body is remembered to refuse its replays, unless the integration sets `replay_window_hours`. */
+export const DEFAULT_REPLAY_WINDOW_HOURS = 24;
+
 /**
  * Integration settings the sync engine reads itself, for every adapter; the rest of `settings`
  * belongs to the adapter and is validated by its own schema.
  */
 export const genericSettingsSchema = z.strictObject({
   poll_interval_seconds: z.coerce.number().int().min(0).max(86_400).optional().describe('Poll the platform this often; 0 or absent: webhooks only.'),
+  replay_window_hours: z.coerce.number().positive().max(720).optional()
+    .describe(`A webhook body identical to one accepted this many hours ago or less is a replay and is not processed again (default ${DEFAULT_REPLAY_WINDOW_HOURS}).`),
   create_filter: z
     .partialRecord(z.enum(INCIDENT_FIELDS), z.array(z.string()).min(1))
     .optional()

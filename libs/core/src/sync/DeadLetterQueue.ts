@@ -5,10 +5,10 @@ import { TOKENS } from '../di/tokens';
 import { NotFoundError } from '../errors/HubError';
 import { SyncSignals } from './Wakeup';
 import { hasDeadLetters, insertDeadLetter, listDeadLetters, takeDeadLetter, type DeadLetterEntry, type Failure } from './stores/DeadLetterStore';
+import { recordError } from './stores/IntegrationStateStore';
 import { saveLink, updateLink } from './stores/LinkStore';
 import { removeJob, requeue, type OutboxEntry } from './stores/OutboxStore';
 import { wakeWaiters } from './stores/ReferenceWaits';
-import { sql } from './stores/db';
 
 export type { DeadLetterEntry } from './stores/DeadLetterStore';
 
@@ -36,11 +36,7 @@ export class DeadLetterQueue {
   }
 
   async markError(tx: EntityManager | DataSource, integrationId: string, message: string): Promise<void> {
-    await sql(tx, 
-      `INSERT INTO sync_integration_state (integration_id, last_error_at, last_error) VALUES ($1, $2, $3)
-       ON CONFLICT (integration_id) DO UPDATE SET last_error_at = $2, last_error = $3`,
-      [integrationId, this.clock.now().toISOString(), message],
-    );
+    await recordError(tx, integrationId, message, this.clock.now());
   }
 
   list(integrationId: string, page: { limit: number; offset: number }): Promise<{ items: DeadLetterEntry[]; total: number }> {

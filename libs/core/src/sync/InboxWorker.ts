@@ -6,14 +6,14 @@ import type { Logger } from '../contracts/Logger';
 import type { VersionOrder } from '../contracts/RecordKind';
 import { TOKENS } from '../di/tokens';
 import { TransportError } from '../errors/HubError';
-import { DeadLetterQueue } from './DeadLetterQueue';
 import { platformFailureOf, platformRateLimit, RateLimited } from './deliveryErrors';
 import { InboundProcessor } from './InboundProcessor';
 import { IntegrationRuntimes, takesInbound } from './IntegrationRuntimes';
 import { claimHeads, INBOX, reschedule, type ClaimCapacity, type LaneWorker, type QueueRow } from './lanes';
 import { withAuditScope } from '../http/auditScope';
 import { RecordKinds } from '../records/kinds/RecordKinds';
-import { completeEvent, dropEchoedEvents, ECHO_GRACE_MS } from './stores/InboxStore';
+import { clearSupersededFailures, completeEvent, dropEchoedEvents, ECHO_GRACE_MS, failEvent, type InboundFailure } from './stores/InboxStore';
+import { recordInboundError, recordRateLimit } from './stores/IntegrationStateStore';
 import { findLinkForEvent } from './stores/LinkStore';
 import { SyncMetrics } from './SyncMetrics';
 import { backoffDelay, type SyncSettings } from './SyncSettings';
@@ -33,7 +33,6 @@ export class InboxWorker implements LaneWorker {
     private readonly runtimes: IntegrationRuntimes,
     private readonly kinds: RecordKinds,
     private readonly processor: InboundProcessor,
-    private readonly deadLetters: DeadLetterQueue,
     private readonly metrics: SyncMetrics,
   ) {}
 
@@ -85,40 +84,63 @@ export class InboxWorker implements LaneWorker {
             result = 'waiting';
           } else {
             const record = await withAuditScope({ operation: 'read', entityType: kind, entityId: found?.link.entity_id, externalId }, async () => runtime.adapter.read?.(kind, externalId));
-            if (record) result = (await this.processor.apply(runtime, { ...record, kind }, span)) === 'unchanged' ? 'skipped' : 'success';
+            if (!record) {
+              // Deleted since, or hidden from the integration's account (another instance, an ACL).
+              const message = `inbound: the platform has no ${kind} ${externalId} that the integration's account can read (deleted since, or hidden by its permissions)`;
+              result = await this.keepFailed(owner, row, type, { reason: 'not_found', message, status: 404, attempts: Number(row.attempts) + 1 });
+            } else {
+              result = (await this.processor.apply(runtime, { ...record, kind }, span)) === 'unchanged' ? 'skipped' : 'success';
+              await clearSupersededFailures(this.db, integrationId, kind, externalId, id);
+            }
           }
         }
-        if (result !== 'waiting') await completeEvent(this.db, id, owner);
+        if (result !== 'waiting' && result !== 'failed') await completeEvent(this.db, id, owner);
       } catch (err) {
-        result = await this.failed(owner, row, err);
+        result = await this.failed(owner, row, type, err);
       } finally {
         end();
       }
-      span.setAttribute('sync.result', result === 'dropped' ? 'error' : result);
+      span.setAttribute('sync.result', result === 'failed' ? 'error' : result);
       this.metrics.jobs.inc({ direction: 'inbound', integration_type: type, result });
     });
   }
 
-  private async failed(owner: string, row: Record<string, unknown>, err: unknown): Promise<string> {
+  private async failed(owner: string, row: QueueRow, type: string, err: unknown): Promise<string> {
     const message = (err as Error).message;
     const failure = platformFailureOf(err);
     const limited = err instanceof RateLimited ? { waitMs: err.waitMs } : platformRateLimit(failure);
+    const integrationId = String(row.integration_id);
+    const now = this.clock.now();
     if (limited) {
       // The integration's budget or the platform's rate limit: wait as long as asked, which is not a failed attempt.
-      await reschedule(this.db, INBOX, String(row.id), owner, new Date(this.clock.now().getTime() + Math.max(limited.waitMs, backoffDelay(this.settings, 1))), Number(row.attempts), message);
+      const at = new Date(now.getTime() + Math.max(limited.waitMs, backoffDelay(this.settings, 1)));
+      await recordRateLimit(this.db, integrationId, at, message);
+      await reschedule(this.db, INBOX, String(row.id), owner, at, Number(row.attempts), message);
       return 'retry';
     }
     const attempts = Number(row.attempts) + 1;
-    await this.deadLetters.markError(this.db, String(row.integration_id), `inbound: ${message}`);
+    const detail = `inbound: ${failure ? failure.vendorMessage || failure.error.message : message}`;
+    if (failure?.error.action === 'fail') {
+      // Refused for good (an ACL, a wrong instance): asking again changes nothing until someone acts.
+      return this.keepFailed(owner, row, type, { reason: 'rejected', message: detail, status: failure.status, attempts });
+    }
     if (attempts <= this.settings.maxRetries) {
-      const at = new Date(this.clock.now().getTime() + backoffDelay(this.settings, attempts, failure?.error.retryAfterMs));
+      await recordInboundError(this.db, integrationId, detail, now);
+      const at = new Date(now.getTime() + backoffDelay(this.settings, attempts, failure?.error.retryAfterMs));
       await reschedule(this.db, INBOX, String(row.id), owner, at, attempts, message);
       if (!(err instanceof TransportError)) this.logger.error({ integration_id: row.integration_id, external_id: row.external_id, err: message }, 'inbound event failed');
       return 'retry';
     }
-    // The platform keeps the change: the next poll or webhook for the record brings it again.
-    this.logger.error({ integration_id: row.integration_id, external_id: row.external_id, attempts, err: message }, 'inbound event given up');
-    await completeEvent(this.db, String(row.id), owner);
-    return 'dropped';
+    return this.keepFailed(owner, row, type, { reason: 'exhausted', message: `${detail} (gave up after ${attempts} attempts)`, status: failure?.status, attempts });
+  }
+
+  /** The event stays in the inbox as failed, counted and shown in sync-status, until retried, discarded or superseded. */
+  private async keepFailed(owner: string, row: QueueRow, type: string, failure: InboundFailure): Promise<string> {
+    const now = this.clock.now();
+    await failEvent(this.db, String(row.id), owner, failure, now);
+    await recordInboundError(this.db, String(row.integration_id), failure.message, now);
+    this.metrics.inboundFailures.inc({ integration_type: type, reason: failure.reason });
+    this.logger.error({ integration_id: row.integration_id, external_id: row.external_id, reason: failure.reason, err: failure.message }, 'inbound event failed; kept in the inbox');
+    return 'failed';
   }
 }

@@ -17,6 +17,7 @@ import { RecordKinds } from '../records/kinds/RecordKinds';
 import { journalEntry, toRecord } from '../records/RecordStore';
 import { DeadLetterQueue } from './DeadLetterQueue';
 import { platformFailureOf, platformRateLimit, RateLimited, undeliverable, WriteFailed } from './deliveryErrors';
+import { recordRateLimit } from './stores/IntegrationStateStore';
 import { IntegrationRuntimes, sendsOutbound, type IntegrationRuntime } from './IntegrationRuntimes';
 import { claimHeads, OUTBOX, reschedule, type ClaimCapacity, type LaneWorker, type QueueRow } from './lanes';
 import { RateLimiter, withPrepaidCalls } from './RateLimiter';
@@ -387,7 +388,9 @@ export class OutboundWorker implements LaneWorker {
     const owner = entry.owner;
     if (err instanceof RateLimited) {
       // Waiting for our own budget is not a failed attempt.
-      await reschedule(this.db, OUTBOX, entry.id, owner, new Date(now.getTime() + err.waitMs), entry.attempts, err.message);
+      const at = new Date(now.getTime() + err.waitMs);
+      await recordRateLimit(this.db, entry.integration_id, at, err.message);
+      await reschedule(this.db, OUTBOX, entry.id, owner, at, entry.attempts, err.message);
       return 'retry';
     }
     const attempts = entry.attempts + 1;
@@ -396,7 +399,9 @@ export class OutboundWorker implements LaneWorker {
     const limited = platformRateLimit(failure);
     if (limited) {
       // The platform's rate limit, on a write or on the read before it: not a failed attempt.
-      await reschedule(this.db, OUTBOX, entry.id, owner, new Date(now.getTime() + Math.max(limited.waitMs, backoffDelay(this.settings, 1))), entry.attempts, message);
+      const at = new Date(now.getTime() + Math.max(limited.waitMs, backoffDelay(this.settings, 1)));
+      await recordRateLimit(this.db, entry.integration_id, at, message);
+      await reschedule(this.db, OUTBOX, entry.id, owner, at, entry.attempts, message);
       return 'retry';
     }
     const transient = !failure || ['retry', 'rate_limited', 'refresh_auth'].includes(failure.error.action);

@@ -3,11 +3,13 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../contracts/Clock';
 import type { Logger } from '../contracts/Logger';
 import { DEFAULT_AUDIT_RETENTION_MS, TOKENS, type HubSettings } from '../di/tokens';
+import { DEFAULT_REPLAY_WINDOW_HOURS } from '../integrations/genericSettings';
 
 const EVERY_MS = 3_600_000;
 
 /**
- * Removes sync log rows older than the retention period (HUB_AUDIT_RETENTION_DAYS), at most once
+ * Removes sync log rows older than the retention period (HUB_AUDIT_RETENTION_DAYS), and the
+ * webhook bodies and delivery ids remembered past their replay window, at most once
  * an hour per process; deleting by date is idempotent, so processes need not agree on who does it.
  */
 @injectable()
@@ -28,7 +30,24 @@ export class SyncLogRetention {
     this.lastRunAt = now;
     const removed = await this.removeOlderThan(new Date(now - (this.settings.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS)));
     if (removed > 0) this.logger.info({ removed }, 'sync log rows past their retention removed');
+    const forgotten = await this.forgetDeliveries(new Date(now));
+    if (forgotten > 0) this.logger.info({ removed: forgotten }, 'webhook bodies and delivery ids past their replay window forgotten');
     return 0;
+  }
+
+  /** Webhook body digests and delivery ids older than their integration's replay window: a replay after it is processed again, harmlessly. */
+  async forgetDeliveries(now: Date): Promise<number> {
+    const expired = (table: string) =>
+      `DELETE FROM ${table} d USING integration_configurations i
+        WHERE d.integration_id = i.id
+          AND d.received_at < $1::timestamptz - make_interval(secs => COALESCE((i.settings->>'replay_window_hours')::float8, ${DEFAULT_REPLAY_WINDOW_HOURS}) * 3600)
+        RETURNING 1`;
+    const [row] = await this.db.query(
+      `WITH digests AS (${expired('webhook_body_digests')}), deliveries AS (${expired('webhook_deliveries')})
+       SELECT (SELECT count(*) FROM digests)::int + (SELECT count(*) FROM deliveries)::int AS n`,
+      [now.toISOString()],
+    );
+    return row.n;
   }
 
   async removeOlderThan(cutoff: Date): Promise<number> {

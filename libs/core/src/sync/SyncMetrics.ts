@@ -35,6 +35,12 @@ export class SyncMetrics {
     labelNames: ['strategy', 'outcome'],
     registers: [this.registry],
   });
+  readonly inboundFailures = new Counter({
+    name: 'itsm_sync_inbound_failures_total',
+    help: 'Inbound events kept as failed: the record was not found (not_found), the platform refused the read (rejected), or retries ran out (exhausted).',
+    labelNames: ['integration_type', 'reason'],
+    registers: [this.registry],
+  });
   readonly deadLettered = new Counter({
     name: 'itsm_sync_dead_letters_total',
     help: 'Jobs moved to the dead letter queue.',
@@ -45,13 +51,14 @@ export class SyncMetrics {
   constructor(@inject(TOKENS.DataSource) db: DataSource) {
     new Gauge({
       name: 'itsm_sync_queue_depth',
-      help: 'Entries waiting in the outbox, the inbox and the dead letter queue.',
+      help: 'Entries waiting in the outbox, the inbox, the failed inbound events and the dead letter queue.',
       labelNames: ['queue'],
       registers: [this.registry],
       async collect() {
         const row = await queueDepths(db);
         this.set({ queue: 'outbox' }, row.outbox);
         this.set({ queue: 'inbox' }, row.inbox);
+        this.set({ queue: 'inbox_failed' }, row.inbox_failed);
         this.set({ queue: 'dead_letter' }, row.dead_letter);
       },
     });

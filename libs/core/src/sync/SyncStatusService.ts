@@ -1,6 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
+import type { Clock } from '../contracts/Clock';
 import { TOKENS } from '../di/tokens';
+import { countWaitingJobs, readIntegrationState } from './stores/IntegrationStateStore';
 import { countPendingConflicts } from './stores/ConflictStore';
 import { lastPolledAt } from './stores/CursorStore';
 import { queueDepths } from './stores/QueueDepths';
@@ -12,35 +14,51 @@ export interface SyncStatus {
   links: Record<LinkState, number>;
   outbox_depth: number;
   inbox_depth: number;
+  /** Inbound events the hub could not apply, kept in the inbox for inspection and retry. */
+  inbound_errors: number;
+  last_inbound_error_at: string | null;
+  /** With the platform's own message. */
+  last_inbound_error: string | null;
   dead_letters: number;
   pending_conflicts: number;
   last_success_at: string | null;
   last_error_at: string | null;
   last_error: string | null;
   last_polled_at: string | null;
+  /** Set while the platform, or the integration's own budget, makes jobs wait. */
+  rate_limited: { until: string; reason: string | null; jobs_waiting: number } | null;
 }
 
 /** The numbers `GET /integrations/{id}/sync-status` reports, over every kind. */
 @injectable()
 export class SyncStatusService {
-  constructor(@inject(TOKENS.DataSource) private readonly db: DataSource) {}
+  constructor(
+    @inject(TOKENS.DataSource) private readonly db: DataSource,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+  ) {}
 
   async of(integrationId: string): Promise<SyncStatus> {
     const links = Object.fromEntries(LINK_STATES.map((s) => [s, 0])) as Record<LinkState, number>;
     for (const row of await linkStateCounts(this.db, integrationId)) links[row.sync_status] = row.n;
     const depths = await queueDepths(this.db, integrationId);
-    const [state] = await this.db.query(`SELECT * FROM sync_integration_state WHERE integration_id = $1`, [integrationId]);
+    const state = await readIntegrationState(this.db, integrationId);
+    const now = this.clock.now();
+    const limited = state.rate_limited_until !== null && new Date(state.rate_limited_until) > now;
     return {
       integration_id: integrationId,
       links,
       outbox_depth: depths.outbox,
       inbox_depth: depths.inbox,
+      inbound_errors: depths.inbox_failed,
+      last_inbound_error_at: state.last_inbound_error_at,
+      last_inbound_error: state.last_inbound_error,
       dead_letters: depths.dead_letter,
       pending_conflicts: await countPendingConflicts(this.db, integrationId),
-      last_success_at: iso(state?.last_success_at),
-      last_error_at: iso(state?.last_error_at),
-      last_error: state?.last_error ?? null,
+      last_success_at: state.last_success_at,
+      last_error_at: state.last_error_at,
+      last_error: state.last_error,
       last_polled_at: iso(await lastPolledAt(this.db, integrationId)),
+      rate_limited: limited ? { until: state.rate_limited_until as string, reason: state.rate_limit_reason, jobs_waiting: await countWaitingJobs(this.db, integrationId, now) } : null,
     };
   }
 

@@ -8,7 +8,8 @@ import { ErrorCodes } from '../errors/codes';
 import { AuthenticationError, NotFoundError, ValidationError } from '../errors/HubError';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
 import { mappedExternal } from '../mapping/FieldMapper';
-import { queueWebhookEvent } from './stores/InboxStore';
+import { claimBodyDigest, queueWebhookEvent } from './stores/InboxStore';
+import { DEFAULT_REPLAY_WINDOW_HOURS } from '../integrations/genericSettings';
 import { SyncSignals } from './Wakeup';
 import { inSpan, SPANS } from './tracing';
 
@@ -16,7 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface WebhookReceipt {
   queued: number;
-  /** Deliveries seen before (replays). */
+  /** Events of deliveries seen before (replays: the same body, or the same delivery id). */
   duplicates: number;
   /** Events about a version the hub already holds: its own writes coming back. */
   echoes: number;
@@ -24,8 +25,10 @@ export interface WebhookReceipt {
 
 /**
  * `POST /api/v1/webhooks/{integration_id}`: verifies the platform's signature over the raw body,
- * drops replays by delivery id and queues the events; processing happens in the inbox worker,
- * also while syncing is switched off.
+ * drops replays (a body accepted within the integration's replay window, or a delivery id seen
+ * before) and queues the events; processing happens in the inbox worker, also while syncing is
+ * switched off. Two identical bodies are the same notification, and the hub reads the record's
+ * current state anyway, so refusing the second loses nothing.
  */
 @injectable()
 export class WebhookReceiver {
@@ -47,21 +50,29 @@ export class WebhookReceiver {
       if (!verified.ok) throw new AuthenticationError(verified.error.message, ErrorCodes.WEBHOOK_INVALID_SIGNATURE);
       const parsed = adapter.parseWebhook(request);
       if (!parsed.ok) throw new ValidationError(parsed.error.message, [{ field: '(body)', message: parsed.error.message }]);
-      const bodyHash = createHash('sha256').update(request.rawBody).digest('hex').slice(0, 32);
-      const receipt: WebhookReceipt = { queued: 0, duplicates: 0, echoes: 0 };
+      const digest = createHash('sha256').update(request.rawBody).digest('hex');
       const undeclared = parsed.value.find((event) => !runtime.kinds.includes(event.record.kind));
       if (undeclared) {
         throw new ValidationError(`The ${runtime.type} adapter sent an event about '${undeclared.record.kind}' records, a kind it does not declare.`, [{ field: '(body)', message: 'undeclared record kind' }]);
       }
-      for (const [index, event] of parsed.value.entries()) {
-        const deliveryId = event.deliveryId ?? `body:${bodyHash}:${index}`;
-        const target = { organizationId: runtime.organizationId, integrationId: runtime.id, versions: runtime.versionsFor(event.record.kind) };
-        const mapped = mappedExternal(event.record.fields, runtime.mappingsFor(event.record.kind));
-        const outcome = await queueWebhookEvent(this.db, target, deliveryId, event, mapped, this.clock.now());
-        if (outcome.queued) receipt.queued += 1;
-        else if (outcome.fresh) receipt.echoes += 1;
-        else receipt.duplicates += 1;
-      }
+      const now = this.clock.now();
+      const windowMs = (runtime.settings.replay_window_hours ?? DEFAULT_REPLAY_WINDOW_HOURS) * 3_600_000;
+      // One transaction: a body is remembered only together with the events it queued, so a
+      // delivery that failed half way is not refused as a replay when the platform sends it again.
+      const receipt = await this.db.transaction(async (tx) => {
+        const counted: WebhookReceipt = { queued: 0, duplicates: 0, echoes: 0 };
+        if (!(await claimBodyDigest(tx, runtime.id, digest, now, windowMs))) return { ...counted, duplicates: parsed.value.length };
+        for (const [index, event] of parsed.value.entries()) {
+          const deliveryId = event.deliveryId ?? `body:${digest.slice(0, 32)}:${index}`;
+          const target = { organizationId: runtime.organizationId, integrationId: runtime.id, versions: runtime.versionsFor(event.record.kind) };
+          const mapped = mappedExternal(event.record.fields, runtime.mappingsFor(event.record.kind));
+          const outcome = await queueWebhookEvent(tx, target, deliveryId, event, mapped, now);
+          if (outcome.queued) counted.queued += 1;
+          else if (outcome.fresh) counted.echoes += 1;
+          else counted.duplicates += 1;
+        }
+        return counted;
+      });
       span.setAttribute('sync.result', receipt.queued > 0 ? 'success' : 'skipped');
       if (receipt.queued > 0) this.signals.inbox.notify();
       return receipt;

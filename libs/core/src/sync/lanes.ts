@@ -5,10 +5,16 @@ export interface LaneQueue {
   table: 'sync_outbox' | 'sync_inbox';
   /** The columns whose values form one lane: its entries are handled one at a time, in id order. */
   lane: readonly string[];
+  /** What else a lane head needs to be claimed, on the candidate `c`. */
+  claimable: string;
+  /** Which earlier entries of the lane, `e`, hold up the others. */
+  blocking: string;
 }
 
-export const OUTBOX: LaneQueue = { table: 'sync_outbox', lane: ['integration_id', 'record_kind', 'record_id'] };
-export const INBOX: LaneQueue = { table: 'sync_inbox', lane: ['integration_id', 'record_kind', 'external_id'] };
+/** A job waiting on references it needs is not claimed, and holds up the record's later jobs. */
+export const OUTBOX: LaneQueue = { table: 'sync_outbox', lane: ['integration_id', 'record_kind', 'record_id'], claimable: 'c.waiting_on IS NULL', blocking: 'TRUE' };
+/** A failed event waits for the user and holds up nothing: each later event reads the record afresh. */
+export const INBOX: LaneQueue = { table: 'sync_inbox', lane: ['integration_id', 'record_kind', 'external_id'], claimable: "c.state = 'pending'", blocking: "e.state = 'pending'" };
 
 /** How many more entries a process may lease: per integration, less what it already runs there. */
 export interface ClaimCapacity {
@@ -39,15 +45,14 @@ export interface ClaimReads {
 export async function claimHeads(db: DataSource, queue: LaneQueue, owner: string, now: Date, leaseMs: number, capacity: ClaimCapacity, reads?: ClaimReads): Promise<QueueRow[]> {
   const busy = [...capacity.busy].filter(([, n]) => n > 0);
   const laneMatch = queue.lane.map((c) => `e.${c} = c.${c}`).join(' AND ');
-  const waiting = queue.table === 'sync_outbox' ? ' AND c.waiting_on IS NULL' : '';
   const rows = await sql<QueueRow>(db,
     `${reads ? 'WITH leased AS (' : ''}UPDATE ${queue.table} q SET lease_owner = $1, lease_expires_at = $3::timestamptz + ($4 || ' milliseconds')::interval
       WHERE q.id IN (
         SELECT h.id FROM integration_configurations i
          CROSS JOIN LATERAL (
            SELECT c.id FROM ${queue.table} c
-            WHERE c.integration_id = i.id AND c.next_attempt_at <= $3 AND (c.lease_expires_at IS NULL OR c.lease_expires_at < $3)${waiting}
-              AND NOT EXISTS (SELECT 1 FROM ${queue.table} e WHERE ${laneMatch} AND e.id < c.id)
+            WHERE c.integration_id = i.id AND c.next_attempt_at <= $3 AND (c.lease_expires_at IS NULL OR c.lease_expires_at < $3) AND ${queue.claimable}
+              AND NOT EXISTS (SELECT 1 FROM ${queue.table} e WHERE ${laneMatch} AND e.id < c.id AND ${queue.blocking})
             ORDER BY c.id
             LIMIT GREATEST(0, $5 - COALESCE((SELECT b.n FROM unnest($6::text[], $7::int[]) AS b (integration_id, n) WHERE b.integration_id = i.id), 0))
             FOR UPDATE OF c SKIP LOCKED) h

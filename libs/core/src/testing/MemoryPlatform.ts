@@ -29,6 +29,9 @@ export interface MemoryKind {
   mappings: FieldMapping[];
 }
 
+/** Header carrying a delivery id, unsigned, on the memory platform's deliveries. */
+export const MEMORY_DELIVERY_HEADER = 'x-memory-delivery';
+
 /** Header carrying the webhook secret on the memory platform's deliveries. */
 export const MEMORY_WEBHOOK_HEADER = 'x-memory-secret';
 
@@ -128,7 +131,9 @@ export class MemoryPlatform {
         : { ok: false, error: { code: 'HUB_ERR_WEBHOOK_INVALID_SIGNATURE', message: 'bad secret' } }),
       parseWebhook: (request) => {
         const body = JSON.parse(request.rawBody.toString('utf8')) as { kind: string; id: string; version?: string };
-        return { ok: true, value: [{ type: 'updated', record: { kind: body.kind, id: body.id, version: body.version, fields: {} } }] };
+        // Like most platforms, a delivery id travels in an unsigned header.
+        const deliveryId = request.headers[MEMORY_DELIVERY_HEADER];
+        return { ok: true, value: [{ type: 'updated', deliveryId, record: { kind: body.kind, id: body.id, version: body.version, fields: {} } }] };
       },
     };
   }

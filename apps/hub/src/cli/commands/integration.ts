@@ -136,13 +136,14 @@ export function integrationCommand(client: () => HubClient, argv: string[] = [])
 
   cmd
     .command('sync-status <ref>')
-    .description('Link states, queue depths, dead letters, pending conflicts and the last success and error')
+    .description('Link states, queue depths, inbound errors, dead letters, pending conflicts, rate limits and the last success and error')
     .addOption(orgOption())
     .addOption(formatOption())
     .action(async (ref, opts) => {
       const status = await client().request('GET', path(ref, '/sync-status'), undefined, { organization_id: opts.org });
-      const { links, ...rest } = status;
-      const flat = { ...Object.fromEntries(Object.entries(links).map(([state, n]) => [`links.${state}`, n])), ...rest };
+      const { links, rate_limited: limited, ...rest } = status;
+      const prefixed = (prefix: string, values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).map(([key, value]) => [`${prefix}.${key}`, value]));
+      const flat = { ...prefixed('links', links), ...rest, ...(limited ? prefixed('rate_limited', limited) : { rate_limited: 'no' }) };
       printObject(opts.format, opts.format === 'json' ? status : flat);
     });
 
@@ -172,6 +173,35 @@ export function integrationCommand(client: () => HubClient, argv: string[] = [])
     .action(async (ref, entry, opts) => {
       await client().request('DELETE', path(ref, `/dead-letter-queue/${encodeURIComponent(entry)}`), undefined, { organization_id: opts.org });
       process.stdout.write(`Discarded dead letter entry ${entry}\n`);
+    });
+
+  cmd
+    .command('inbox <integration>')
+    .description('List inbound events: pending, and failed ones (the record could not be read or applied) with the platform\'s message')
+    .option('--state <state>', 'pending or failed')
+    .addOption(limitOption())
+    .addOption(offsetOption())
+    .addOption(orgOption())
+    .addOption(formatOption())
+    .action(async (ref, opts) => {
+      const page = await client().request('GET', path(ref, '/inbox'), undefined, { organization_id: opts.org, state: opts.state, ...pageQuery(opts) });
+      printPage(opts.format, page, ['id', 'state', 'record_kind', 'external_id', 'event_type', 'attempts', 'error_status', 'last_error', 'failed_at'], opts.offset);
+    });
+  cmd
+    .command('inbox-retry <integration> <entry-id>')
+    .description('Handle a failed inbound event again: the hub reads the record\'s current state')
+    .addOption(orgOption())
+    .action(async (ref, entry, opts) => {
+      await client().request('POST', path(ref, `/inbox/${encodeURIComponent(entry)}/retry`), undefined, { organization_id: opts.org });
+      process.stdout.write(`Queued inbox entry ${entry} for retry\n`);
+    });
+  cmd
+    .command('inbox-discard <integration> <entry-id>')
+    .description('Drop a failed inbound event')
+    .addOption(orgOption())
+    .action(async (ref, entry, opts) => {
+      await client().request('DELETE', path(ref, `/inbox/${encodeURIComponent(entry)}`), undefined, { organization_id: opts.org });
+      process.stdout.write(`Discarded inbox entry ${entry}\n`);
     });
 
   const mappings = cmd.command('mappings').description('Field mappings of an integration, per record kind (incidents by default)');

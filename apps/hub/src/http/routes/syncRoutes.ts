@@ -1,6 +1,7 @@
 import {
   ConflictService,
   DeadLetterQueue,
+  InboxService,
   IntegrationService,
   LINK_STATES,
   LinkService,
@@ -18,7 +19,7 @@ import { OrgQuery, requireAdminRole, scopeOf } from './scope';
 const Page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
 const PageQuery = z.strictObject({ ...OrgQuery.shape, ...Page });
 
-/** Sync status, links, mappings, audit, dead letters, conflicts and the webhook receiver. */
+/** Sync status, links, mappings, audit, dead letters, the inbox, conflicts and the webhook receiver. */
 export function registerSyncRoutes(
   api: ApiRouter,
   deps: {
@@ -28,11 +29,12 @@ export function registerSyncRoutes(
     status: SyncStatusService;
     mappings: MappingService;
     deadLetters: DeadLetterQueue;
+    inbox: InboxService;
     conflicts: ConflictService;
     webhooks: WebhookReceiver;
   },
 ) {
-  const { orgs, integrations, links, status, mappings, deadLetters, conflicts, webhooks } = deps;
+  const { orgs, integrations, links, status, mappings, deadLetters, inbox, conflicts, webhooks } = deps;
   const integrationOf = async (principal: Parameters<typeof scopeOf>[1], id: string, query: { organization_id?: string }) =>
     integrations.get(await scopeOf(orgs, principal, query), id);
 
@@ -84,6 +86,28 @@ export function registerSyncRoutes(
     handler: async ({ params, query, principal }) => {
       requireAdminRole(principal);
       await deadLetters.discard((await integrationOf(principal, params.id, query)).id, params.entry);
+    },
+  });
+  api.route({
+    method: 'get', path: '/api/v1/integrations/{id}/inbox', tag: 'inbox', summary: 'List inbound events: pending ones, and failed ones (the record could not be read or applied) with the platform\'s message.',
+    query: z.strictObject({ ...PageQuery.shape, state: z.enum(['pending', 'failed']).optional() }),
+    handler: async ({ params, query, principal }) => inbox.list((await integrationOf(principal, params.id, query)).id, query),
+  });
+  api.route({
+    method: 'post', path: '/api/v1/integrations/{id}/inbox/{entry}/retry', tag: 'inbox', summary: 'Handle a failed inbound event again with a fresh retry budget.',
+    query: OrgQuery, status: 202,
+    handler: async ({ params, query, principal }) => {
+      requireAdminRole(principal);
+      await inbox.retry((await integrationOf(principal, params.id, query)).id, params.entry);
+      return { retried: params.entry };
+    },
+  });
+  api.route({
+    method: 'delete', path: '/api/v1/integrations/{id}/inbox/{entry}', tag: 'inbox', summary: 'Discard a failed inbound event.',
+    query: OrgQuery, status: 204,
+    handler: async ({ params, query, principal }) => {
+      requireAdminRole(principal);
+      await inbox.discard((await integrationOf(principal, params.id, query)).id, params.entry);
     },
   });
   api.route({

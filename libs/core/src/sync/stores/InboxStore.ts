@@ -1,6 +1,6 @@
 import type { InboundEvent } from '../../contracts/InboundEvent';
 import type { RecordKind, VersionOrder } from '../../contracts/RecordKind';
-import { sql, type Db } from './db';
+import { iso, sql, type Db } from './db';
 import { holdsVersionSql } from './versions';
 
 export interface InboxTarget {
@@ -31,7 +31,7 @@ export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId:
   const values = journal || !mapped || Object.keys(mapped).length === 0 ? null : JSON.stringify(mapped);
   const [outcome] = await sql(db,
     `WITH fresh AS (
-       INSERT INTO webhook_deliveries (integration_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING delivery_id),
+       INSERT INTO webhook_deliveries (integration_id, delivery_id, received_at) VALUES ($1, $2, $9) ON CONFLICT DO NOTHING RETURNING delivery_id),
      link AS (
        SELECT ${holdsVersionSql(target.versions, 'l.last_synced_version', '$6')} AS held,
               l.in_flight <> '{}' AS writing,
@@ -51,6 +51,21 @@ export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId:
       ECHO_GRACE_MS, event.record.correlationId ?? '', values],
   );
   return { fresh: outcome.fresh > 0, queued: outcome.queued > 0 };
+}
+
+/**
+ * Remembers an accepted webhook body; false when the same body was accepted within the window
+ * (a replay). An older digest is renewed, as for a body never seen.
+ */
+export async function claimBodyDigest(db: Db, integrationId: string, digest: string, now: Date, windowMs: number): Promise<boolean> {
+  const rows = await sql(db,
+    `INSERT INTO webhook_body_digests (integration_id, digest, received_at) VALUES ($1, $2, $3)
+     ON CONFLICT (integration_id, digest) DO UPDATE SET received_at = EXCLUDED.received_at
+       WHERE webhook_body_digests.received_at <= $3::timestamptz - make_interval(secs => $4 / 1000.0)
+     RETURNING 1`,
+    [integrationId, digest, now.toISOString(), windowMs],
+  );
+  return rows.length > 0;
 }
 
 /** Queues polled records, due `at` (the hub's clock), with the cursor after them, in the caller's transaction. */
@@ -86,4 +101,101 @@ export async function dropEchoedEvents(db: Db, ids: string[], owner: string): Pr
 
 export async function completeEvent(db: Db, id: string, owner: string): Promise<void> {
   await sql(db, `DELETE FROM sync_inbox WHERE id = $1 AND lease_owner = $2`, [id, owner]);
+}
+
+/** Why an inbound event was kept as failed: the read found nothing, the platform refused it, or retries ran out. */
+export type InboundFailureReason = 'not_found' | 'rejected' | 'exhausted';
+
+export interface InboundFailure {
+  reason: InboundFailureReason;
+  message: string;
+  status?: number;
+  attempts: number;
+}
+
+/** Keeps a leased event as failed, with what the platform said, for inspection and retry. */
+export async function failEvent(db: Db, id: string, owner: string, failure: InboundFailure, now: Date): Promise<void> {
+  await sql(db,
+    `UPDATE sync_inbox SET state = 'failed', failed_at = $3, error_kind = $4, error_status = $5, last_error = $6, attempts = $7, lease_owner = NULL, lease_expires_at = NULL
+      WHERE id = $1 AND lease_owner = $2`,
+    [id, owner, now.toISOString(), failure.reason, failure.status ?? null, failure.message, failure.attempts],
+  );
+}
+
+/** Failed events of a record that an event received after them has now applied: the hub read the record's current state. */
+export async function clearSupersededFailures(db: Db, integrationId: string, kind: RecordKind, externalId: string, appliedId: string): Promise<void> {
+  await sql(db,
+    `DELETE FROM sync_inbox WHERE integration_id = $1 AND record_kind = $2 AND external_id = $3 AND state = 'failed' AND id < $4`,
+    [integrationId, kind, externalId, appliedId],
+  );
+}
+
+export type InboxState = 'pending' | 'failed';
+
+export interface InboxEntry {
+  id: string;
+  record_kind: RecordKind;
+  external_id: string;
+  source: 'webhook' | 'poll';
+  event_type: string;
+  state: InboxState;
+  attempts: number;
+  error_kind: InboundFailureReason | null;
+  error_status: number | null;
+  last_error: string | null;
+  received_at: string;
+  next_attempt_at: string | null;
+  failed_at: string | null;
+}
+
+export async function listInbox(db: Db, integrationId: string, query: { state?: InboxState; limit: number; offset: number }): Promise<{ items: InboxEntry[]; total: number }> {
+  const filter = query.state ? ' AND state = $2' : '';
+  const params: unknown[] = query.state ? [integrationId, query.state] : [integrationId];
+  const [{ count }] = await sql(db, `SELECT count(*)::int AS count FROM sync_inbox WHERE integration_id = $1${filter}`, params);
+  const n = params.length;
+  const rows = await sql(db,
+    `SELECT * FROM sync_inbox WHERE integration_id = $1${filter} ORDER BY COALESCE(failed_at, received_at) DESC, id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+    [...params, query.limit, query.offset],
+  );
+  return { items: rows.map(toInboxEntry), total: count };
+}
+
+/** Puts a failed event back in its lane with a fresh retry budget; false when there is no such failed event. */
+export async function retryFailedEvent(db: Db, integrationId: string, id: string, now: Date): Promise<boolean> {
+  const rows = await sql(db,
+    `UPDATE sync_inbox SET state = 'pending', attempts = 0, next_attempt_at = $3, failed_at = NULL, error_kind = NULL, error_status = NULL
+      WHERE id = $1 AND integration_id = $2 AND state = 'failed' RETURNING id`,
+    [id, integrationId, now.toISOString()],
+  );
+  return rows.length > 0;
+}
+
+export async function discardFailedEvent(db: Db, integrationId: string, id: string): Promise<boolean> {
+  const rows = await sql(db, `DELETE FROM sync_inbox WHERE id = $1 AND integration_id = $2 AND state = 'failed' RETURNING id`, [id, integrationId]);
+  return rows.length > 0;
+}
+
+/** The state of an event that exists but is not failed, for a clear refusal; undefined when there is none. */
+export async function inboxStateOf(db: Db, integrationId: string, id: string): Promise<InboxState | undefined> {
+  const [row] = await sql(db, `SELECT state FROM sync_inbox WHERE id = $1 AND integration_id = $2`, [id, integrationId]);
+  return row?.state;
+}
+
+function toInboxEntry(row: Record<string, unknown>): InboxEntry {
+  const event = row.event as { type?: string };
+  return {
+    id: String(row.id),
+    record_kind: String(row.record_kind),
+    external_id: String(row.external_id),
+    source: row.source as InboxEntry['source'],
+    event_type: String(event?.type ?? ''),
+    state: row.state as InboxState,
+    attempts: Number(row.attempts),
+    error_kind: (row.error_kind as InboundFailureReason | null) ?? null,
+    error_status: (row.error_status as number | null) ?? null,
+    last_error: (row.last_error as string | null) ?? null,
+    received_at: iso(row.received_at) ?? '',
+    next_attempt_at: row.state === 'pending' ? iso(row.next_attempt_at) : null,
+    failed_at: iso(row.failed_at),
+  };
 }

@@ -42,7 +42,7 @@ describe('ServiceNow emulator', () => {
     });
   });
 
-  it('filters with the encoded-query subset and honours the header switches', async () => {
+  it('filters with an encoded query and honours the header switches', async () => {
     const res = await get('/api/now/v2/table/incident?sysparm_query=state!=1^active=true&sysparm_no_count=true&sysparm_suppress_pagination_header=true&sysparm_fields=number');
     expect(res.headers.get('x-total-count')).toBeNull();
     expect(res.headers.get('link')).toBeNull();

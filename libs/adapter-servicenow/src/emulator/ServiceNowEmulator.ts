@@ -8,7 +8,8 @@ import { insertIncident, instantOf, updateIncident, type IncidentWrite } from '.
 import { TokenStore } from './oauth';
 import { INCIDENT_WRITE_ROLES } from '../kinds/incident/writeAccess';
 import { seedTables, type ApiUser, type Row } from './seed';
-import { getRow, listRows, render, sendError, sendJson, sendNotFound, type RowLookup } from './tables';
+import type { RowLookup } from './fields';
+import { acceptsDisplayValue, getRow, listRows, render, sendError, sendJson, sendNotFound } from './tables';
 
 /** Tables the API user may write through the Table API; the emulator keeps the rest read-only. */
 const WRITABLE_TABLES = ['incident'];
@@ -188,7 +189,9 @@ export class ServiceNowEmulator extends EmulatorApp {
     return false;
   }
 
+  /** The table's rows when the request may read it; otherwise undefined, with the answer sent. Every table route passes here. */
   private readable(ctx: EmulatorContext, table: string): Row[] | undefined {
+    if (!acceptsDisplayValue(ctx)) return undefined;
     const rows = this.tables[table];
     // Wording of the unknown-table answer is commonly reported; unconfirmed.
     if (!rows) {

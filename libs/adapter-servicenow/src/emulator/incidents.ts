@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { WATCHED_FIELDS, type WebhookPayload } from '../webhooks';
 import { INCIDENT_COLUMNS, type Row } from './seed';
 import { READ_PATHS } from '../kinds/incident/record';
-import { dotWalk } from './tables';
+import { dotWalk } from './fields';
 
 /** Base-system Priority Lookup Rules: `${impact}/${urgency}` -> priority. */
 const PRIORITY_MATRIX: Record<string, string> = {

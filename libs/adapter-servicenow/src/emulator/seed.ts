@@ -16,6 +16,9 @@ export const REFERENCES: Record<string, Record<string, string>> = {
   sys_user_has_role: { user: 'sys_user', role: 'sys_user_role' },
 };
 
+/** Columns the `system()` helper fills. */
+const SYSTEM_COLUMNS = ['sys_created_on', 'sys_created_by', 'sys_updated_on', 'sys_updated_by', 'sys_mod_count', 'sys_tags'] as const;
+
 /** Base-system roles the emulator knows; grants of others are refused when it starts. */
 export const ROLE_NAMES = ['admin', 'itil', 'sn_incident_read', 'sn_incident_write'] as const;
 
@@ -33,6 +36,34 @@ export const INCIDENT_COLUMNS = [
   'assigned_to', 'assignment_group', 'category', 'subcategory', 'close_code', 'close_notes', 'correlation_id', 'opened_at',
   'resolved_at', 'closed_at', 'sys_class_name',
 ] as const;
+
+/**
+ * Columns per table, which encoded queries may name. Declared rather than read off the rows because
+ * sys_journal_field (and sys_user_has_role for a user without roles) starts empty.
+ */
+export const COLUMNS: Record<string, readonly string[]> = {
+  incident: ['sys_id', ...INCIDENT_COLUMNS, ...SYSTEM_COLUMNS],
+  sys_user: ['sys_id', 'user_name', 'name', 'first_name', 'last_name', 'email', 'active', 'sys_class_name', ...SYSTEM_COLUMNS],
+  sys_user_group: ['sys_id', 'name', 'active', ...SYSTEM_COLUMNS],
+  sys_journal_field: ['sys_id', 'name', 'element', 'element_id', 'value', 'sys_created_on', 'sys_created_by'],
+  sys_user_role: ['sys_id', 'name', ...SYSTEM_COLUMNS],
+  sys_user_has_role: ['sys_id', 'user', 'role', 'state', 'inherited', ...SYSTEM_COLUMNS],
+};
+
+/** The column a referenced table shows as a reference's display value (its dictionary's display field). */
+export const DISPLAY_FIELDS: Record<string, string> = { sys_user: 'name', sys_user_group: 'name', sys_user_role: 'name' };
+
+const IMPACT_LABELS = { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' };
+
+/** Base-system choice labels, the display values of choice fields. */
+export const CHOICE_LABELS: Record<string, Record<string, Record<string, string>>> = {
+  incident: {
+    state: { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' },
+    impact: IMPACT_LABELS,
+    urgency: IMPACT_LABELS,
+    priority: { '1': '1 - Critical', '2': '2 - High', '3': '3 - Moderate', '4': '4 - Low', '5': '5 - Planning' },
+  },
+};
 
 export function system(createdOn: string, modCount = '0', by = 'admin'): Row {
   return {

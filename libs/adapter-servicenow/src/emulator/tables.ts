@@ -1,4 +1,6 @@
 import type { EmulatorContext } from '@itsm-hub/core/emulator';
+import { displayValue, walk, type RowLookup, type Walked } from './fields';
+import { parseQuery, runQuery } from './query';
 import { REFERENCES, type Row } from './seed';
 
 /** Default page size of a Table API list (seen in generated clients; unconfirmed). */
@@ -25,89 +27,47 @@ export function param(ctx: EmulatorContext, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+const DISPLAY_MODES = ['false', 'true', 'all'];
+
 /**
- * Encoded-query subset: `^`-joined conditions with `=`, `!=`, `>=`, `<=`, `>`, `<`, `IN` (comma list)
- * and `LIKE` (contains), on columns or fields dot-walked through references (`role.name`),
- * `ORDERBY<field>` and `ORDERBYDESC<field>`. Values compare as strings, which orders
- * `yyyy-MM-dd HH:mm:ss` dates correctly. Conditions on unknown fields are ignored, as instances do
- * by default. Script values (`javascript:`) must be resolved by the caller first.
+ * Answers 400 for a sysparm_display_value other than true, false or all, and says whether the
+ * request may go on. The emulator refuses rather than guess what an instance makes of other values.
  */
-export function applyQuery(table: string, rows: Row[], query: string | undefined, lookup: RowLookup): Row[] {
-  if (!query) return rows;
-  const columns = new Set(rows.flatMap((r) => Object.keys(r)));
-  const known = (field: string) => (field.includes('.') ? REFERENCES[table]?.[field.split('.')[0]] !== undefined : columns.has(field));
-  let result = rows;
-  const orders: Array<{ field: string; desc: boolean }> = [];
-  for (const term of query.split('^')) {
-    const order = /^ORDERBY(DESC)?(.+)$/.exec(term);
-    if (order) {
-      orders.push({ field: order[2], desc: order[1] !== undefined });
-      continue;
-    }
-    const condition = /^([a-z0-9_.]+?)(!=|>=|<=|=|>|<|IN|LIKE)(.*)$/.exec(term);
-    if (!condition || !known(condition[1])) continue;
-    const [, field, op, value] = condition;
-    result = result.filter((r) => matches(dotWalk(table, r, field.split('.'), lookup), op, value));
-  }
-  if (orders.length === 0) return result;
-  return [...result].sort((a, b) => {
-    for (const { field, desc } of orders) {
-      const cmp = compare(a[field] ?? '', b[field] ?? '');
-      if (cmp !== 0) return desc ? -cmp : cmp;
-    }
-    return 0;
-  });
+export function acceptsDisplayValue(ctx: EmulatorContext): boolean {
+  const value = param(ctx, 'sysparm_display_value');
+  if (value === undefined || DISPLAY_MODES.includes(value)) return true;
+  // Wording is the emulator's own.
+  sendError(ctx, 400, `Invalid sysparm_display_value ${value}`, 'The emulator answers true, false and all');
+  return false;
 }
-
-function matches(actual: string, op: string, value: string): boolean {
-  switch (op) {
-    case '=': return actual === value;
-    case '!=': return actual !== value;
-    case '>=': return compare(actual, value) >= 0;
-    case '<=': return compare(actual, value) <= 0;
-    case '>': return compare(actual, value) > 0;
-    case '<': return compare(actual, value) < 0;
-    case 'IN': return value.split(',').includes(actual);
-    default: return actual.toLowerCase().includes(value.toLowerCase());
-  }
-}
-
-// Code-unit order, not locale order: dates and sys_ids must sort the way the instance's database sorts them.
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Finds a row of another table, for dot-walked fields. */
-export type RowLookup = (table: string, sysId: string) => Row | undefined;
 
 /**
  * Renders a stored row: field selection (with dot-walks through references such as
- * `assigned_to.email`), and references as {link, value} unless excluded.
+ * `assigned_to.email`), references as {link, value} unless excluded, and with sysparm_display_value
+ * the display value alone (true) or beside the value (all).
  */
 export function render(ctx: EmulatorContext, table: string, row: Row, lookup: RowLookup): Record<string, unknown> {
   const fields = param(ctx, 'sysparm_fields')?.split(',').map((f) => f.trim()).filter(Boolean);
-  const excludeLinks = param(ctx, 'sysparm_exclude_reference_link') === 'true';
-  const references = REFERENCES[table] ?? {};
+  const present = presenter(ctx, lookup);
   const out: Record<string, unknown> = {};
-  for (const field of fields ?? Object.keys(row)) {
-    if (field.includes('.')) {
-      out[field] = dotWalk(table, row, field.split('.'), lookup);
-      continue;
-    }
-    const value = row[field] ?? '';
-    const target = references[field];
-    out[field] = target && value !== '' && !excludeLinks ? { link: `${origin(ctx)}/api/now/table/${target}/${value}`, value } : value;
-  }
+  for (const field of fields ?? Object.keys(row)) out[field] = present(walk(table, row, field.split('.'), lookup));
   return out;
 }
 
-export function dotWalk(table: string, row: Row, path: string[], lookup: RowLookup): string {
-  const [head, ...rest] = path;
-  const value = row[head] ?? '';
-  if (rest.length === 0) return value;
-  const target = REFERENCES[table]?.[head];
-  const next = target && value !== '' ? lookup(target, value) : undefined;
-  return next && target ? dotWalk(target, next, rest, lookup) : '';
+/** Shapes one field's value the way the request's sysparm_display_value and sysparm_exclude_reference_link ask. */
+function presenter(ctx: EmulatorContext, lookup: RowLookup): (walked: Walked) => unknown {
+  // acceptsDisplayValue let through only the known modes.
+  const mode = param(ctx, 'sysparm_display_value') ?? 'false';
+  const excludeLinks = param(ctx, 'sysparm_exclude_reference_link') === 'true';
+  return (walked) => {
+    const { value } = walked;
+    const target = REFERENCES[walked.table]?.[walked.column];
+    const link = target && value !== '' && !excludeLinks ? `${origin(ctx)}/api/now/table/${target}/${value}` : undefined;
+    if (mode === 'false') return link ? { link, value } : value;
+    const display = displayValue(walked, lookup);
+    if (mode === 'true') return link ? { display_value: display, link } : display;
+    return link ? { display_value: display, link, value } : { display_value: display, value };
+  };
 }
 
 /**
@@ -131,7 +91,10 @@ export function listRows(ctx: EmulatorContext, table: string, rows: Row[], looku
   const query = resolveScripts(param(ctx, 'sysparm_query'), currentUserId);
   // Wording is the emulator's own: no instance answers this.
   if (!query.ok) return sendError(ctx, 400, 'Script not emulated', `The emulator evaluates only javascript:gs.getUserID(), not ${query.script}`);
-  const matching = applyQuery(table, rows, query.query, lookup);
+  const parsed = parseQuery(table, query.query ?? '');
+  // Wording is the emulator's own: instances drop such terms (see parseQuery).
+  if (!parsed.ok) return sendError(ctx, 400, `Invalid encoded query term '${parsed.term}'`, parsed.reason);
+  const matching = runQuery(table, rows, parsed.query, lookup);
   const page = matching.slice(start, start + limit).map((row) => render(ctx, table, row, lookup));
 
   const headers: Record<string, string> = {};

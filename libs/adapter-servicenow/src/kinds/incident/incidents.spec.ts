@@ -179,4 +179,19 @@ describe('incremental listing', () => {
     const page = await adapter({ incident_query: 'category=network' }).list({ kind: 'incident' });
     expect(page.records.map((r) => r.number)).toEqual(['INC0010002']);
   });
+
+  // INC0010001 (software) was last updated 2025-08-01 09:15:00, INC0010002 (network) 2025-08-02 15:05:12.
+  it('keeps every ^NQ group of incident_query inside the polling window', async () => {
+    const a = adapter({ incident_query: 'category=network^NQcategory=software' });
+    expect((await a.list({ kind: 'incident' })).records.map((r) => r.number)).toEqual(['INC0010001', 'INC0010002']);
+    const page = await a.list({ kind: 'incident', cursor: '2025-08-02 00:00:00' });
+    expect(page.records.map((r) => r.number)).toEqual(['INC0010002']);
+  });
+
+  it('keeps an ^OR incident_query inside the polling window', async () => {
+    const a = adapter({ incident_query: 'category=software^ORcategory=network' });
+    expect((await a.list({ kind: 'incident' })).records.map((r) => r.number)).toEqual(['INC0010001', 'INC0010002']);
+    const page = await a.list({ kind: 'incident', cursor: '2025-08-02 00:00:00' });
+    expect(page.records.map((r) => r.number)).toEqual(['INC0010002']);
+  });
 });

@@ -63,7 +63,8 @@ export class IncidentReader {
     const token = page === undefined ? { from: cursor ?? '', offset: 0 } : parsePageToken(page);
     const limit = Math.min(Math.max(1, pageSize ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
     // Plain `yyyy-MM-dd HH:mm:ss` values compare against the stored UTC value (commonly used; unconfirmed for every release).
-    const terms = [token.from ? `sys_updated_on>=${token.from}` : '', this.options.incidentQuery ?? '', 'ORDERBYsys_updated_on', 'ORDERBYsys_id'];
+    const polling = token.from ? [`sys_updated_on>=${token.from}`] : [];
+    const terms = [restrict(this.options.incidentQuery ?? '', polling), 'ORDERBYsys_updated_on', 'ORDERBYsys_id'];
     const outcome = await this.client.listRecords(this.options.table, {
       ...INCIDENT_READ_PARAMS,
       sysparm_query: terms.filter(Boolean).join('^'),
@@ -90,6 +91,14 @@ export class IncidentReader {
     if (!outcome.ok) throw this.refused(`reading the journal of incident ${sysId}`, outcome.response);
     return outcome.records.map(toComment);
   }
+}
+
+/**
+ * The query with the conditions added to each of its `^NQ` groups. Prefixed once, they would bind to
+ * the first group only, and the other groups would list records outside the polling window.
+ */
+function restrict(query: string, conditions: string[]): string {
+  return query.split('^NQ').map((group) => [...conditions, group].filter(Boolean).join('^')).join('^NQ');
 }
 
 function parsePageToken(page: string): z.infer<typeof pageTokenSchema> {

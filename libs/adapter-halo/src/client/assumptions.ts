@@ -81,8 +81,10 @@ export const UNASSIGNED_AGENT_ID = 0;
 
 /**
  * ASSUMPTION correlation-field: tickets have a free `third_party_id` text field meant for other systems'
- * keys, the API writes it like any ticket field, and `GET /api/Tickets?third_party_id=…` filters on it
- * exactly. The hub id is stored there; the adapter still compares the value itself before trusting a hit.
+ * keys, the API writes it like any ticket field, and `GET /api/Tickets?third_party_id=…` filters on it.
+ * Whether that filter matches exactly or like a search (any ticket whose value contains the text, in any
+ * case) is unconfirmed: the emulator takes the looser reading, so the adapter compares the value itself
+ * and reads every page of hits. The hub id is stored there.
  */
 export const CORRELATION_FIELD = 'third_party_id';
 export const CORRELATION_FILTER = 'third_party_id';
@@ -96,6 +98,8 @@ export const CORRELATION_FILTER = 'third_party_id';
 export const LAST_UPDATE_FIELD = 'last_update';
 export const LAST_UPDATE_FILTER = 'lastupdatefromdate';
 export const ORDERING = { field: 'order', descending: 'orderdesc' } as const;
+/** `order` takes any ticket field; ordered by id, the oldest ticket comes first and new ones join the end. */
+export const TICKET_ID_FIELD = 'id';
 
 /**
  * ASSUMPTION actions: `GET /api/Actions?ticket_id=…` answers `{"record_count":N,"actions":[…]}`, oldest

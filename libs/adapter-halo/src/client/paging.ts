@@ -30,3 +30,12 @@ export function decodePageToken(page: string): PageToken {
   if (!parsed.success) throw new ValidationError(`Not a Halo page token: ${page}`);
   return parsed.data;
 }
+
+/**
+ * Whether a numbered query (`page_no` of `page_size` rows) goes on past `page`, by Halo's `record_count`
+ * for the whole query. An empty page ends it whatever the count says, so a count that runs ahead of the
+ * rows Halo returns cannot keep a caller asking for pages that will never fill.
+ */
+export function hasPageAfter(page: number, size: number, recordCount: number, received: number): boolean {
+  return received > 0 && recordCount > page * size;
+}

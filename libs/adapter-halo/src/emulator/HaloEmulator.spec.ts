@@ -1,4 +1,4 @@
-import { DEFAULT_CREDENTIALS, startEmulator, type HaloEmulatorHandle } from './index';
+import { DEFAULT_CREDENTIALS, startEmulator, type HaloEmulatorCredentials, type HaloEmulatorHandle } from './index';
 
 describe('Halo emulator', () => {
   let halo: HaloEmulatorHandle;
@@ -26,6 +26,14 @@ describe('Halo emulator', () => {
   function api(path: string, bearer?: string) {
     return fetch(`${halo.url}${path}`, { headers: bearer ? { Authorization: `Bearer ${bearer}` } : {} });
   }
+
+  it.each([
+    ['an empty client_id', { client_id: '' }, 'credentials.client_id: client_id must not be empty'],
+    ['an empty tenant', { tenant: '' }, 'credentials.tenant: tenant must not be empty'],
+    ['a key the adapter does not know', { token: 'k' }, 'credentials.token: unknown field'],
+  ])('refuses to start with %s, naming the field, as the hub would refuse it', async (_case, credentials, message) => {
+    await expect(startEmulator({ credentials: credentials as HaloEmulatorCredentials })).rejects.toThrow(message);
+  });
 
   it('starts with the default credentials', () => {
     expect(halo.credentials).toEqual(DEFAULT_CREDENTIALS);
@@ -85,6 +93,21 @@ describe('Halo emulator', () => {
     expect(await page.json()).toEqual({ record_count: 2, tickets: [expect.objectContaining({ id: 1002, summary: 'VPN drops every hour' })] });
     const counted = (await (await api('/api/Tickets?count=1', bearer)).json()) as { tickets: unknown[] };
     expect(counted.tickets).toHaveLength(1);
+  });
+
+  it('pages a long search with page_size and page_no, counting every hit in record_count', async () => {
+    const at = '2026-02-01T08:00:00';
+    const tickets = Array.from({ length: 120 }, (_, n) => ({ id: 2001 + n, summary: `Ticket ${n}`, last_update: at, third_party_id: `HUB-${n}` }));
+    const busy = await startEmulator({ tickets: [...tickets, { id: 3000, summary: 'Unrelated', last_update: at, third_party_id: 'other' }] });
+    try {
+      const bearer = ((await (await fetch(`${busy.url}/auth/token?tenant=demo`, { method: 'POST', body: new URLSearchParams(goodForm) })).json()) as { access_token: string }).access_token;
+      const page = async (no: number) => (await (await fetch(`${busy.url}/api/Tickets?third_party_id=hub-&pageinate=true&page_size=50&page_no=${no}`, { headers: { Authorization: `Bearer ${bearer}` } })).json()) as { record_count: number; tickets: Array<{ id: number }> };
+      const pages = [await page(1), await page(3), await page(4)];
+      expect(pages.map((p) => p.record_count)).toEqual([120, 120, 120]);
+      expect(pages.map((p) => p.tickets.map((t) => t.id))).toEqual([tickets.slice(0, 50).map((t) => t.id), tickets.slice(100).map((t) => t.id), []]);
+    } finally {
+      await busy.close();
+    }
   });
 
   it('answers a malformed paging parameter with a ProblemDetails 400', async () => {

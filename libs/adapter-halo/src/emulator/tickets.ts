@@ -81,8 +81,9 @@ export function installTicketRoutes(halo: HaloEmulator): void {
 /** The tickets a listing's filters select, in its order; undefined after answering 400 for a bad filter. */
 function filtered(ctx: EmulatorContext, all: HaloTicket[]): HaloTicket[] | undefined {
   let tickets = [...all];
-  const correlation = queryText(ctx, CORRELATION_FILTER);
-  if (correlation !== undefined) tickets = tickets.filter((t) => t[CORRELATION_FIELD] === correlation);
+  const correlation = queryText(ctx, CORRELATION_FILTER)?.toLowerCase();
+  // The looser reading of ASSUMPTION correlation-field: a search, so hits need not be exact.
+  if (correlation !== undefined) tickets = tickets.filter((t) => t[CORRELATION_FIELD]?.toLowerCase().includes(correlation));
   const from = queryText(ctx, LAST_UPDATE_FILTER);
   if (from !== undefined) {
     const fromMs = haloTimeMs(from);

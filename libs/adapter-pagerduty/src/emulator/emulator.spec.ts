@@ -16,6 +16,23 @@ async function get(path: string, init: { headers?: Record<string, string> } = { 
 }
 
 describe('PagerDuty emulator', () => {
+  it.each([
+    ['an empty token', { token: '' }, 'credentials.token: token must not be empty'],
+    ['a key the adapter does not know', { token: 'k', username: 'admin' }, 'credentials.username: unknown field'],
+  ])('refuses to start with %s, naming the field, as the hub would refuse it', async (_case, credentials, message) => {
+    await expect(startEmulator({ credentials: credentials as { token: string } })).rejects.toThrow(message);
+  });
+
+  it('accepts the token as the hub stores it, trimmed', async () => {
+    const padded = await startEmulator({ credentials: { token: '  spaced-key  ' } });
+    try {
+      expect(padded.credentials).toEqual({ token: 'spaced-key' });
+      expect((await fetch(`${padded.url}/abilities`, { headers: headers('spaced-key') })).status).toBe(200);
+    } finally {
+      await padded.close();
+    }
+  });
+
   it('uses the given token and defaults the rest', async () => {
     expect(pd.credentials).toEqual({ token: 'secret-key' });
     expect(DEFAULT_CREDENTIALS).toEqual({ token: 'pd-api-token' });
@@ -74,6 +91,40 @@ describe('PagerDuty emulator', () => {
     expect(triggered.body.incidents.map((i: { id: string }) => i.id)).toEqual(['PINC001']);
     expect((await get('/incidents?service_ids[]=POTHER1')).body.incidents).toEqual([]);
     expect((await get('/incidents?service_ids[]=PSVC001')).body.incidents).toHaveLength(2);
+  });
+
+  describe('sort_by on GET /incidents', () => {
+    const ids = async (sortBy: string) => (await get(`/incidents?sort_by=${encodeURIComponent(sortBy)}`)).body.incidents.map((i: { id: string }) => i.id);
+    afterEach(() => pd.emulator.reset());
+
+    it('sorts on each field the spec names, ascending unless :desc, unresolved incidents after resolved ones', async () => {
+      expect(await ids('created_at')).toEqual(['PINC002', 'PINC001']);
+      expect(await ids('created_at:asc')).toEqual(['PINC002', 'PINC001']);
+      expect(await ids('created_at:desc')).toEqual(['PINC001', 'PINC002']);
+      expect(await ids('incident_number:desc')).toEqual(['PINC002', 'PINC001']);
+      expect(await ids('resolved_at')).toEqual(['PINC002', 'PINC001']);
+      expect(await ids('resolved_at:desc')).toEqual(['PINC001', 'PINC002']);
+      expect(await ids('urgency')).toEqual(['PINC001', 'PINC002']);
+    });
+
+    it('sorts on a second field within ties of the first, and on the incident number after both', async () => {
+      const [, resolved] = pd.store.incidents;
+      pd.store.incidents.push({ ...resolved, id: 'PINC003', number: 3, incidentKey: 'disk-again', createdAt: new Date(Date.parse(resolved.createdAt) + 60_000).toISOString() });
+      expect(await ids('urgency:desc')).toEqual(['PINC002', 'PINC003', 'PINC001']);
+      expect(await ids('urgency:desc,created_at:desc')).toEqual(['PINC003', 'PINC002', 'PINC001']);
+    });
+
+    it.each([
+      ['an unknown field', 'title', "'title' is not a valid sort_by: use incident_number, created_at, resolved_at, urgency, each optionally followed by :asc or :desc."],
+      ['an unknown direction', 'created_at:up', "'created_at:up' is not a valid sort_by: use incident_number, created_at, resolved_at, urgency, each optionally followed by :asc or :desc."],
+      ['an empty value', '', "'' is not a valid sort_by: use incident_number, created_at, resolved_at, urgency, each optionally followed by :asc or :desc."],
+      ['more than two fields', 'created_at,urgency,incident_number', 'sort_by takes at most 2 fields.'],
+      ['a repeated field', 'urgency,urgency', 'sort_by must not repeat a field.'],
+    ])('refuses %s with 400 Invalid Input Provided (2001)', async (_case, sortBy, detail) => {
+      const res = await get(`/incidents?sort_by=${encodeURIComponent(sortBy)}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: { message: 'Invalid Input Provided', code: 2001, errors: [detail] } });
+    });
   });
 
   it('finds users by a substring of name or email', async () => {

@@ -4,6 +4,7 @@ import type { HttpRequest } from '@itsm-hub/core';
 import { createTestAdapterContext } from '@itsm-hub/core/testing';
 import plugin from '../index';
 import { startEmulator, type RunningPagerDutyEmulator } from './index';
+import { INCIDENT_SORT_FIELDS } from './sorting';
 
 // Checks the emulator's answers and the adapter's requests against PagerDuty's published REST spec
 // (a verbatim copy in tools/vendor-specs, see SOURCES.md there).
@@ -68,6 +69,10 @@ class SpecValidator {
 
   requestSchema(path: string, method: string): JsonSchema {
     return this.spec.paths[path][method].requestBody.content['application/json'].schema;
+  }
+
+  parameter(path: string, method: string, name: string): JsonSchema {
+    return (this.spec.paths[path][method].parameters ?? []).map((p: JsonSchema) => this.deref(p)).find((p: JsonSchema) => p.name === name);
   }
 
   parameterNames(path: string, method: string): string[] {
@@ -199,6 +204,27 @@ describe('emulator answers validate against the PagerDuty REST spec', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it("sorts incidents on the fields the spec names for sort_by, and refuses another with the spec's 400", async () => {
+    const parameter = validator.parameter('/incidents', 'get', 'sort_by');
+    const named = /\(([a-z_]+(?:\/[a-z_]+)+)\)/.exec(parameter.description)?.[1].split('/');
+    expect(Object.keys(INCIDENT_SORT_FIELDS).sort()).toEqual(named?.sort());
+    expect(parameter.schema).toMatchObject({ type: 'array', maxItems: 2, uniqueItems: true });
+    for (const field of named ?? []) {
+      for (const term of [field, `${field}:asc`, `${field}:desc`]) {
+        const res = await answer(`/incidents?sort_by=${term}`);
+        expect(res.status).toBe(200);
+        expect(validator.validate(res.body, validator.responseSchema('/incidents', 'get', 200))).toEqual([]);
+      }
+    }
+    const refused = await answer('/incidents?sort_by=title');
+    expect(refused.status).toBe(400);
+    expect(validator.validate(refused.body, validator.responseSchema('/incidents', 'get', 400))).toEqual([]);
+  });
+
+  it.each([['/incidents/{id}/notes'], ['/log_entries'], ['/priorities'], ['/users']])('the spec declares no sort_by for the emulated list %s', (path) => {
+    expect(validator.parameterNames(path, 'get')).not.toContain('sort_by');
   });
 
   it('the validator is not vacuous: it rejects what the spec forbids', () => {

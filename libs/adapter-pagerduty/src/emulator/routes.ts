@@ -3,6 +3,7 @@ import { pagerDutyError } from './errors';
 import { invalidInput, list, notFound, origin, pageInfo, paging, time } from './http';
 import type { PagerDutyEmulator } from './PagerDutyEmulator';
 import { presentIncident, presentLogEntry, presentNote, presentPriority, presentService, presentUser } from './present';
+import { byIncidentNumber, INCIDENT_SORT_FIELDS, sortBy } from './sorting';
 import type { IncidentStatus } from './types';
 
 // Messages and codes from PagerDuty's error code table (developer-docs REST-API/14-Errors.md).
@@ -71,6 +72,8 @@ export function installRoutes(emulator: PagerDutyEmulator): void {
       invalidInput(ctx, 'Status must be a list of triggered, acknowledged, or resolved.');
       return;
     }
+    const order = sortBy(ctx, INCIDENT_SORT_FIELDS, byIncidentNumber);
+    if (!order) return;
     const window = dateWindow(ctx.query, emulator.time());
     if (!window) return invalidInput(ctx, 'Invalid since or until parameter.');
     const key = typeof ctx.query.incident_key === 'string' ? ctx.query.incident_key : undefined;
@@ -79,7 +82,7 @@ export function installRoutes(emulator: PagerDutyEmulator): void {
       .filter((i) => serviceIds.length === 0 || serviceIds.includes(i.serviceId))
       .filter((i) => key === undefined || i.incidentKey === key)
       .filter((i) => ctx.query.date_range === 'all' || (Date.parse(i.createdAt) >= window.since && Date.parse(i.createdAt) < window.until))
-      .sort((a, b) => a.number - b.number);
+      .sort(order);
     ctx.body = {
       incidents: matching.slice(page.offset, page.offset + page.limit).map((i) => presentIncident(origin(ctx), store, i)),
       ...pageInfo(page, matching.length),

@@ -1,7 +1,7 @@
 import type { Adapter, HttpRequest, WriteOperation, WriteResult } from '@itsm-hub/core';
 import { createTestAdapterContext } from '@itsm-hub/core/testing';
 import plugin from '../../index';
-import { startEmulator, type HaloEmulatorHandle } from '../../emulator';
+import { startEmulator, type HaloEmulatorHandle, type HaloTicket } from '../../emulator';
 
 const START = Date.parse('2026-03-01T10:00:00Z');
 let nowMs = START;
@@ -49,6 +49,12 @@ async function create(a: Adapter, correlationId: string, fields: Record<string, 
   const result = await writeOne(a, { op: 'create', kind: 'incident', correlationId, fields });
   if (!result.ok || !result.record) throw new Error(`create failed: ${JSON.stringify(result)}`);
   return result.record;
+}
+
+/** A ticket as a busy instance holds it, carrying `thirdPartyId`. */
+function busyTicket(id: number, thirdPartyId: string): HaloTicket {
+  const at = '2026-02-01T08:00:00';
+  return { id, summary: `Ticket ${id}`, details: '', status_id: 1, priority_id: 3, agent_id: 0, client_id: 12, tickettype_id: 1, dateoccurred: at, lastactiondate: at, last_update: at, third_party_id: thirdPartyId };
 }
 
 describe('Halo tickets', () => {
@@ -123,6 +129,28 @@ describe('Halo tickets', () => {
     await create(a, 'hub-30');
     expect(await a.find!({ kind: 'incident', correlationId: 'hub-3' })).toEqual(created);
     expect(await a.find!({ kind: 'incident', correlationId: 'hub-4' })).toBeUndefined();
+  });
+
+  it('pages through the search until the exact match, beyond the first page, and reads no further', async () => {
+    // 120 hits that only contain the hub id come first, then the ticket, then 100 more hits and a later duplicate.
+    const near = (id: number, n: number) => busyTicket(id, `hub-busy-${n}`);
+    halo.state.tickets.push(
+      ...Array.from({ length: 120 }, (_, n) => near(2001 + n, n)),
+      busyTicket(2121, 'hub-busy'),
+      ...Array.from({ length: 100 }, (_, n) => near(2122 + n, 120 + n)),
+      busyTicket(2222, 'hub-busy'),
+    );
+    const a = adapter();
+    expect(await a.find!({ kind: 'incident', correlationId: 'hub-busy' })).toMatchObject({ id: '2121', correlationId: 'hub-busy' });
+    expect(sent.map((r) => `${r.method} ${r.url.slice(halo.url.length)}`)).toEqual(['POST /auth/token', 'GET /api/Tickets', 'GET /api/Tickets']);
+    expect(sent.slice(1).map((r) => r.query)).toEqual([1, 2].map((page_no) => ({ third_party_id: 'hub-busy', order: 'id', orderdesc: false, pageinate: true, page_size: 100, page_no })));
+  });
+
+  it('reads every page of hits before deciding that no ticket carries the hub id', async () => {
+    halo.state.tickets.push(...Array.from({ length: 150 }, (_, n) => busyTicket(2001 + n, `hub-near-${n}`)));
+    const a = adapter();
+    expect(await a.find!({ kind: 'incident', correlationId: 'hub-near' })).toBeUndefined();
+    expect(sent.filter((r) => r.url.endsWith('/api/Tickets')).map((r) => r.query?.page_no)).toEqual([1, 2]);
   });
 
   it('finds a ticket whose create answer was lost, so the retry does not create it twice', async () => {

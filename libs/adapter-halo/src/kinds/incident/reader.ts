@@ -1,10 +1,10 @@
 import { ValidationError, type ExternalRecord, type RecordPage } from '@itsm-hub/core';
-import { CORRELATION_FILTER, LAST_UPDATE_FIELD, LAST_UPDATE_FILTER, ORDERING } from '../../client/assumptions';
+import { CORRELATION_FILTER, LAST_UPDATE_FIELD, LAST_UPDATE_FILTER, ORDERING, TICKET_ID_FIELD } from '../../client/assumptions';
 import type { HaloClient } from '../../client/http';
 import type { HaloTicket } from '../../client/types';
 import type { AgentDirectory } from '../../client/agents';
 import { readFailed, type Classify } from './failures';
-import { decodePageToken, encodePageToken, type PageToken } from '../../client/paging';
+import { decodePageToken, encodePageToken, hasPageAfter, type PageToken } from '../../client/paging';
 import { toComments, toExternalRecord } from './record';
 import { haloTime, haloTimeMs } from '../../client/time';
 
@@ -12,8 +12,6 @@ const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 100;
 /** Whether `lastupdatefromdate` includes its bound is unconfirmed: the query reaches one second back. */
 const FILTER_REACH_BACK_MS = 1000;
-/** Enough to see every ticket a retried create may have left behind for one correlation id. */
-const FIND_PAGE_SIZE = 50;
 
 /** Ticket reads: one ticket with its notes, by correlation id, and incremental listings. */
 export class IncidentReader {
@@ -42,12 +40,22 @@ export class IncidentReader {
     return this.present(ticket.data);
   }
 
-  /** The oldest ticket carrying the hub id (see ASSUMPTION correlation-field). */
+  /**
+   * The oldest ticket carrying the hub id (see ASSUMPTION correlation-field). Missing a ticket here makes
+   * the hub create a duplicate, so the search reads page after page until an exact match turns up. Hits
+   * come oldest first, so the first match is the oldest one and tickets created meanwhile cannot shift
+   * an unread hit onto a page already read.
+   */
   async findByCorrelationId(correlationId: string): Promise<ExternalRecord | undefined> {
-    const found = await this.client.listTickets(1, FIND_PAGE_SIZE, { [CORRELATION_FILTER]: correlationId });
-    if (!found.ok) throw readFailed(this.classify, `the search for third_party_id ${correlationId}`, found);
-    const oldest = found.data.tickets.filter((t) => t.third_party_id === correlationId).sort((a, b) => a.id - b.id)[0];
-    return oldest ? this.present(oldest) : undefined;
+    const filters = { [CORRELATION_FILTER]: correlationId, [ORDERING.field]: TICKET_ID_FIELD, [ORDERING.descending]: false };
+    for (let page = 1; ; page++) {
+      const found = await this.client.listTickets(page, MAX_PAGE_SIZE, filters);
+      if (!found.ok) throw readFailed(this.classify, `the search for third_party_id ${correlationId}`, found);
+      const { tickets, record_count } = found.data;
+      const oldest = tickets.filter((t) => t.third_party_id === correlationId).sort((a, b) => a.id - b.id)[0];
+      if (oldest) return this.present(oldest);
+      if (!hasPageAfter(page, MAX_PAGE_SIZE, record_count, tickets.length)) return undefined;
+    }
   }
 
   /**
@@ -79,8 +87,7 @@ export class IncidentReader {
     const newest = Math.max(fromMs ?? -Infinity, haloTimeMs(cursor) ?? -Infinity, ...times);
     const result: RecordPage = { records };
     if (Number.isFinite(newest)) result.cursor = haloTime(newest);
-    const more = tickets.length > 0 && listed.data.record_count > token.page * size;
-    if (more) result.nextPage = encodePageToken(nextToken(token, tickets));
+    if (hasPageAfter(token.page, size, listed.data.record_count, tickets.length)) result.nextPage = encodePageToken(nextToken(token, tickets));
     return result;
   }
 

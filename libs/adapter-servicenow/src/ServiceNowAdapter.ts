@@ -15,6 +15,7 @@ import {
   type VendorFailure,
   type WebhookFailure,
   type WebhookRequest,
+  type WebhookVerification,
   type WriteOperation,
   type WriteResult,
 } from '@itsm-hub/core';
@@ -25,7 +26,7 @@ import { IncidentReader } from './kinds/incident/reader';
 import { IncidentWriter } from './kinds/incident/writer';
 import { ReferenceResolver } from './kinds/incident/references';
 import { checkIncidentWriteAccess } from './kinds/incident/writeAccess';
-import { credentialSchema, DEFAULT_CLOSE_CODE, DEFAULT_INCIDENT_TABLE, type ServiceNowCredentials, type ServiceNowSettings } from './config';
+import { credentialSchema, DEFAULT_CLOSE_CODE, DEFAULT_INCIDENT_TABLE, DEFAULT_SIGNED_TIMESTAMP_MAX_AGE_SECONDS, type ServiceNowCredentials, type ServiceNowSettings } from './config';
 import { parseEvents, verifySignature } from './webhooks';
 
 export type ServiceNowContext = AdapterContext<ServiceNowCredentials, ServiceNowSettings>;
@@ -72,8 +73,13 @@ export class ServiceNowAdapter implements Adapter {
     }));
   }
 
-  verifyWebhook(request: WebhookRequest): Result<true, WebhookFailure> {
-    return verifySignature(request, this.context.webhookSecret);
+  verifyWebhook(request: WebhookRequest): Result<WebhookVerification, WebhookFailure> {
+    const settings = this.context.settings;
+    return verifySignature(request, this.context.webhookSecret, {
+      now: this.context.clock.now(),
+      required: settings.require_signed_timestamp === true,
+      maxAgeMs: Number(settings.signed_timestamp_max_age_seconds ?? DEFAULT_SIGNED_TIMESTAMP_MAX_AGE_SECONDS) * 1000,
+    });
   }
 
   parseWebhook(request: WebhookRequest): Result<InboundEvent[], WebhookFailure> {

@@ -54,6 +54,9 @@ export const DEFAULT_INCIDENT_TABLE = 'incident';
 /** Base-system Resolution code choice; instances often rename their choices, hence the setting. */
 export const DEFAULT_CLOSE_CODE = 'Solved (Permanently)';
 
+/** How old a delivery's signed sent_at may be, unless settings.signed_timestamp_max_age_seconds says otherwise. */
+export const DEFAULT_SIGNED_TIMESTAMP_MAX_AGE_SECONDS = 300;
+
 export const settingsSchema = z
   .object(
     {
@@ -75,6 +78,17 @@ export const settingsSchema = z
         .regex(/^v\d+$/, { error: "api_version must look like 'v1' or 'v2'" })
         .optional()
         .meta({ description: 'Table API version such as v2; unset uses the unversioned API' }),
+      require_signed_timestamp: z
+        .boolean({ error: 'require_signed_timestamp must be true or false' })
+        .optional()
+        .meta({ description: 'Refuse webhook deliveries without a signed sent_at (sent by the README script of before it); on for integrations created since' }),
+      signed_timestamp_max_age_seconds: z.coerce
+        .number({ error: 'signed_timestamp_max_age_seconds must be a number of seconds' })
+        .int({ error: 'signed_timestamp_max_age_seconds must be a whole number of seconds' })
+        .min(30, { error: 'signed_timestamp_max_age_seconds must be at least 30' })
+        .max(86_400, { error: 'signed_timestamp_max_age_seconds must be at most 86400' })
+        .optional()
+        .meta({ description: `Refuse webhook deliveries signed longer ago than this, or this far in the future (default ${DEFAULT_SIGNED_TIMESTAMP_MAX_AGE_SECONDS})` }),
     },
     { error: unknownKeys('setting') },
   )

@@ -16,4 +16,6 @@ export const manifest: AdapterManifest = {
   },
   defaultMappings: { incident: incidentMappings },
   setupSteps,
+  // Integrations created before deliveries carried a signed sent_at keep accepting the old script's.
+  newIntegrationSettings: { require_signed_timestamp: true },
 };

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { WebhookRequest } from '@itsm-hub/core';
 import { createTestAdapterContext } from '@itsm-hub/core/testing';
 import { startEmulator, type ServiceNowEmulatorHandle } from './emulator';
+import type { ServiceNowSettings } from './config';
 import { ServiceNowAdapter } from './ServiceNowAdapter';
 
 const SECRET = 'hook-secret';
@@ -11,8 +12,10 @@ let sn: ServiceNowEmulatorHandle;
 let receiver: Server;
 let received: WebhookRequest[];
 
+const NOW = Date.parse('2025-09-01T10:00:00Z');
+
 beforeAll(async () => {
-  sn = await startEmulator({ port: 0, now: () => Date.parse('2025-09-01T10:00:00Z') });
+  sn = await startEmulator({ port: 0, now: () => NOW });
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -34,8 +37,8 @@ beforeEach(() => {
   sn.emulator.subscribeWebhooks({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, secret: SECRET });
 });
 
-function adapter(webhookSecret: string | null = SECRET) {
-  return new ServiceNowAdapter(createTestAdapterContext({ baseUrl: sn.url, credentials: sn.credentials, webhookSecret: webhookSecret ?? undefined }));
+function adapter(webhookSecret: string | null = SECRET, settings: ServiceNowSettings = {}, nowMs = NOW) {
+  return new ServiceNowAdapter(createTestAdapterContext({ baseUrl: sn.url, credentials: sn.credentials, webhookSecret: webhookSecret ?? undefined, settings, clock: { now: () => new Date(nowMs) } }));
 }
 
 function request(body: unknown, secret = SECRET, delivery = 'd-1'): WebhookRequest {
@@ -46,12 +49,32 @@ function request(body: unknown, secret = SECRET, delivery = 'd-1'): WebhookReque
 
 const payload = {
   event: 'incident.updated', sys_id: '9d385017c611228701d22104cc95c371', number: 'INC0010001', sys_updated_on: '2025-09-01 10:00:00',
-  sys_mod_count: '3', correlation_id: 'hub-9', changed_fields: ['state', 'close_notes'],
+  sys_mod_count: '3', correlation_id: 'hub-9', changed_fields: ['state', 'close_notes'], sent_at: String(NOW),
 };
 
 describe('verifyWebhook', () => {
   it('accepts a body signed with the integration secret', () => {
     expect(adapter().verifyWebhook(request(payload))).toEqual({ ok: true, value: true });
+  });
+
+  it('refuses a delivery signed longer ago than the window allows, or as far ahead, naming the setting', () => {
+    const fiveMinutes = 5 * 60_000;
+    expect(adapter(SECRET, {}, NOW + fiveMinutes).verifyWebhook(request(payload))).toEqual({ ok: true, value: true });
+    const stale = adapter(SECRET, {}, NOW + fiveMinutes + 1_000).verifyWebhook(request(payload));
+    expect(stale).toMatchObject({ ok: false, error: { code: 'HUB_ERR_WEBHOOK_INVALID_SIGNATURE', message: expect.stringContaining('signed 301 s ago') } });
+    expect(stale.ok ? '' : stale.error.message).toContain('signed_timestamp_max_age_seconds');
+    expect(adapter(SECRET, {}, NOW - fiveMinutes - 1_000).verifyWebhook(request(payload))).toMatchObject({ ok: false, error: { message: expect.stringContaining('301 s in the future') } });
+    expect(adapter(SECRET, { signed_timestamp_max_age_seconds: 3600 }, NOW + 30 * 60_000).verifyWebhook(request(payload))).toEqual({ ok: true, value: true });
+  });
+
+  it('accepts the older script (no sent_at) with a warning, unless the integration requires a signed timestamp', () => {
+    const { sent_at: _omitted, ...old } = payload;
+    expect(adapter().verifyWebhook(request(old))).toEqual({ ok: true, value: { warning: expect.stringContaining('update the ItsmHubWebhook script include') } });
+    expect(adapter(SECRET, { require_signed_timestamp: true }).verifyWebhook(request(old))).toMatchObject({ ok: false, error: { message: expect.stringContaining('require_signed_timestamp') } });
+    // The timestamp is part of what was signed: changing it breaks the signature.
+    const signed = request(payload);
+    const moved = { ...signed, rawBody: Buffer.from(JSON.stringify({ ...payload, sent_at: String(NOW + 1) })) };
+    expect(adapter().verifyWebhook(moved)).toMatchObject({ ok: false });
   });
 
   it.each([
@@ -128,5 +151,17 @@ describe('emulator webhooks', () => {
     // The values come as reads present them, so the hub can recognise its own writes coming back.
     expect(events[1].record.fields).toEqual(expect.objectContaining({ short_description: 'Hooked', state: '2', impact: '2', assigned_to: null }));
     expect(events[1].record.fields).toEqual((await a.read('incident', id))?.fields);
+  });
+
+  it('delivers without sent_at when the instance runs the older script, which the adapter accepts with a warning', async () => {
+    sn.emulator.webhookScript = 'unsigned-timestamp';
+    try {
+      await adapter().write([{ op: 'create', kind: 'incident', correlationId: 'hub-old', fields: { short_description: 'Old script' } }]);
+      await sn.emulator.settleWebhooks();
+      expect(JSON.parse(received[0].rawBody.toString('utf8'))).not.toHaveProperty('sent_at');
+      expect(adapter().verifyWebhook(received[0])).toEqual({ ok: true, value: { warning: expect.stringContaining('sent_at') } });
+    } finally {
+      sn.emulator.webhookScript = 'current';
+    }
   });
 });

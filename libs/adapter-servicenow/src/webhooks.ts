@@ -1,4 +1,4 @@
-import { invalidPayload, invalidSignature, parseWebhookJson, sha256SignatureDigest, verifyHmacSha256Hex, webhookHeader, type ExternalRecord, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest, z } from '@itsm-hub/core';
+import { invalidPayload, invalidSignature, parseWebhookJson, sha256SignatureDigest, verifyHmacSha256Hex, webhookHeader, type ExternalRecord, type InboundEvent, type Result, type WebhookFailure, type WebhookRequest, type WebhookVerification, z } from '@itsm-hub/core';
 import { describeIssues } from './client/http';
 import { isoOf, presentedValues, toComment } from './kinds/incident/record';
 
@@ -37,6 +37,11 @@ export const webhookPayloadSchema = z.object({
    */
   values: z.record(z.string(), z.string()).optional(),
   comment: webhookCommentSchema.optional(),
+  /**
+   * When the script sent the delivery, in epoch milliseconds (GlideDateTime.getNumericValue): in the
+   * signed body, so a captured delivery cannot be replayed after the window. Older scripts omit it.
+   */
+  sent_at: z.string().regex(/^\d{1,16}$/, { error: 'sent_at must be epoch milliseconds' }).optional(),
 });
 
 export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
@@ -47,15 +52,49 @@ export const DELIVERY_HEADER = 'x-hub-delivery';
 const PLATFORM = 'ServiceNow';
 const EVENT_TYPES = { 'incident.created': 'created', 'incident.updated': 'updated', 'incident.commented': 'commented' } as const;
 
-/** Checks `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>` under the integration's secret. */
-export function verifySignature(request: WebhookRequest, secret: string | undefined): Result<true, WebhookFailure> {
+export interface SignedTimestampPolicy {
+  now: Date;
+  /** Refuse deliveries without `sent_at` (the old script's) instead of accepting them with a warning. */
+  required: boolean;
+  maxAgeMs: number;
+}
+
+export const OLD_SCRIPT_WARNING = 'Deliveries carry no signed sent_at: update the ItsmHubWebhook script include from the ServiceNow adapter README, then set require_signed_timestamp';
+
+/**
+ * Checks `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>` under the integration's
+ * secret, then the signed `sent_at`: a delivery signed longer ago than the policy allows (or as far
+ * in the future) is refused, one without it is accepted with a warning unless the policy requires it.
+ */
+export function verifySignature(request: WebhookRequest, secret: string | undefined, policy: SignedTimestampPolicy): Result<WebhookVerification, WebhookFailure> {
   if (!secret) return invalidSignature('The integration has no webhook secret, so no ServiceNow webhook can be verified');
   const header = webhookHeader(request, SIGNATURE_HEADER);
   if (!header) return invalidSignature(`Missing ${SIGNATURE_HEADER} header`);
   const digest = sha256SignatureDigest(header);
   if (!digest) return invalidSignature(`${SIGNATURE_HEADER} must be sha256=<64 hex digits>`);
   if (!verifyHmacSha256Hex(request.rawBody, secret, digest)) return invalidSignature(`${SIGNATURE_HEADER} does not match the body`);
+  const sentAt = signedSentAt(request);
+  if (sentAt === undefined) {
+    return policy.required ? invalidSignature('The delivery has no signed sent_at, and the integration requires one (require_signed_timestamp): update the ItsmHubWebhook script include from the adapter README') : { ok: true, value: { warning: OLD_SCRIPT_WARNING } };
+  }
+  const ageSeconds = Math.round((policy.now.getTime() - sentAt) / 1000);
+  if (Math.abs(ageSeconds) * 1000 > policy.maxAgeMs) {
+    const when = ageSeconds >= 0 ? `${ageSeconds} s ago` : `${-ageSeconds} s in the future`;
+    return invalidSignature(`The delivery was signed ${when}; deliveries are accepted within ${policy.maxAgeMs / 1000} s (signed_timestamp_max_age_seconds; check the instance's clock if this repeats)`);
+  }
   return { ok: true, value: true };
+}
+
+/** The signed body's sent_at, when it is a JSON object carrying a valid one; a malformed body is parseEvents' to refuse. */
+function signedSentAt(request: WebhookRequest): number | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(request.rawBody.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const sentAt = (body as { sent_at?: unknown } | null)?.sent_at;
+  return typeof sentAt === 'string' && /^\d{1,16}$/.test(sentAt) ? Number(sentAt) : undefined;
 }
 
 /** The events of one delivery: the record change, or the new comment. */

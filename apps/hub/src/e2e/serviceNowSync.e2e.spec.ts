@@ -82,7 +82,7 @@ describe('incident sync with ServiceNow (real hub, PostgreSQL, emulator with sig
   });
 
   it('refuses a bad signature, acknowledges a replay (same body, any delivery id) without queuing it, and keeps an unreadable record\'s event as failed', async () => {
-    const body = JSON.stringify({ event: 'incident.updated', sys_id: 'f'.repeat(32), number: 'INC0', sys_updated_on: '2026-01-01 00:00:00', sys_mod_count: '1', correlation_id: '', changed_fields: [] });
+    const body = JSON.stringify({ event: 'incident.updated', sys_id: 'f'.repeat(32), number: 'INC0', sys_updated_on: '2026-01-01 00:00:00', sys_mod_count: '1', correlation_id: '', changed_fields: [], sent_at: String(Date.now()) });
     const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
     const post = (sig: string, delivery: string) =>
       hub.api('POST', `/api/v1/webhooks/${integrationId}`, body, null, { 'X-Hub-Signature-256': sig, 'X-Hub-Delivery': delivery });
@@ -115,6 +115,31 @@ describe('incident sync with ServiceNow (real hub, PostgreSQL, emulator with sig
     const incidents = (await hub.api('GET', '/api/v1/incidents?limit=100')).body.items;
     expect(incidents.map((i: { title: string }) => i.title)).toContain('Hidden until now');
     expect((await hub.api('POST', `/api/v1/integrations/${integrationId}/inbox/${inbox.items[0].id}/retry`)).status).toBe(404);
+  });
+
+  it('refuses the older script\'s deliveries (no signed sent_at) on a new integration, and accepts them with a warning where not required', async () => {
+    const old = { event: 'incident.updated', sys_id: 'e'.repeat(32), number: 'INC1', sys_updated_on: '2026-01-01 00:00:00', sys_mod_count: '1', correlation_id: '', changed_fields: [] };
+    const post = (id: string, body: unknown) => {
+      const raw = JSON.stringify(body);
+      return hub.api('POST', `/api/v1/webhooks/${id}`, raw, null, { 'X-Hub-Signature-256': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}` });
+    };
+    expect((await hub.api('GET', `/api/v1/integrations/${integrationId}`)).body.settings.require_signed_timestamp).toBe(true);
+    const refused = await post(integrationId, old);
+    expect([refused.status, refused.body.code]).toEqual([401, 'HUB_ERR_WEBHOOK_INVALID_SIGNATURE']);
+    expect(refused.body.detail).toContain('require_signed_timestamp');
+    const stale = await post(integrationId, { ...old, sent_at: String(Date.now() - 10 * 60_000) });
+    expect([stale.status, stale.body.detail]).toEqual([401, expect.stringContaining('deliveries are accepted within 300 s')]);
+
+    const lenient = await createIntegration(hub, {
+      name: 'snow-old-script', type: 'servicenow', base_url: snow.url, credentials: { username: 'admin', password: 'admin' },
+      direction: 'inbound', webhook_secret: SECRET, settings: { require_signed_timestamp: false },
+    });
+    expect((await post(lenient, old)).status).toBe(202);
+    const status = (await hub.api('GET', `/api/v1/integrations/${lenient}/sync-status`)).body;
+    expect(status.webhook_warning).toContain('update the ItsmHubWebhook script include');
+    expect((await post(lenient, { ...old, sys_mod_count: '2', sent_at: String(Date.now()) })).status).toBe(202);
+    expect((await hub.api('GET', `/api/v1/integrations/${lenient}/sync-status`)).body.webhook_warning).toBeNull();
+    expect((await hub.api('DELETE', `/api/v1/integrations/${lenient}?force=true`)).status).toBe(204);
   });
 
   it('lands every change exactly once with 20% injected failures and lost responses', async () => {

@@ -23,6 +23,11 @@ export interface ServiceNowEmulatorOptions {
    * Writes to incident need one of the roles that may write incidents, as the base-system ACLs do.
    */
   apiUserRoles?: string[];
+  /**
+   * The README's Business Rule script the instance runs: `current` signs a sent_at into every
+   * delivery; `unsigned-timestamp` is the script before it, which signs none (default current).
+   */
+  webhookScript?: 'current' | 'unsigned-timestamp';
   /** Tables the API user may read (default: all). Others answer 403 like an ACL denial. */
   readableTables?: string[];
   /** Access token lifetime in seconds (default 1799, as instances answer). */
@@ -47,6 +52,7 @@ export class ServiceNowEmulator extends EmulatorApp {
   readonly tables: Record<string, Row[]>;
   readonly tokens: TokenStore;
   readableTables?: string[];
+  webhookScript: NonNullable<ServiceNowEmulatorOptions['webhookScript']>;
   private readonly apiUser: ApiUser;
 
   constructor(private readonly options: ServiceNowEmulatorOptions) {
@@ -54,6 +60,7 @@ export class ServiceNowEmulator extends EmulatorApp {
     this.apiUser = { userName: options.credentials.username ?? 'admin', roles: options.apiUserRoles ?? ['admin'] };
     this.tables = seedTables(this.apiUser);
     this.readableTables = options.readableTables;
+    this.webhookScript = options.webhookScript ?? 'current';
     this.tokens = new TokenStore({
       credentials: options.credentials,
       accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 1799,
@@ -156,7 +163,8 @@ export class ServiceNowEmulator extends EmulatorApp {
   }
 
   private writeContext() {
-    return { tables: this.tables, at: instantOf(this.now()), user: this.apiUser.userName };
+    const sentAtMs = this.webhookScript === 'unsigned-timestamp' ? undefined : this.now();
+    return { tables: this.tables, at: instantOf(this.now()), user: this.apiUser.userName, sentAtMs };
   }
 
   private apiUserId(): string {

@@ -26,6 +26,8 @@ export interface WriteContext {
   /** Instance time, `yyyy-MM-dd HH:mm:ss` UTC. */
   at: string;
   user: string;
+  /** The `sent_at` the README's script signs into each delivery (epoch ms); undefined: the older script, which signs none. */
+  sentAtMs?: number;
 }
 
 /** POST: a new incident with its number, priority, system fields and journal entries. */
@@ -151,6 +153,7 @@ function payload(context: WriteContext, event: WebhookPayload['event'], row: Row
     changed_fields: [...changed],
     values,
   };
+  if (context.sentAtMs !== undefined) base.sent_at = String(context.sentAtMs);
   if (!journal) return base;
   const element = journal.element === 'work_notes' ? 'work_notes' : 'comments';
   return { ...base, comment: { sys_id: journal.sys_id, element, value: journal.value, sys_created_by: journal.sys_created_by, sys_created_on: journal.sys_created_on } };

@@ -43,6 +43,10 @@ export function manifestProblems(manifest: AdapterManifest | undefined): string[
   if (manifest.requiredToWrite !== undefined && (!Array.isArray(manifest.requiredToWrite) || manifest.requiredToWrite.some((key) => typeof key !== 'string'))) {
     problems.push('requiredToWrite must be a list of settings keys');
   }
+  const defaults = manifest.newIntegrationSettings;
+  if (defaults !== undefined && (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults))) {
+    problems.push('newIntegrationSettings must be an object of settings');
+  }
   if (manifest.setupSteps !== undefined && typeof manifest.setupSteps !== 'string') problems.push('setupSteps must be markdown text');
   return problems;
 }

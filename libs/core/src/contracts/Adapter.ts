@@ -1,7 +1,7 @@
 import type { ConnectionCheck } from './ConnectionCheck';
 import type { ExternalRecord, FindQuery, ListQuery, RecordPage } from './ExternalRecord';
 import type { FieldMapping } from './FieldMapping';
-import type { InboundEvent, Result, WebhookFailure, WebhookRequest } from './InboundEvent';
+import type { InboundEvent, Result, WebhookFailure, WebhookRequest, WebhookVerification } from './InboundEvent';
 import type { RecordKind } from './RecordKind';
 import type { ErrorClassification, WriteOperation, WriteResult } from './WriteOperation';
 
@@ -24,7 +24,7 @@ export interface Adapter {
    * say); absent means the manifest's `defaultMappings`. Mappings stored on the integration win.
    */
   defaultMappings?(kind: RecordKind): FieldMapping[] | undefined;
-  verifyWebhook?(request: WebhookRequest): Result<true, WebhookFailure>;
+  verifyWebhook?(request: WebhookRequest): Result<WebhookVerification, WebhookFailure>;
   parseWebhook?(request: WebhookRequest): Result<InboundEvent[], WebhookFailure>;
   close?(): Promise<void>;
 }

@@ -52,6 +52,11 @@ export interface AdapterManifest {
    * saving one that sends records out without them is refused, naming the field.
    */
   requiredToWrite?: string[];
+  /**
+   * Settings a new integration gets unless its creator sets them: defaults that must not change
+   * integrations created before (a stricter check that older platform-side setups would fail).
+   */
+  newIntegrationSettings?: Record<string, unknown>;
   /** Markdown: how to set the platform side up (a user and its rights, webhooks), shown by the CLI and the console. */
   setupSteps?: string;
 }

@@ -27,6 +27,13 @@ export interface InboundEvent {
 
 export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
 
+/**
+ * A verified delivery, or one accepted with a warning the user should act on (a platform-side
+ * script too old to sign a timestamp, say): sync-status shows the warning until a delivery
+ * verifies without one.
+ */
+export type WebhookVerification = true | { warning: string };
+
 export interface WebhookFailure {
   code: 'HUB_ERR_WEBHOOK_INVALID_SIGNATURE' | 'HUB_ERR_VALIDATION_FAILED';
   message: string;

@@ -30,7 +30,7 @@ export class IntegrationService {
   async create(organizationId: string, input: CreateIntegrationInput): Promise<IntegrationConfiguration> {
     const adapter = this.adapters.resolve(input.type);
     const credentials = validateCredentials(adapter, input.credentials);
-    const settings = validateSettings(adapter, input.settings);
+    const settings = validateSettings(adapter, { ...adapter.plugin.manifest.newIntegrationSettings, ...input.settings });
     this.checkKinds(adapter, input.kind_directions ?? {});
     const row: IntegrationConfiguration = Object.assign(new IntegrationConfiguration(), {
       id: randomUUID(),

@@ -27,6 +27,9 @@ export interface SyncStatus {
   last_polled_at: string | null;
   /** Set while the platform, or the integration's own budget, makes jobs wait. */
   rate_limited: { until: string; reason: string | null; jobs_waiting: number } | null;
+  /** What the last webhook delivery was accepted despite (an outdated platform-side script, say). */
+  webhook_warning: string | null;
+  webhook_warning_at: string | null;
 }
 
 /** The numbers `GET /integrations/{id}/sync-status` reports, over every kind. */
@@ -58,6 +61,8 @@ export class SyncStatusService {
       last_error_at: state.last_error_at,
       last_error: state.last_error,
       last_polled_at: iso(await lastPolledAt(this.db, integrationId)),
+      webhook_warning: state.webhook_warning,
+      webhook_warning_at: state.webhook_warning_at,
       rate_limited: limited ? { until: state.rate_limited_until as string, reason: state.rate_limit_reason, jobs_waiting: await countWaitingJobs(this.db, integrationId, now) } : null,
     };
   }

@@ -8,7 +8,7 @@ import { ErrorCodes } from '../errors/codes';
 import { AuthenticationError, NotFoundError, ValidationError } from '../errors/HubError';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
 import { mappedExternal } from '../mapping/FieldMapper';
-import { claimBodyDigest, queueWebhookEvent } from './stores/InboxStore';
+import { queueWebhookEvent, rememberDelivery } from './stores/InboxStore';
 import { DEFAULT_REPLAY_WINDOW_HOURS } from '../integrations/genericSettings';
 import { SyncSignals } from './Wakeup';
 import { inSpan, SPANS } from './tracing';
@@ -61,7 +61,8 @@ export class WebhookReceiver {
       // delivery that failed half way is not refused as a replay when the platform sends it again.
       const receipt = await this.db.transaction(async (tx) => {
         const counted: WebhookReceipt = { queued: 0, duplicates: 0, echoes: 0 };
-        if (!(await claimBodyDigest(tx, runtime.id, digest, now, windowMs))) return { ...counted, duplicates: parsed.value.length };
+        const warning = verified.value === true ? null : verified.value.warning;
+        if (!(await rememberDelivery(tx, runtime.id, digest, warning, now, windowMs))) return { ...counted, duplicates: parsed.value.length };
         for (const [index, event] of parsed.value.entries()) {
           const deliveryId = event.deliveryId ?? `body:${digest.slice(0, 32)}:${index}`;
           const target = { organizationId: runtime.organizationId, integrationId: runtime.id, versions: runtime.versionsFor(event.record.kind) };

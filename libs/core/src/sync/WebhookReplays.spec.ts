@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { MemoryLogger } from '../testing/createTestAdapterContext';
 import { EngineSpec, MEMORY_WEBHOOK_SECRET } from '../testing/engineSpec';
-import { MEMORY_DELIVERY_HEADER } from '../testing/MemoryPlatform';
+import { MEMORY_DELIVERY_HEADER, MEMORY_WARNING_HEADER } from '../testing/MemoryPlatform';
+import { SyncStatusService } from './SyncStatusService';
 import { SyncLogRetention } from './SyncLogRetention';
 import { WebhookReceiver } from './WebhookReceiver';
 
@@ -12,9 +13,9 @@ describe('webhook replays', () => {
   afterAll(() => spec.tearDown());
   beforeEach(() => spec.reset());
 
-  const deliver = (integrationId: string, externalId: string, deliveryId: string) => {
+  const deliver = (integrationId: string, externalId: string, deliveryId: string, extra: Record<string, string> = {}) => {
     const request = spec.platform.webhook(externalId, MEMORY_WEBHOOK_SECRET);
-    return spec.di.resolve(WebhookReceiver).receive(integrationId, { ...request, headers: { ...request.headers, [MEMORY_DELIVERY_HEADER]: deliveryId } });
+    return spec.di.resolve(WebhookReceiver).receive(integrationId, { ...request, headers: { ...request.headers, [MEMORY_DELIVERY_HEADER]: deliveryId, ...extra } });
   };
   const inboxRows = async () => (await spec.db.query(`SELECT count(*)::int AS n FROM sync_inbox`))[0].n;
 
@@ -46,5 +47,16 @@ describe('webhook replays', () => {
     const left = await spec.db.query(`SELECT integration_id FROM webhook_body_digests`);
     expect(left).toEqual([{ integration_id: b }]);
     expect((await deliver(a, record.id, 'a-2')).duplicates).toBe(0);
+  });
+
+  it('shows the warning a delivery was accepted with in sync-status, until one verifies without', async () => {
+    const a = await spec.integration('a');
+    const record = spec.platform.add('incident', { summary: 'Old script', state: 'open' });
+    await deliver(a, record.id, 'w-1', { [MEMORY_WARNING_HEADER]: 'update the platform-side script' });
+    const status = spec.di.resolve(SyncStatusService);
+    expect(await status.of(a)).toMatchObject({ webhook_warning: 'update the platform-side script', webhook_warning_at: expect.any(String) });
+    spec.platform.edit(record.id, { summary: 'New script' });
+    await deliver(a, record.id, 'w-2');
+    expect(await status.of(a)).toMatchObject({ webhook_warning: null, webhook_warning_at: null });
   });
 });

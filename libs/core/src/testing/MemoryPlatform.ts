@@ -32,6 +32,9 @@ export interface MemoryKind {
 /** Header carrying a delivery id, unsigned, on the memory platform's deliveries. */
 export const MEMORY_DELIVERY_HEADER = 'x-memory-delivery';
 
+/** A delivery with this header is accepted with its value as the verification warning. */
+export const MEMORY_WARNING_HEADER = 'x-memory-warning';
+
 /** Header carrying the webhook secret on the memory platform's deliveries. */
 export const MEMORY_WEBHOOK_HEADER = 'x-memory-secret';
 
@@ -126,9 +129,11 @@ export class MemoryPlatform {
         if (this.callFailures.shift() === 'lost') throw new Error('socket hang up');
         return results;
       },
-      verifyWebhook: (request) => (secret && request.headers[MEMORY_WEBHOOK_HEADER] === secret
-        ? { ok: true, value: true }
-        : { ok: false, error: { code: 'HUB_ERR_WEBHOOK_INVALID_SIGNATURE', message: 'bad secret' } }),
+      verifyWebhook: (request) => {
+        if (!secret || request.headers[MEMORY_WEBHOOK_HEADER] !== secret) return { ok: false, error: { code: 'HUB_ERR_WEBHOOK_INVALID_SIGNATURE', message: 'bad secret' } };
+        const warning = request.headers[MEMORY_WARNING_HEADER];
+        return { ok: true, value: warning ? { warning } : true };
+      },
       parseWebhook: (request) => {
         const body = JSON.parse(request.rawBody.toString('utf8')) as { kind: string; id: string; version?: string };
         // Like most platforms, a delivery id travels in an unsigned header.

@@ -54,18 +54,25 @@ export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId:
 }
 
 /**
- * Remembers an accepted webhook body; false when the same body was accepted within the window
- * (a replay). An older digest is renewed, as for a body never seen.
+ * Remembers an accepted webhook body and keeps the delivery's verification warning (null: none)
+ * on the integration; false when the same body was accepted within the window (a replay). An
+ * older digest is renewed, as for a body never seen. One statement: it runs for every delivery.
  */
-export async function claimBodyDigest(db: Db, integrationId: string, digest: string, now: Date, windowMs: number): Promise<boolean> {
-  const rows = await sql(db,
-    `INSERT INTO webhook_body_digests (integration_id, digest, received_at) VALUES ($1, $2, $3)
-     ON CONFLICT (integration_id, digest) DO UPDATE SET received_at = EXCLUDED.received_at
-       WHERE webhook_body_digests.received_at <= $3::timestamptz - make_interval(secs => $4 / 1000.0)
-     RETURNING 1`,
-    [integrationId, digest, now.toISOString(), windowMs],
+export async function rememberDelivery(db: Db, integrationId: string, digest: string, warning: string | null, now: Date, windowMs: number): Promise<boolean> {
+  const [row] = await sql(db,
+    `WITH digest AS (
+       INSERT INTO webhook_body_digests (integration_id, digest, received_at) VALUES ($1, $2, $3)
+       ON CONFLICT (integration_id, digest) DO UPDATE SET received_at = EXCLUDED.received_at
+         WHERE webhook_body_digests.received_at <= $3::timestamptz - make_interval(secs => $4 / 1000.0)
+       RETURNING 1),
+     warned AS (
+       INSERT INTO sync_integration_state (integration_id, webhook_warning, webhook_warning_at) VALUES ($1, $5, CASE WHEN $5::text IS NULL THEN NULL ELSE $3::timestamptz END)
+       ON CONFLICT (integration_id) DO UPDATE SET webhook_warning = EXCLUDED.webhook_warning, webhook_warning_at = EXCLUDED.webhook_warning_at
+         WHERE sync_integration_state.webhook_warning IS DISTINCT FROM EXCLUDED.webhook_warning OR EXCLUDED.webhook_warning IS NOT NULL)
+     SELECT count(*)::int AS fresh FROM digest`,
+    [integrationId, digest, now.toISOString(), windowMs, warning],
   );
-  return rows.length > 0;
+  return row.fresh > 0;
 }
 
 /** Queues polled records, due `at` (the hub's clock), with the cursor after them, in the caller's transaction. */

@@ -9,6 +9,8 @@ export interface IntegrationState {
   last_inbound_error: string | null;
   rate_limited_until: string | null;
   rate_limit_reason: string | null;
+  webhook_warning: string | null;
+  webhook_warning_at: string | null;
 }
 
 export async function recordError(db: Db, integrationId: string, message: string, now: Date): Promise<void> {
@@ -48,6 +50,8 @@ export async function readIntegrationState(db: Db, integrationId: string): Promi
     last_inbound_error: row?.last_inbound_error ?? null,
     rate_limited_until: iso(row?.rate_limited_until),
     rate_limit_reason: row?.rate_limit_reason ?? null,
+    webhook_warning: row?.webhook_warning ?? null,
+    webhook_warning_at: iso(row?.webhook_warning_at),
   };
 }
 

@@ -154,9 +154,9 @@ describe('PagerDutyAdapter incidents', () => {
     expect(await a.find!({ kind: 'incident', correlationId: 'hub-lost' })).toMatchObject({ fields: { title: 'Lost answer' } });
   });
 
-  it('fails permanently, naming the email, when no user has the assignee email', async () => {
+  it('refuses the write, naming the email and the field the engine may leave out, when no user has the assignee email', async () => {
     const result = await writeOne(adapter(), { op: 'create', kind: 'incident', correlationId: 'hub-3', fields: { title: 'x', assignee: 'ghost@example.com' } });
-    expect(result).toMatchObject({ ok: false, error: { action: 'fail', kind: 'user' } });
+    expect(result).toMatchObject({ ok: false, error: { action: 'fail', kind: 'user', unresolved: { field: 'assignee', value: 'ghost@example.com' } } });
     expect((result as { vendorMessage: string }).vendorMessage).toContain('ghost@example.com');
     expect(sent.some((r) => r.method === 'POST')).toBe(false);
   });

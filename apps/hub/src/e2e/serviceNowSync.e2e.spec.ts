@@ -156,7 +156,27 @@ describe('incident sync with ServiceNow (real hub, PostgreSQL, emulator with sig
     }
   });
 
-  it('puts a permanent failure in the dead letter queue with the vendor message, and a retry sends it', async () => {
+  it('creates an incident whose assignee has no ServiceNow account without the assignee, warns once, and assigns it once the user exists', async () => {
+    const created = await hub.api('POST', '/api/v1/incidents', { title: 'New hire on call', assignee: 'new.hire@example.com' });
+    const link = await eventually(() => linkOf(created.body.id), (l) => l?.sync_status === 'synced', 'the create without the assignee');
+    expect(link.omitted).toEqual({ assigned_to: 'new.hire@example.com' });
+    expect(link.last_error).toBe("warning: assigned_to left out: No ServiceNow user has the email 'new.hire@example.com' (assigned_to)");
+    expect(await snowRecord(link.external_id)).toMatchObject({ short_description: 'New hire on call', 'assigned_to.email': '' });
+    const audit = await eventually(
+      async () => (await hub.api('GET', `/api/v1/integrations/${integrationId}/audit?limit=500`)).body.items,
+      (items: Array<{ error: string | null }>) => items.some((i) => i.error?.includes('assigned_to left out')), 'the warning in the audit log');
+    // The write that went without the assignee carries the warning in the audit log.
+    expect(audit.find((i: { error: string | null }) => i.error?.includes('assigned_to left out'))).toMatchObject({ operation: 'create', entity_id: created.body.id, method: 'POST', result: 'success' });
+
+    snow.emulator.tables.sys_user.push({ sys_id: 'b'.repeat(32), user_name: 'new.hire', name: 'New Hire', email: 'new.hire@example.com', active: 'true', sys_class_name: 'sys_user' });
+    await hub.api('PATCH', `/api/v1/incidents/${created.body.id}`, { priority: 'P2' });
+    const assigned = await eventually(() => linkOf(created.body.id), (l) => l?.sync_status === 'synced' && Object.keys(l.omitted).length === 0, 'the assignee written');
+    expect(assigned.last_error).toBeNull();
+    expect((await snowRecord(link.external_id))['assigned_to.email']).toBe('new.hire@example.com');
+  });
+
+  it('puts a permanent failure (an unknown assignee, with unknown_person: dead_letter) in the dead letter queue with the vendor message, and a retry sends it', async () => {
+    expect((await hub.api('PATCH', `/api/v1/integrations/${integrationId}`, { settings: { unknown_person: 'dead_letter' } })).status).toBe(200);
     const created = await hub.api('POST', '/api/v1/incidents', { title: 'Unknown assignee', assignee: 'nobody@example.com' });
     const dlq = await eventually(
       async () => (await hub.api('GET', `/api/v1/integrations/${integrationId}/dead-letter-queue`)).body,
@@ -172,6 +192,7 @@ describe('incident sync with ServiceNow (real hub, PostgreSQL, emulator with sig
     expect((await hub.api('POST', `/api/v1/integrations/${integrationId}/dead-letter-queue/${entry.id}/retry`)).status).toBe(202);
     const link = await eventually(() => linkOf(created.body.id), (l) => l?.sync_status === 'synced', 'the retried create');
     expect((await snowRecord(link.external_id))['assigned_to.email']).toBe('abel.tuter@example.com');
+    expect((await hub.api('PATCH', `/api/v1/integrations/${integrationId}`, { settings: { unknown_person: null } })).status).toBe(200);
   });
 
   it('loses nothing and duplicates nothing when the hub stops mid-run', async () => {

@@ -29,4 +29,15 @@ export interface ErrorClassification {
   retryAfterMs?: number;
   /** The vendor's own message, for users and the dead letter queue. */
   message: string;
+  /**
+   * The write failed only because this field of the operation names something the platform does
+   * not have (a person without an account there): the engine may send it again without the field
+   * (`settings.unknown_person`).
+   */
+  unresolved?: { field: string; value: string };
+}
+
+/** A write refused because `field`'s value names no one on the platform; see `ErrorClassification.unresolved`. */
+export function unknownPerson(field: string, value: string, message: string): Extract<WriteResult, { ok: false }> {
+  return { ok: false, error: { action: 'fail', kind: 'user', message, unresolved: { field, value } }, vendorMessage: message };
 }

@@ -47,7 +47,7 @@ export class DatabaseAuditSink implements AuditSink {
       organization_id: entry.organizationId, integration_id: entry.integrationId, operation: entry.scope?.operation ?? 'request', entity_type: entry.scope?.entityType ?? null,
       entity_id: entry.scope?.entityId ?? null, external_id: entry.scope?.externalId ?? null, method: entry.method, path: entry.path,
       status: entry.error !== undefined || (entry.status ?? 0) >= 400 ? 'error' : 'success', http_status: entry.status ?? null, duration_ms: Math.max(0, Math.round(entry.durationMs)),
-      error_message: entry.error ?? null, request_payload: entry.requestPayload ?? null, response_payload: entry.responsePayload ?? null, created_at: entry.at.toISOString(),
+      error_message: entry.error ?? entry.scope?.warning ?? null, request_payload: entry.requestPayload ?? null, response_payload: entry.responsePayload ?? null, created_at: entry.at.toISOString(),
     }));
     try {
       await sql(this.db,

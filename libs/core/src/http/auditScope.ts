@@ -6,6 +6,8 @@ export interface AuditScope {
   entityType?: string;
   entityId?: string;
   externalId?: string;
+  /** Why the engine made this call despite a problem (a field left out), kept with the call in the sync log. */
+  warning?: string;
 }
 
 const storage = new AsyncLocalStorage<AuditScope>();

@@ -13,6 +13,8 @@ export const genericSettingsSchema = z.strictObject({
   poll_interval_seconds: z.coerce.number().int().min(0).max(86_400).optional().describe('Poll the platform this often; 0 or absent: webhooks only.'),
   replay_window_hours: z.coerce.number().positive().max(720).optional()
     .describe(`A webhook body identical to one accepted this many hours ago or less is a replay and is not processed again (default ${DEFAULT_REPLAY_WINDOW_HOURS}).`),
+  unknown_person: z.enum(['omit', 'dead_letter']).optional()
+    .describe('A person with no account on this platform (an assignee, a caller): omit writes the record without that field and warns on the link (default); dead_letter refuses the write.'),
   create_filter: z
     .partialRecord(z.enum(INCIDENT_FIELDS), z.array(z.string()).min(1))
     .optional()

@@ -31,6 +31,8 @@ export interface LinkView {
   last_synced_version: string | null;
   last_synced_hash: string | null;
   base: Link['base'];
+  /** Values left out of writes because they name no one on the platform (an unknown assignee). */
+  omitted: Link['omitted'];
   last_error: string | null;
   last_synced_at: string | null;
   created_at: string;
@@ -54,6 +56,7 @@ export function toLinkView(link: Link): LinkView {
     last_synced_version: link.last_synced_version,
     last_synced_hash: link.last_sync_hash,
     base: link.base,
+    omitted: link.omitted,
     last_error: link.last_error,
     last_synced_at: link.last_synced_at,
     created_at: link.created_at,

@@ -41,8 +41,19 @@ interface PlannedWrite {
   /** Values marked in flight on the link before the call (echoes of them are not changes). */
   inFlight?: { key: LinkKey; values: ExternalValues };
   scope: AuditScope;
-  recorded(result: WriteSucceeded): RecordedWrite;
+  /** What the link had already left out before this write, so the same value is not warned about again. */
+  leftOut?: ExternalValues;
+  recorded(result: WriteSucceeded, omission?: Omission): RecordedWrite;
 }
+
+/** Fields a write left out because they name no one on the platform, with why. */
+interface Omission {
+  values: ExternalValues;
+  notes: string[];
+}
+
+/** How many unknown people one write may leave out before it is refused after all: every person field of a record. */
+const MAX_OMITTED_FIELDS = 8;
 
 /** What a job comes to once its record is read: no platform call, a finished write, or a write to make. */
 type Plan =
@@ -176,10 +187,11 @@ export class OutboundWorker implements LaneWorker {
     if (!matchesCreateFilter(runtime, record)) return { type: 'skip' };
     if (!runtime.supports(record.kind, 'create')) throw undeliverable(`The ${runtime.type} adapter cannot create ${record.kind} records.`, 'config');
     const scope: AuditScope = { operation: 'create', entityType: record.kind, entityId: record.id };
-    const recorded = (created: ExternalRecord, warnings?: string[]): RecordedWrite => ({
+    const recorded = (created: ExternalRecord, warnings?: string[], omission?: Omission): RecordedWrite => ({
       key, record: created, job: entry, ignored: link?.ignored ?? {},
-      synced: { ...desired, ...mappedExternal(created.fields, runtime.mappingsFor(record.kind)) },
-      warning: warnings?.length ? `warning: ${warnings.join('; ')}` : null,
+      synced: { ...withoutFields(desired, omission), ...mappedExternal(created.fields, runtime.mappingsFor(record.kind)) },
+      omitted: omittedAfter(link?.omitted, desired, omission),
+      warning: warningOf(omission, warnings),
     });
     // A previous attempt may have created it and lost the answer: look it up before repeating.
     if (entry.attempts > 0 || link) {
@@ -190,10 +202,10 @@ export class OutboundWorker implements LaneWorker {
     return {
       type: 'write',
       write: {
-        op, scope, inFlight: { key, values: desired },
-        recorded: (result) => {
+        op, scope, inFlight: { key, values: desired }, leftOut: link?.omitted,
+        recorded: (result, omission) => {
           if (!result.record) throw new Error(`${runtime.type} adapter returned no record for a create`);
-          return recorded(result.record, result.warnings);
+          return recorded(result.record, result.warnings, omission);
         },
       },
     };
@@ -217,13 +229,16 @@ export class OutboundWorker implements LaneWorker {
     return {
       type: 'write',
       write: {
-        op, inFlight: { key, values: changed }, scope: { operation: 'update', entityType: key.kind, entityId: key.recordId, externalId },
-        recorded: (result) => {
+        op, inFlight: { key, values: changed }, scope: { operation: 'update', entityType: key.kind, entityId: key.recordId, externalId }, leftOut: link.omitted,
+        recorded: (result, omission) => {
           const record = result.record ?? { kind: key.kind, id: externalId, fields: {}, version: link.last_synced_version ?? undefined };
           // Fields the hub only reads may be derived from what it wrote (ServiceNow priority from
           // impact and urgency): take them from the answer, or the next webhook would look like no change.
           const derived = mappedExternal(record.fields, runtime.mappingsFor(key.kind).filter((m) => m.direction === 'inbound'));
-          return { key, record, job: entry, ignored, synced: { ...derived, ...changed }, warning: result.warnings?.length ? `warning: ${result.warnings.join('; ')}` : null };
+          return {
+            key, record, job: entry, ignored, synced: { ...derived, ...withoutFields(changed, omission) },
+            omitted: omittedAfter(link.omitted, changed, omission), warning: warningOf(omission, result.warnings),
+          };
         },
       },
     };
@@ -306,19 +321,50 @@ export class OutboundWorker implements LaneWorker {
         for (const job of chunk) job.error = err;
         return;
       }
-      chunk.forEach((job, i) => {
-        const result = results[i];
-        if (!result.ok) {
-          job.error = new WriteFailed(result, planned[i].op);
-          return;
-        }
+      await Promise.all(chunk.map(async (job, i) => {
         try {
-          plans.set(job, { type: 'recorded', write: planned[i].recorded(result), warnings: result.warnings });
+          const { op, result, omission } = await this.withoutUnknownPeople(runtime, planned[i], results[i]);
+          if (!result.ok) {
+            job.error = new WriteFailed(result, op);
+            return;
+          }
+          const write = planned[i].recorded(result, omission);
+          plans.set(job, { type: 'recorded', write, warnings: [...(omission?.notes ?? []), ...(result.warnings ?? [])] });
         } catch (err) {
           job.error = err;
         }
-      });
+      }));
     }));
+  }
+
+  /**
+   * A write refused only because a field names someone the platform does not know (an assignee
+   * without an account there) is sent again without that field, unless the integration says
+   * `unknown_person: dead_letter`: the record exists there, the link warns, and the field is
+   * written once the person exists. A value the link already left out is not warned about again.
+   */
+  private async withoutUnknownPeople(runtime: IntegrationRuntime, planned: PlannedWrite, first: WriteResult): Promise<{ op: WriteOperation; result: WriteResult; omission?: Omission }> {
+    let op = planned.op;
+    let result = first;
+    if (runtime.settings.unknown_person === 'dead_letter') return { op, result };
+    const omission: Omission = { values: {}, notes: [] };
+    const known = planned.leftOut ?? {};
+    while (!result.ok && result.error.unresolved && (op.op === 'create' || op.op === 'update') && result.error.unresolved.field in op.fields && Object.keys(omission.values).length < MAX_OMITTED_FIELDS) {
+      const { field } = result.error.unresolved;
+      const value = op.fields[field];
+      omission.values[field] = value;
+      const note = `${field} left out: ${result.vendorMessage}`;
+      omission.notes.push(note);
+      const { [field]: _left, ...rest } = op.fields;
+      op = { ...op, fields: rest };
+      if (op.op === 'update' && Object.keys(rest).length === 0) return { op, result: { ok: true }, omission };
+      const repeated = JSON.stringify(known[field]) === JSON.stringify(value);
+      if (!repeated) this.logger.warn({ integration_id: runtime.id, record_kind: op.kind, field, err: result.vendorMessage }, 'field names no one on the platform; written without it');
+      await this.takeUnits(runtime, 1);
+      const retry = op;
+      [result] = await withAuditScope({ ...planned.scope, ...(repeated ? {} : { warning: note }) }, () => withPrepaidCalls(1, () => this.write(runtime, [retry])));
+    }
+    return { op, result, omission: omission.notes.length > 0 ? omission : undefined };
   }
 
   /** One result per operation, whatever the adapter answered. */
@@ -428,6 +474,22 @@ export class OutboundWorker implements LaneWorker {
     this.metrics.deadLettered.inc({ integration_type: runtime?.type ?? 'unknown' });
     return 'dead_letter';
   }
+}
+
+function withoutFields(values: ExternalValues, omission: Omission | undefined): ExternalValues {
+  if (!omission) return values;
+  return Object.fromEntries(Object.entries(values).filter(([field]) => !(field in omission.values)));
+}
+
+/** The link's left-out values after a write: fields it wrote are no longer left out, fields it left out are. */
+function omittedAfter(previous: ExternalValues | undefined, sent: ExternalValues, omission: Omission | undefined): ExternalValues {
+  const kept = Object.fromEntries(Object.entries(previous ?? {}).filter(([field]) => !(field in sent)));
+  return { ...kept, ...(omission?.values ?? {}) };
+}
+
+function warningOf(omission: Omission | undefined, warnings: string[] | undefined): string | null {
+  const all = [...(omission?.notes ?? []), ...(warnings ?? [])];
+  return all.length > 0 ? `warning: ${all.join('; ')}` : null;
 }
 
 function matchesCreateFilter(runtime: IntegrationRuntime, record: HubRecord): boolean {

@@ -6,7 +6,7 @@ import type { ExternalRecord } from '../contracts/ExternalRecord';
 import type { FieldMapping } from '../contracts/FieldMapping';
 import { isReference, type FieldValue } from '../contracts/FieldValue';
 import type { RecordKind } from '../contracts/RecordKind';
-import type { ErrorClassification, WriteOperation, WriteResult } from '../contracts/WriteOperation';
+import { unknownPerson, type ErrorClassification, type WriteOperation, type WriteResult } from '../contracts/WriteOperation';
 import { VendorRejectedError } from '../errors/HubError';
 import { classifyHttpFailure } from '../http/httpFailures';
 
@@ -50,6 +50,8 @@ export class MemoryPlatform {
   readonly calls: WriteOperation[][] = [];
   /** How the next write operations fail, one entry per operation (`undefined`: it succeeds). */
   readonly failures: Array<PlannedFailure | undefined> = [];
+  /** People the platform has accounts for, by the `owner` value that names them; undefined: everyone. */
+  people?: Set<string>;
   /** `lost`: the next `write` call applies all its operations, then fails as a dropped connection would. */
   readonly callFailures: Array<'lost'> = [];
   /** How the next reads and lookups (`read`, `find`) are refused, one entry per call, with the HTTP status and Retry-After a platform would send. */
@@ -165,6 +167,8 @@ export class MemoryPlatform {
   }
 
   private applied(op: WriteOperation): WriteResult {
+    const owner = 'fields' in op ? op.fields.owner : undefined;
+    if (this.people && typeof owner === 'string' && owner !== '' && !this.people.has(owner)) return unknownPerson('owner', owner, `The memory platform has no user ${owner}`);
     // As strict as a CMDB: a reference must name a record the platform holds.
     const dangling = 'fields' in op ? danglingReferences(op.fields, this.records) : [];
     if (dangling.length > 0) {

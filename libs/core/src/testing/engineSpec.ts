@@ -66,6 +66,7 @@ export class EngineSpec {
     const p = this.platform;
     p.records.clear();
     for (const log of [p.writes, p.calls, p.failures, p.callFailures, p.readFailures, p.beforeAnswer]) log.length = 0;
+    p.people = undefined;
     this.offsetMs = 0;
   }
 

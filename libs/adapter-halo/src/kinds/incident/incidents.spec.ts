@@ -161,9 +161,13 @@ describe('Halo tickets', () => {
     expect(await a.find!({ kind: 'incident', correlationId: 'hub-lost' })).toMatchObject({ id: '1003', fields: { summary: 'Lost answer' } });
   });
 
-  it('refuses an unknown agent email permanently, naming the email, without writing', async () => {
+  it('refuses an unknown agent email naming the email and the field the engine may leave out, without writing', async () => {
     const result = await writeOne(adapter(), { op: 'create', kind: 'incident', correlationId: 'hub-5', fields: { summary: 'x', agent_email: 'nobody@example.com' } });
-    expect(result).toEqual({ ok: false, error: { action: 'fail', kind: 'user', message: 'No Halo agent has the email nobody@example.com' }, vendorMessage: 'No Halo agent has the email nobody@example.com' });
+    expect(result).toEqual({
+      ok: false,
+      error: { action: 'fail', kind: 'user', message: 'No Halo agent has the email nobody@example.com', unresolved: { field: 'agent_email', value: 'nobody@example.com' } },
+      vendorMessage: 'No Halo agent has the email nobody@example.com',
+    });
     expect(halo.state.tickets).toHaveLength(2);
   });
 

@@ -1,4 +1,4 @@
-import { textOf, type ExternalRecord, type FieldValue, type WriteOperation, type WriteResult } from '@itsm-hub/core';
+import { textOf, unknownPerson, type ExternalRecord, type FieldValue, type WriteOperation, type WriteResult } from '@itsm-hub/core';
 import { CORRELATION_FIELD, LAST_UPDATE_FIELD, NOTE_OUTCOME, UNASSIGNED_AGENT_ID } from '../../client/assumptions';
 import type { HaloClient } from '../../client/http';
 import type { HaloTicket } from '../../client/types';
@@ -106,7 +106,7 @@ export class IncidentWriter {
         ticket.agent_id = UNASSIGNED_AGENT_ID;
       } else {
         const agent = await this.agents.idOf(email);
-        if (!agent.ok) return 'missing' in agent ? userFailure(agent.missing) : callFailure(this.classify, agent.rejected);
+        if (!agent.ok) return 'missing' in agent ? unknownPerson(FIELDS.agent, email, agent.missing) : callFailure(this.classify, agent.rejected);
         ticket.agent_id = agent.id;
       }
     }

@@ -1,4 +1,4 @@
-import { textOf, TransportError, type ErrorClassification, type FieldValue, type VendorFailure, type WriteOperation, type WriteResult } from '@itsm-hub/core';
+import { textOf, TransportError, unknownPerson, type ErrorClassification, type FieldValue, type VendorFailure, type WriteOperation, type WriteResult } from '@itsm-hub/core';
 import type { PagerDutyClient, PagerDutyRejected } from '../../client/http';
 import type { PagerDutyIncident } from '../../client/types';
 import type { Lookup, PagerDutyDirectory } from '../../client/directory';
@@ -108,7 +108,7 @@ export class IncidentWriter {
       const email = fields.assignee;
       if (email) {
         const user = await this.directory.userIdOf(email);
-        if (!user.ok) return { ok: false, result: this.lookupFailed(user) };
+        if (!user.ok) return { ok: false, result: 'missing' in user ? unknownPerson('assignee', email, user.missing) : this.lookupFailed(user) };
         body.assignments = [{ assignee: { id: user.value, type: 'user_reference' } }];
       } else if (op === 'update') {
         warnings.push('PagerDuty cannot leave an incident without an assignee; the assignee was not cleared');

@@ -109,11 +109,11 @@ describe('incident writes and reads', () => {
     expect(incidents()).toHaveLength(3);
   });
 
-  it('fails permanently on an unknown email, naming it, without writing', async () => {
+  it('refuses an unknown email naming it and the field the engine may leave out, without writing', async () => {
     const [result] = await adapter().write([create('hub-x', { short_description: 'x', assigned_to: 'nobody@example.com' })]);
     expect(result).toEqual({
       ok: false,
-      error: { action: 'fail', kind: 'user', message: "No ServiceNow user has the email 'nobody@example.com' (assigned_to)" },
+      error: { action: 'fail', kind: 'user', message: "No ServiceNow user has the email 'nobody@example.com' (assigned_to)", unresolved: { field: 'assigned_to', value: 'nobody@example.com' } },
       vendorMessage: "No ServiceNow user has the email 'nobody@example.com' (assigned_to)",
     });
     expect(incidents()).toHaveLength(2);

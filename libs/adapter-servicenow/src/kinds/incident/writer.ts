@@ -1,4 +1,4 @@
-import { textOf, type FieldValue, type WriteOperation, type WriteResult } from '@itsm-hub/core';
+import { textOf, unknownPerson, type FieldValue, type WriteOperation, type WriteResult } from '@itsm-hub/core';
 import { vendorMessage } from '../../client/failures';
 import type { ServiceNowClient } from '../../client/http';
 import { responseFailure, userFailure, type Classify } from './failures';
@@ -99,7 +99,7 @@ export class IncidentWriter {
       if (USER_FIELDS.includes(field)) {
         const user = await this.references.userByEmail(value);
         if (!user.ok) return responseFailure(this.options.classify, user.response);
-        if (!user.sysId) return userFailure(`No ServiceNow user has the email '${value}' (${field})`);
+        if (!user.sysId) return unknownPerson(field, value, `No ServiceNow user has the email '${value}' (${field})`);
         body[field] = user.sysId;
       } else if (field === 'assignment_group') {
         const group = await this.references.groupByName(value);

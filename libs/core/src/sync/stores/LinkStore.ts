@@ -30,6 +30,8 @@ export interface Link {
   in_flight: ExternalValues;
   /** Values left diverged by an ignored conflict: not written again until the hub value changes. */
   ignored: ExternalValues;
+  /** Values writes left out because they name no one on the platform; written once the person exists. */
+  omitted: ExternalValues;
   last_error: string | null;
   last_synced_at: string | null;
   created_at: string;
@@ -46,7 +48,7 @@ export interface LinkKey {
 
 export type LinkValues = Partial<Omit<Link, 'id' | 'organization_id' | 'integration_id' | 'entity_type' | 'entity_id' | 'created_at' | 'updated_at'>>;
 
-const JSON_COLUMNS = new Set(['base', 'in_flight', 'ignored']);
+const JSON_COLUMNS = new Set(['base', 'in_flight', 'ignored', 'omitted']);
 
 export function toLink(row: Record<string, unknown>): Link {
   return {
@@ -191,6 +193,8 @@ export interface RecordedWrite {
   synced: ExternalValues;
   /** Values left diverged by ignored conflicts, as they stand after the write. */
   ignored: ExternalValues;
+  /** Values left out because they name no one on the platform, as they stand after the write. */
+  omitted: ExternalValues;
   warning: string | null;
   job: { id: string; owner: string };
 }
@@ -210,17 +214,17 @@ export async function recordWrites(db: Db, order: VersionOrder, integrationId: s
   const rows = writes.map((w) => ({
     organization_id: w.key.organizationId, entity_type: w.key.kind, entity_id: w.key.recordId, external_id: w.record.id, external_number: w.record.number ?? null,
     external_url: w.record.url ?? null, external_table: w.record.table ?? null, version: w.record.version ?? null, synced: w.synced, ignored: w.ignored,
-    warning: w.warning, job_id: w.job.id, owner: w.job.owner,
+    omitted: w.omitted, warning: w.warning, job_id: w.job.id, owner: w.job.owner,
   }));
   const [dropped] = await sql(db,
     `WITH w AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS w (organization_id text, entity_type text, entity_id text, external_id text, external_number text, external_url text,
-              external_table text, version text, synced jsonb, ignored jsonb, warning text, job_id bigint, owner text)),
+              external_table text, version text, synced jsonb, ignored jsonb, omitted jsonb, warning text, job_id bigint, owner text)),
      link AS (
        INSERT INTO integration_sync_map AS l (id, organization_id, integration_id, entity_type, entity_id, external_id, external_number, external_url, external_table,
-              sync_direction, last_synced_version, last_sync_hash, base, in_flight, ignored, sync_status, retry_count, last_error, last_synced_at, created_at, updated_at)
+              sync_direction, last_synced_version, last_sync_hash, base, in_flight, ignored, omitted, sync_status, retry_count, last_error, last_synced_at, created_at, updated_at)
        SELECT gen_random_uuid()::text, w.organization_id, $2, w.entity_type, w.entity_id, w.external_id, w.external_number, w.external_url, w.external_table,
-              'published', w.version, md5(w.synced::text), w.synced, '{}', w.ignored, 'synced', 0, w.warning, $3, $3, $3 FROM w
+              'published', w.version, md5(w.synced::text), w.synced, '{}', w.ignored, w.omitted, 'synced', 0, w.warning, $3, $3, $3 FROM w
        ON CONFLICT (integration_id, entity_type, entity_id) DO UPDATE SET
          external_id = EXCLUDED.external_id,
          external_number = COALESCE(EXCLUDED.external_number, l.external_number),
@@ -231,6 +235,7 @@ export async function recordWrites(db: Db, order: VersionOrder, integrationId: s
          last_sync_hash = md5((l.base || EXCLUDED.base)::text),
          in_flight = '{}',
          ignored = EXCLUDED.ignored,
+         omitted = EXCLUDED.omitted,
          sync_status = 'synced', retry_count = 0, last_error = EXCLUDED.last_error, last_synced_at = $3, updated_at = $3),
      state AS (
        INSERT INTO sync_integration_state (integration_id, last_success_at) VALUES ($2, $3)

@@ -112,6 +112,13 @@ describe('im CLI against a running hub and the platform emulators', () => {
     expect(apiError.stderr).toContain('Error: Invalid input (HTTP 400)');
     expect(apiError.stderr).toContain('base_url: must be an absolute http:// or https:// URL');
     expect((await im(['integration', 'configure', '--type', 'jira'])).code).toBe(2);
+    // Without --type the adapter's flags are unknown options too, so the message asks for the type instead of naming
+    // one; the types are the hub's GET /api/v1/adapters, in its order.
+    for (const flags of [['--base-url', 'https://example.test'], ['--token', 't']]) {
+      const untyped = await im(['integration', 'configure', '--name', 'brand-new', ...flags]);
+      expect(untyped).toMatchObject({ code: 2, stderr: 'error: --type is required to create an integration (halo, jira, pagerduty, servicenow)\n' });
+    }
+    expect((await im(['integration', 'get', 'brand-new'])).code).toBe(1);
     expect((await im(['integration', 'configure', '--name', 'x', '--enabled', 'maybe'])).code).toBe(2);
     expect((await im(['integration', 'frobnicate'])).code).toBe(2);
     expect((await im(['integration', 'get', 'nope'])).code).toBe(1);

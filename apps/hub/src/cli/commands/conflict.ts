@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { HubClient } from '../HubClient';
 import { printObject, printPage } from '../output';
+import { withIntegrationNames } from './integrationNames';
 import { formatOption, limitOption, offsetOption, orgOption, pageQuery } from './options';
 
 const RESOLUTIONS = [
@@ -24,14 +25,16 @@ export function conflictCommand(client: () => HubClient): Command {
     .addOption(orgOption())
     .addOption(formatOption())
     .action(async (opts) => {
-      const page = await client().request('GET', 'api/v1/conflicts', undefined, {
+      const hub = client();
+      const page = await hub.request('GET', 'api/v1/conflicts', undefined, {
         organization_id: opts.org,
         integration: opts.integration,
         status: opts.status,
         incident: opts.incident,
         ...pageQuery(opts),
       });
-      printPage(opts.format, page, ['id', 'record_kind', 'record_id', 'integration_id', 'field_name', 'platform_value', 'external_value', 'status', 'detected_at'], opts.offset);
+      const items = await withIntegrationNames(hub, opts.format, opts.org, page.items);
+      printPage(opts.format, { ...page, items }, ['id', 'record_kind', 'record_id', 'integration', 'field_name', 'platform_value', 'external_value', 'status', 'detected_at'], opts.offset);
     });
 
   cmd

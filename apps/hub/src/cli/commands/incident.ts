@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { HubClient } from '../HubClient';
 import { printObject, printPage, printRows } from '../output';
+import { withIntegrationNames } from './integrationNames';
 import { definedOnly, formatOption, limitOption, offsetOption, orgOption, pageQuery, parseInteger } from './options';
 
 const STATUSES = ['new', 'acknowledged', 'in_progress', 'on_hold', 'resolved', 'closed', 'canceled'];
@@ -102,8 +103,10 @@ export function incidentCommand(client: () => HubClient): Command {
     .addOption(orgOption())
     .addOption(formatOption())
     .action(async (id, opts) => {
-      const { links } = await client().request('GET', path(id, '/links'), undefined, { organization_id: opts.org });
-      printRows(opts.format, links, ['integration_id', 'external_id', 'external_number', 'sync_status', 'last_synced_at', 'external_url'], links);
+      const hub = client();
+      const { links } = await hub.request('GET', path(id, '/links'), undefined, { organization_id: opts.org });
+      const rows = await withIntegrationNames(hub, opts.format, opts.org, links);
+      printRows(opts.format, rows, ['integration', 'external_id', 'external_number', 'sync_status', 'last_synced_at', 'external_url'], links);
     });
   cmd
     .command('link <incident-id>')
@@ -120,9 +123,12 @@ export function incidentCommand(client: () => HubClient): Command {
     .description('Remove the incident\'s link on one integration')
     .requiredOption('--integration <integration>', 'Integration id or name')
     .addOption(orgOption())
+    .addOption(formatOption())
     .action(async (id, opts) => {
       await client().request('DELETE', path(id, `/links/${encodeURIComponent(opts.integration)}`), undefined, { organization_id: opts.org });
-      process.stdout.write(`Unlinked incident ${id} from ${opts.integration}\n`);
+      // The API answers 204 without a body, so JSON states what was done for scripts to check.
+      if (opts.format === 'json') printObject('json', { incident_id: id, integration: opts.integration, unlinked: true });
+      else process.stdout.write(`Unlinked incident ${id} from ${opts.integration}\n`);
     });
   return cmd;
 }

@@ -263,6 +263,8 @@ function flagValue(args: string[], flag: string): string | undefined {
   return undefined;
 }
 
+const hubAdapters = async (client: () => HubClient) => (await client().request<{ adapters: AdapterDescription[] }>('GET', 'api/v1/adapters')).adapters;
+
 /**
  * Adds the flags of the integration's adapter to `configure`. The type is `--type`, or for an update the stored
  * integration's; the hub's own adapter list says which flags that type has, so a new adapter needs no CLI change.
@@ -274,12 +276,15 @@ async function loadAdapterFlags(configure: Command, args: string[], client: () =
   let existing: Promise<any> | undefined;
   if (type === undefined && name !== undefined && !wantsHelp) {
     existing = findIntegration(name, flagValue(args, '--org'));
-    type = (await existing)?.type;
+    const found = await existing;
+    // Said before commander parses, which would otherwise reject the adapter's flags as unknown options.
+    if (!found) configure.error(`error: --type is required to create an integration (${(await hubAdapters(client)).map((a) => a.type).join(', ')})`);
+    type = found.type;
   }
   if (type === undefined && !wantsHelp) return { flags: [], existing };
   let adapters: AdapterDescription[];
   try {
-    adapters = (await client().request<{ adapters: AdapterDescription[] }>('GET', 'api/v1/adapters')).adapters;
+    adapters = await hubAdapters(client);
   } catch (err) {
     if (!wantsHelp) throw err;
     configure.addHelpText('after', `\nEach type's credential and settings flags come from the hub, which did not answer: ${(err as Error).message}\n`);

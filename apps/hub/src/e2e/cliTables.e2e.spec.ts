@@ -64,6 +64,14 @@ describe('im tables fit 120 columns and name integrations', () => {
     const json = JSON.parse((await im(['conflict', 'list', '--format', 'json'])).stdout);
     expect(json).toMatchObject({ total: 1, items: [{ integration_id: integrationId, record_id: incidentId, platform_value: HUB_TITLE, external_value: SNOW_TITLE }] });
     expect(json.items[0]).not.toHaveProperty('integration');
+
+    // The cut id a table shows is what a user copies: commands take it for the whole id.
+    const cutId = row.split(/\s+/)[0];
+    const shown = JSON.parse((await im(['conflict', 'show', cutId, '--format', 'json'])).stdout);
+    expect(shown).toMatchObject({ id: json.items[0].id, status: 'pending' });
+    expect((await im(['incident', 'show', `${incidentId.slice(0, 8)}…`, '--format', 'json'])).stdout).toContain(incidentId);
+    const unknown = await im(['conflict', 'show', '00000000…']);
+    expect([unknown.code, unknown.stderr]).toEqual([1, 'Error: No conflict id starts with 00000000\n']);
   });
 
   it('lists links within 120 columns with the integration name, and unlinks with --format json', async () => {

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { HubClient } from '../HubClient';
 import { printObject, printPage } from '../output';
 import { withIntegrationNames } from './integrationNames';
+import { expandId } from './shortIds';
 import { formatOption, limitOption, offsetOption, orgOption, pageQuery } from './options';
 
 const RESOLUTIONS = [
@@ -42,7 +43,11 @@ export function conflictCommand(client: () => HubClient): Command {
     .description('Show a conflict')
     .addOption(orgOption())
     .addOption(formatOption())
-    .action(async (id, opts) => printObject(opts.format, await client().request('GET', path(id), undefined, { organization_id: opts.org })));
+    .action(async (given, opts) => {
+      const hub = client();
+      const id = await expandId(hub, given, 'conflict', 'api/v1/conflicts', { organization_id: opts.org });
+      printObject(opts.format, await hub.request('GET', path(id), undefined, { organization_id: opts.org }));
+    });
 
   cmd
     .command('resolve <conflict-id>')
@@ -51,13 +56,15 @@ export function conflictCommand(client: () => HubClient): Command {
     .option('--use-external', 'Use the external value: it becomes the hub value')
     .option('--ignore', 'Ignore the conflict: nothing is written')
     .addOption(orgOption())
-    .action(async (id, opts, command: Command) => {
+    .action(async (given, opts, command: Command) => {
       const chosen = RESOLUTIONS.filter((r) => opts[r.flag]);
       if (chosen.length !== 1) command.error(`error: give exactly one of ${RESOLUTIONS.map((r) => r.name).join(', ')}`);
+      const hub = client();
       const query = { organization_id: opts.org };
+      const id = await expandId(hub, given, 'conflict', 'api/v1/conflicts', { ...query, status: 'pending' });
       const conflict = opts.ignore
-        ? await client().request('POST', path(id, '/ignore'), undefined, query)
-        : await client().request('POST', path(id, '/resolve'), { use: opts.usePlatform ? 'platform' : 'external' }, query);
+        ? await hub.request('POST', path(id, '/ignore'), undefined, query)
+        : await hub.request('POST', path(id, '/resolve'), { use: opts.usePlatform ? 'platform' : 'external' }, query);
       process.stdout.write(`Conflict ${conflict.id} ${conflict.status} (${conflict.resolution})\n`);
     });
   return cmd;

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { HubClient } from '../HubClient';
 import { printObject, printPage, printRows } from '../output';
 import { withIntegrationNames } from './integrationNames';
+import { expandId } from './shortIds';
 import { definedOnly, formatOption, limitOption, offsetOption, orgOption, pageQuery, parseInteger } from './options';
 
 const STATUSES = ['new', 'acknowledged', 'in_progress', 'on_hold', 'resolved', 'closed', 'canceled'];
@@ -69,8 +70,9 @@ export function incidentCommand(client: () => HubClient): Command {
     .description('Show an incident with its comments')
     .addOption(orgOption())
     .addOption(formatOption())
-    .action(async (id, opts) => {
-      const incident = await client().request('GET', path(id), undefined, { organization_id: opts.org });
+    .action(async (given, opts) => {
+      const hub = client();
+      const incident = await hub.request('GET', path(await incidentId(hub, given, opts.org)), undefined, { organization_id: opts.org });
       if (opts.format === 'json') {
         printObject('json', incident);
         return;
@@ -82,7 +84,10 @@ export function incidentCommand(client: () => HubClient): Command {
     });
 
   addFieldOptions(cmd.command('update <id>').description('Change incident fields').option('--title <title>', 'Title'))
-    .action(async (id, opts) => printObject(opts.format, await client().request('PATCH', path(id), fieldsOf(opts), { organization_id: opts.org })));
+    .action(async (given, opts) => {
+      const hub = client();
+      printObject(opts.format, await hub.request('PATCH', path(await incidentId(hub, given, opts.org)), fieldsOf(opts), { organization_id: opts.org }));
+    });
 
   cmd
     .command('comment <id>')
@@ -91,9 +96,11 @@ export function incidentCommand(client: () => HubClient): Command {
     .option('--internal', 'Internal work note instead of a public comment')
     .option('--author <author>', 'Author shown with the comment')
     .addOption(orgOption())
-    .action(async (id, opts) => {
+    .action(async (given, opts) => {
+      const hub = client();
+      const id = await incidentId(hub, given, opts.org);
       const body = definedOnly({ body: opts.body, author: opts.author, visibility: opts.internal ? 'internal' : 'public' });
-      const comment = await client().request('POST', path(id, '/comments'), body, { organization_id: opts.org });
+      const comment = await hub.request('POST', path(id, '/comments'), body, { organization_id: opts.org });
       process.stdout.write(`Added ${comment.visibility} comment ${comment.id} to incident ${id}\n`);
     });
 
@@ -102,9 +109,9 @@ export function incidentCommand(client: () => HubClient): Command {
     .description('List the incident\'s links to external records')
     .addOption(orgOption())
     .addOption(formatOption())
-    .action(async (id, opts) => {
+    .action(async (given, opts) => {
       const hub = client();
-      const { links } = await hub.request('GET', path(id, '/links'), undefined, { organization_id: opts.org });
+      const { links } = await hub.request('GET', path(await incidentId(hub, given, opts.org), '/links'), undefined, { organization_id: opts.org });
       const rows = await withIntegrationNames(hub, opts.format, opts.org, links);
       printRows(opts.format, rows, ['integration', 'external_id', 'external_number', 'sync_status', 'last_synced_at', 'external_url'], links);
     });
@@ -114,8 +121,10 @@ export function incidentCommand(client: () => HubClient): Command {
     .requiredOption('--integration <integration>', 'Integration id or name')
     .requiredOption('--external-id <id>', 'Id of the record on the platform')
     .addOption(orgOption())
-    .action(async (id, opts) => {
-      const link = await client().request('POST', path(id, '/links'), { integration: opts.integration, external_id: opts.externalId }, { organization_id: opts.org });
+    .action(async (given, opts) => {
+      const hub = client();
+      const id = await incidentId(hub, given, opts.org);
+      const link = await hub.request('POST', path(id, '/links'), { integration: opts.integration, external_id: opts.externalId }, { organization_id: opts.org });
       process.stdout.write(`Linked incident ${id} to ${link.external_number ?? link.external_id} on ${opts.integration}\n`);
     });
   cmd
@@ -124,11 +133,18 @@ export function incidentCommand(client: () => HubClient): Command {
     .requiredOption('--integration <integration>', 'Integration id or name')
     .addOption(orgOption())
     .addOption(formatOption())
-    .action(async (id, opts) => {
-      await client().request('DELETE', path(id, `/links/${encodeURIComponent(opts.integration)}`), undefined, { organization_id: opts.org });
+    .action(async (given, opts) => {
+      const hub = client();
+      const id = await incidentId(hub, given, opts.org);
+      await hub.request('DELETE', path(id, `/links/${encodeURIComponent(opts.integration)}`), undefined, { organization_id: opts.org });
       // The API answers 204 without a body, so JSON states what was done for scripts to check.
       if (opts.format === 'json') printObject('json', { incident_id: id, integration: opts.integration, unlinked: true });
       else process.stdout.write(`Unlinked incident ${id} from ${opts.integration}\n`);
     });
   return cmd;
+}
+
+/** The whole id of an incident given as in tables (cut to 8 characters) or whole. */
+function incidentId(hub: HubClient, given: string, org: string | undefined): Promise<string> {
+  return expandId(hub, given, 'incident', 'api/v1/incidents', { organization_id: org });
 }

@@ -4,6 +4,7 @@ import { ApiError, type HubClient } from '../HubClient';
 import { printObject, printPage, printRows, type Format } from '../output';
 import { adapterFlags, adapterOfType, collectAdapterValues, type AdapterDescription, type AdapterFlag } from './adapterFlags';
 import { definedOnly, formatOption, kindOption, limitOption, offsetOption, orgOption, pageQuery, parseBoolean, parseInteger } from './options';
+import { expandId } from './shortIds';
 
 const collectSetting = (value: string, previous: Record<string, string> = {}) => {
   const eq = value.indexOf('=');
@@ -162,16 +163,20 @@ export function integrationCommand(client: () => HubClient, argv: string[] = [])
     .command('dlq-retry <integration> <entry-id>')
     .description('Send a dead letter entry again with a fresh retry budget')
     .addOption(orgOption())
-    .action(async (ref, entry, opts) => {
-      await client().request('POST', path(ref, `/dead-letter-queue/${encodeURIComponent(entry)}/retry`), undefined, { organization_id: opts.org });
+    .action(async (ref, given, opts) => {
+      const hub = client();
+      const entry = await expandId(hub, given, 'dead letter entry', path(ref, '/dead-letter-queue'), { organization_id: opts.org });
+      await hub.request('POST', path(ref, `/dead-letter-queue/${encodeURIComponent(entry)}/retry`), undefined, { organization_id: opts.org });
       process.stdout.write(`Queued dead letter entry ${entry} for retry\n`);
     });
   cmd
     .command('dlq-discard <integration> <entry-id>')
     .description('Drop a dead letter entry without sending it')
     .addOption(orgOption())
-    .action(async (ref, entry, opts) => {
-      await client().request('DELETE', path(ref, `/dead-letter-queue/${encodeURIComponent(entry)}`), undefined, { organization_id: opts.org });
+    .action(async (ref, given, opts) => {
+      const hub = client();
+      const entry = await expandId(hub, given, 'dead letter entry', path(ref, '/dead-letter-queue'), { organization_id: opts.org });
+      await hub.request('DELETE', path(ref, `/dead-letter-queue/${encodeURIComponent(entry)}`), undefined, { organization_id: opts.org });
       process.stdout.write(`Discarded dead letter entry ${entry}\n`);
     });
 

@@ -151,4 +151,8 @@ describe('ServiceNow emulator', () => {
     expect(script.status).toBe(400);
     expect((await json(script)).error.detail).toContain('javascript:gs.getUser().getManagerID()');
   });
+
+  it('refuses to start with credentials the hub would refuse, naming the field', async () => {
+    await expect(startEmulator({ port: 0, credentials: { username: 'admin', password: '' } })).rejects.toThrow(/credentials\.password/);
+  });
 });

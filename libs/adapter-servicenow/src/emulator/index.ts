@@ -1,5 +1,6 @@
 import type { EmulatorHandle } from '@itsm-hub/core/emulator';
-import type { ServiceNowCredentials } from '../config';
+import { parseInput } from '@itsm-hub/core';
+import { credentialSchema, type ServiceNowCredentials } from '../config';
 import { ServiceNowEmulator, type ServiceNowEmulatorOptions } from './ServiceNowEmulator';
 
 export { ServiceNowEmulator, type ServiceNowEmulatorOptions } from './ServiceNowEmulator';
@@ -24,10 +25,14 @@ export type StartEmulatorOptions = {
 
 export type ServiceNowEmulatorHandle = EmulatorHandle & { credentials: ServiceNowCredentials; emulator: ServiceNowEmulator };
 
-/** Starts an in-memory ServiceNow instance that accepts exactly the given (or default) credentials. */
+/**
+ * Starts an in-memory ServiceNow instance that accepts exactly the given (or default) credentials.
+ * Throws, naming the field, for credentials the hub would refuse: an emulator accepting what no
+ * integration could be configured with would only fail later, when the hub refuses them.
+ */
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<ServiceNowEmulatorHandle> {
   const { port, host, credentials: overrides, ...rest } = options;
-  const credentials: ServiceNowCredentials = { ...DEFAULT_CREDENTIALS, ...overrides };
+  const credentials = parseInput(credentialSchema, { ...DEFAULT_CREDENTIALS, ...overrides }, 'ServiceNow emulator credentials', 'credentials') as ServiceNowCredentials;
   const emulator = new ServiceNowEmulator({ ...rest, credentials });
   const handle = await emulator.listen(port ?? 0, host ?? '127.0.0.1');
   return { ...handle, credentials, emulator };

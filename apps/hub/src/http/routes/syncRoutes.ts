@@ -71,45 +71,32 @@ export function registerSyncRoutes(
     query: PageQuery,
     handler: async ({ params, query, principal }) => deadLetters.list((await integrationOf(principal, params.id, query)).id, query),
   });
-  api.route({
-    method: 'post', path: '/api/v1/integrations/{id}/dead-letter-queue/{entry}/retry', tag: 'dead-letter-queue', summary: 'Send an entry again with a fresh retry budget.',
-    query: OrgQuery, status: 202,
-    handler: async ({ params, query, principal }) => {
-      requireAdminRole(principal);
-      await deadLetters.retry((await integrationOf(principal, params.id, query)).id, params.entry);
-      return { retried: params.entry };
-    },
-  });
-  api.route({
-    method: 'delete', path: '/api/v1/integrations/{id}/dead-letter-queue/{entry}', tag: 'dead-letter-queue', summary: 'Discard an entry.',
-    query: OrgQuery, status: 204,
-    handler: async ({ params, query, principal }) => {
-      requireAdminRole(principal);
-      await deadLetters.discard((await integrationOf(principal, params.id, query)).id, params.entry);
-    },
-  });
+  const entryRoutes = (queue: string, tag: string, service: { retry(integrationId: string, entry: string): Promise<void>; discard(integrationId: string, entry: string): Promise<void> }, summaries: { retry: string; discard: string }) => {
+    api.route({
+      method: 'post', path: `/api/v1/integrations/{id}/${queue}/{entry}/retry`, tag, summary: summaries.retry,
+      query: OrgQuery, status: 202,
+      handler: async ({ params, query, principal }) => {
+        requireAdminRole(principal);
+        await service.retry((await integrationOf(principal, params.id, query)).id, params.entry);
+        return { retried: params.entry };
+      },
+    });
+    api.route({
+      method: 'delete', path: `/api/v1/integrations/{id}/${queue}/{entry}`, tag, summary: summaries.discard,
+      query: OrgQuery, status: 204,
+      handler: async ({ params, query, principal }) => {
+        requireAdminRole(principal);
+        await service.discard((await integrationOf(principal, params.id, query)).id, params.entry);
+      },
+    });
+  };
+  entryRoutes('dead-letter-queue', 'dead-letter-queue', deadLetters, { retry: 'Send an entry again with a fresh retry budget.', discard: 'Discard an entry.' });
   api.route({
     method: 'get', path: '/api/v1/integrations/{id}/inbox', tag: 'inbox', summary: 'List inbound events: pending ones, and failed ones (the record could not be read or applied) with the platform\'s message.',
     query: z.strictObject({ ...PageQuery.shape, state: z.enum(['pending', 'failed']).optional() }),
     handler: async ({ params, query, principal }) => inbox.list((await integrationOf(principal, params.id, query)).id, query),
   });
-  api.route({
-    method: 'post', path: '/api/v1/integrations/{id}/inbox/{entry}/retry', tag: 'inbox', summary: 'Handle a failed inbound event again with a fresh retry budget.',
-    query: OrgQuery, status: 202,
-    handler: async ({ params, query, principal }) => {
-      requireAdminRole(principal);
-      await inbox.retry((await integrationOf(principal, params.id, query)).id, params.entry);
-      return { retried: params.entry };
-    },
-  });
-  api.route({
-    method: 'delete', path: '/api/v1/integrations/{id}/inbox/{entry}', tag: 'inbox', summary: 'Discard a failed inbound event.',
-    query: OrgQuery, status: 204,
-    handler: async ({ params, query, principal }) => {
-      requireAdminRole(principal);
-      await inbox.discard((await integrationOf(principal, params.id, query)).id, params.entry);
-    },
-  });
+  entryRoutes('inbox', 'inbox', inbox, { retry: 'Handle a failed inbound event again with a fresh retry budget.', discard: 'Discard a failed inbound event.' });
   api.route({
     method: 'get', path: '/api/v1/conflicts', tag: 'conflicts', summary: 'List conflicts.',
     query: z.strictObject({

@@ -78,6 +78,15 @@ describe('JiraAdapter incidents', () => {
     expect((result as { record: { version: string } }).record.version).not.toBe(record.version);
   });
 
+  it('refuses an assignee no Jira account has, naming the field the engine may leave out, without writing', async () => {
+    const a = adapter();
+    sent = [];
+    const result = await writeOne(a, { op: 'create', kind: 'incident', correlationId: 'abc-ghost', fields: { summary: 'Ghost', assignee: 'ghost@example.com' } });
+    expect(result).toMatchObject({ ok: false, error: { action: 'fail', kind: 'user', unresolved: { field: 'assignee', value: 'ghost@example.com' } } });
+    expect((result as { vendorMessage: string }).vendorMessage).toContain('No active Jira user has the email ghost@example.com');
+    expect(sent.filter((r) => r.method === 'POST')).toEqual([]);
+  });
+
   it('refuses a list or a reference value without writing', async () => {
     const a = adapter();
     const record = await create(a, 'abc-typed');

@@ -1,4 +1,4 @@
-import { textOf, TransportError, type ErrorClassification, type FieldValue, type VendorFailure, type WriteOperation, type WriteResult } from '@itsm-hub/core';
+import { textOf, TransportError, unknownPerson, type ErrorClassification, type FieldValue, type VendorFailure, type WriteOperation, type WriteResult } from '@itsm-hub/core';
 import { textToAdf } from '../../client/adf';
 import type { JiraCallResult, JiraClient } from '../../client/http';
 import type { JiraIssue } from '../../client/types';
@@ -117,7 +117,7 @@ export class IssueWriter {
         values.assignee = null;
       } else {
         const account = await this.people.accountIdOf(email);
-        if (!account.ok) return { ok: false, failure: account.failed ? this.rejected(account.failed) : refuse('user', account.message) };
+        if (!account.ok) return { ok: false, failure: account.failed ? this.rejected(account.failed) : unknownPerson('assignee', email, account.message) };
         values.assignee = { accountId: account.accountId };
       }
     }

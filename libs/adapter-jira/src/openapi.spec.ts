@@ -4,6 +4,7 @@ import type { HttpRequest } from '@itsm-hub/core';
 import { createTestAdapterContext } from '@itsm-hub/core/testing';
 import { createJiraAdapter } from './JiraAdapter';
 import { startEmulator, type JiraEmulatorHandle } from './emulator';
+import { SEARCH_PARAMETERS } from './emulator/searchRoutes';
 
 /**
  * Keeps the adapter and emulator honest against Atlassian's published OpenAPI file. The committed
@@ -109,6 +110,12 @@ describe('Jira OpenAPI conformance', () => {
     ]);
   });
 
+  it('emulator search implements only documented GET parameters and POST body fields', () => {
+    const search = extract.paths['/rest/api/3/search/jql'];
+    expect(SEARCH_PARAMETERS.filter((name) => !search.get.query.includes(name))).toEqual([]);
+    expect(SEARCH_PARAMETERS.filter((name) => !extract.schemas[search.post.body!].includes(name))).toEqual([]);
+  });
+
   it('emulator issue, comment and transition answers only use properties the spec declares', async () => {
     const headers = { Authorization: `Basic ${Buffer.from(`${jira.credentials.email}:${jira.credentials.api_key}`).toString('base64')}` };
     const get = async (path: string) => (await fetch(`${jira.url}${path}`, { headers })).json() as Promise<any>;
@@ -135,6 +142,9 @@ describe('Jira OpenAPI conformance', () => {
     const search = (await get('/rest/api/3/search/jql?jql=project%3DOPS&maxResults=1&fields=summary')) as { issues: object[] };
     expect(undeclared(search, 'SearchAndReconcileResults')).toEqual([]);
     expect(search.issues.flatMap((i) => undeclared(i, 'IssueBean'))).toEqual([]);
+    const body = JSON.stringify({ jql: 'project = OPS', maxResults: 1, fields: ['summary'] });
+    const posted = (await (await fetch(`${jira.url}/rest/api/3/search/jql`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body })).json()) as object;
+    expect(undeclared(posted, 'SearchAndReconcileResults')).toEqual([]);
     expect(undeclared(await get('/rest/api/3/mypermissions'), 'ErrorCollection')).toEqual([]);
     const project = (await get('/rest/api/3/project/OPS')) as { issueTypes: object[] };
     expect(undeclared(project, 'Project')).toEqual([]);

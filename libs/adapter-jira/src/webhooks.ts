@@ -10,9 +10,13 @@ export const DELIVERY_HEADER = 'x-atlassian-webhook-identifier';
 
 const PLATFORM = 'Jira';
 
+/** The events that become hub events; each carries the issue. */
+const ISSUE_EVENTS = ['jira:issue_created', 'jira:issue_updated', 'comment_created'] as const;
+const eventNameSchema = z.looseObject({ webhookEvent: z.string() });
+
 /** The parts of an issue or comment event the hub uses (payload shape: developer.atlassian.com/cloud/jira/platform/webhooks). */
 const payloadSchema = z.looseObject({
-  webhookEvent: z.string(),
+  webhookEvent: z.enum(ISSUE_EVENTS),
   timestamp: z.number().optional(),
   issue: z.looseObject({ id: z.string().min(1), key: z.string().min(1), fields: jiraIssueFieldsSchema.default({}) }).optional(),
   changelog: z.looseObject({ items: z.array(z.looseObject({ field: z.string() })).default([]) }).nullish(),
@@ -31,15 +35,19 @@ export function verifyJiraSignature(request: WebhookRequest, secret: string | un
 }
 
 /**
- * Issue created/updated and comment created deliveries as hub events; other events are
- * acknowledged with no events. Jira sends a new comment twice: as `comment_created` and as a
- * `jira:issue_updated` with the comment and no changelog items; only the first becomes an event.
+ * Issue created/updated and comment created deliveries as hub events; every other event (issue
+ * deleted, project, version, user, ... events, most without an `issue`) is acknowledged with no
+ * events, whatever else its body holds. Jira sends a new comment twice: as `comment_created` and as
+ * a `jira:issue_updated` with the comment and no changelog items; only the first becomes an event.
  */
 export function parseJiraWebhook(request: WebhookRequest, baseUrl: string): Result<InboundEvent[], WebhookFailure> {
   const json = parseWebhookJson(request, invalidPayload('the body is not JSON', PLATFORM));
   if (!json.ok) return json;
+  const named = eventNameSchema.safeParse(json.value);
+  if (!named.success) return invalidPayload(issuesText(named.error.issues), PLATFORM);
+  if (!(ISSUE_EVENTS as readonly string[]).includes(named.data.webhookEvent)) return { ok: true, value: [] };
   const parsed = payloadSchema.safeParse(json.value);
-  if (!parsed.success) return invalidPayload(parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), PLATFORM);
+  if (!parsed.success) return invalidPayload(issuesText(parsed.error.issues), PLATFORM);
   const payload = parsed.data;
   const issue = payload.issue;
   if (!issue) return invalidPayload(`issue: required for ${payload.webhookEvent}`, PLATFORM);
@@ -67,9 +75,11 @@ export function parseJiraWebhook(request: WebhookRequest, baseUrl: string): Resu
       ];
       return { ok: true, value: [event('commented')] };
     }
-    default:
-      return { ok: true, value: [] };
   }
+}
+
+function issuesText(issues: z.ZodError['issues']): string {
+  return issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
 }
 
 function recordOf(issue: NonNullable<Payload['issue']>, baseUrl: string): ExternalRecord {

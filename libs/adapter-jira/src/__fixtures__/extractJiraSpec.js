@@ -10,14 +10,14 @@ const OPERATIONS = {
   '/rest/api/3/mypermissions': ['get'],
   '/rest/api/3/user/search': ['get'],
   '/rest/api/3/project/{projectIdOrKey}': ['get'],
-  '/rest/api/3/search/jql': ['get'],
+  '/rest/api/3/search/jql': ['get', 'post'],
   '/rest/api/3/user': ['get'],
   '/rest/api/3/issue': ['post'],
   '/rest/api/3/issue/{issueIdOrKey}': ['get', 'put'],
   '/rest/api/3/issue/{issueIdOrKey}/transitions': ['get', 'post'],
   '/rest/api/3/issue/{issueIdOrKey}/comment': ['get', 'post'],
 };
-const SCHEMAS = ['User', 'Permissions', 'UserPermission', 'ErrorCollection', 'SearchAndReconcileResults', 'IssueBean', 'IssueUpdateDetails', 'Comment', 'PageOfComments', 'Transitions', 'IssueTransition', 'CreatedIssue', 'Visibility', 'Project', 'IssueTypeDetails'];
+const SCHEMAS = ['User', 'Permissions', 'UserPermission', 'ErrorCollection', 'SearchAndReconcileResults', 'IssueBean', 'IssueUpdateDetails', 'Comment', 'PageOfComments', 'Transitions', 'IssueTransition', 'CreatedIssue', 'Visibility', 'Project', 'IssueTypeDetails', 'SearchAndReconcileRequestBean'];
 
 function extract(spec) {
   const paths = {};

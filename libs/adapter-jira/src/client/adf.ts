@@ -39,7 +39,9 @@ export function textToAdf(text: string): AdfDoc {
       i += 1;
       while (i < lines.length && !/^```\s*$/.test(lines[i])) body.push(lines[i++]);
       i += 1;
-      const code: AdfNode = { type: 'codeBlock', content: body.length > 0 ? [{ type: 'text', text: body.join('\n') }] : [] };
+      const text = body.join('\n');
+      // ADF has no empty text node (Jira refuses one): a blank code block has no content.
+      const code: AdfNode = { type: 'codeBlock', content: text ? [{ type: 'text', text }] : [] };
       if (fence[1]) code.attrs = { language: fence[1] };
       content.push(code);
     } else if (BULLET.test(line) || ORDERED.test(line)) {

@@ -3,7 +3,7 @@ import { z } from '@itsm-hub/core';
 /**
  * Raw Jira Cloud REST v3 shapes, as far as the adapter reads them. Objects stay loose (`z.looseObject`)
  * because Jira adds properties over time; only the fields we rely on are required.
- * Source: shared/vendor-specs/jira/swagger-v3.v3.json (components.schemas.*).
+ * Source: tools/vendor-specs/jira/swagger-v3.v3.json (components.schemas.*).
  */
 
 /** `ErrorCollection`: the body of most Jira error responses. */

@@ -8,6 +8,8 @@ describe('Jira emulator', () => {
   let jira: JiraEmulatorHandle;
   const get = (path: string, authorization: string | null = basic(jira.credentials.email, jira.credentials.api_key)) =>
     fetch(`${jira.url}${path}`, { headers: authorization ? { Authorization: authorization, Accept: 'application/json' } : {} });
+  const send = (method: 'POST' | 'PUT', path: string, body: unknown) =>
+    fetch(`${jira.url}${path}`, { method, headers: { Authorization: basic(jira.credentials.email, jira.credentials.api_key), Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     jira = await startEmulator({ port: 0 });
@@ -29,6 +31,14 @@ describe('Jira emulator', () => {
     } finally {
       await custom.close();
     }
+  });
+
+  it.each([
+    ['an email the adapter refuses', { email: 'a@b.c' }, /^Invalid Jira emulator credentials: credentials\.email: email must be the email address/],
+    ['an empty API token', { api_key: '' }, /^Invalid Jira emulator credentials: credentials\.api_key: api_key must not be empty/],
+    ['a credential Jira does not have', { username: 'admin' }, /^Invalid Jira emulator credentials: credentials\.username: unknown field/],
+  ])('refuses to start with %s, naming the field', async (_name, credentials, message) => {
+    await expect(startEmulator({ credentials: credentials as never })).rejects.toThrow(message);
   });
 
   it('answers a bad basic login as Jira Cloud does: 401 plain text with X-Seraph-LoginReason', async () => {
@@ -95,6 +105,81 @@ describe('Jira emulator', () => {
     jira.state.withheldPermissions.add('BROWSE_PROJECTS');
     const hidden = await get('/rest/api/3/search/jql?jql=project%20%3D%20OPS');
     expect(await hidden.json()).toEqual({ errorMessages: ["The value 'OPS' does not exist for the field 'project'."], errors: {} });
+  });
+
+  it('searches with POST /search/jql as with GET, fields as a list', async () => {
+    const first = await json(await send('POST', '/rest/api/3/search/jql', { jql: 'project = OPS ORDER BY created', maxResults: 1, fields: ['summary', 'status'] }));
+    expect(first).toEqual({
+      issues: [expect.objectContaining({ key: 'OPS-1', fields: { summary: 'Checkout API answers 502', status: expect.objectContaining({ name: 'To Do' }) } })],
+      isLast: false,
+      nextPageToken: expect.any(String),
+    });
+    const second = await json(await send('POST', '/rest/api/3/search/jql', { jql: 'project = OPS ORDER BY created', nextPageToken: first.nextPageToken, fields: null }));
+    expect(second).toEqual({ issues: [{ expand: expect.any(String), id: '10002', self: expect.any(String), key: 'OPS-2' }, expect.objectContaining({ key: 'OPS-3' })], isLast: true });
+    const unbounded = await send('POST', '/rest/api/3/search/jql', {});
+    expect([unbounded.status, (await json(unbounded)).errorMessages[0]]).toEqual([400, expect.stringMatching(/^Unbounded JQL queries/)]);
+  });
+
+  it('refuses search parameters and body fields it does not implement, and mistyped ones', async () => {
+    const body = await send('POST', '/rest/api/3/search/jql', { jql: 'project = OPS', expand: 'names', reconcileIssues: [10001], startAt: 0 });
+    expect([body.status, await json(body)]).toEqual([
+      400,
+      { errorMessages: ['The emulator does not implement the body field(s) expand, reconcileIssues, startAt of POST /rest/api/3/search/jql.'], errors: {} },
+    ]);
+    const typed = await send('POST', '/rest/api/3/search/jql', { jql: 'project = OPS', maxResults: '10', fields: 'summary' });
+    expect([typed.status, (await json(typed)).errorMessages]).toEqual([
+      400,
+      ['Invalid request payload. Refer to the REST API documentation and try again. fields: Invalid input: expected array, received string; maxResults: Invalid input: expected number, received string'],
+    ]);
+    const query = await get('/rest/api/3/search/jql?jql=project%20%3D%20OPS&expand=names&failFast=true');
+    expect(await json(query)).toEqual({ errorMessages: ['The emulator does not implement the query parameter(s) expand, failFast of GET /rest/api/3/search/jql.'], errors: {} });
+    expect(await json(await get('/rest/api/3/search/jql?jql=project%20%3D%20OPS&maxResults=ten'))).toEqual({ errorMessages: ["maxResults must be an integer, not 'ten'."], errors: {} });
+  });
+
+  describe('ADF', () => {
+    const doc = (...content: unknown[]) => ({ type: 'doc', version: 1, content });
+    const paragraph = (text: string) => ({ type: 'paragraph', content: [{ type: 'text', text }] });
+    const NOT_ADF = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+    const create = (fields: Record<string, unknown>) => send('POST', '/rest/api/3/issue', { fields: { project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: 'ADF', ...fields } });
+    afterEach(() => jira.emulator.reset());
+
+    it.each([
+      ['a text node straight under doc', doc({ type: 'text', text: 'Hello' }), 'content[0]: a node of type "text" is not allowed there'],
+      ['an empty text node', doc({ type: 'paragraph', content: [{ type: 'text', text: '' }] }), 'content[0].content[0].text must NOT have fewer than 1 characters'],
+      ['a link without its href', doc({ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'link' }] }] }), "content[0].content[0].marks[0] must have required property 'attrs'"],
+      ['a heading without a level', doc({ type: 'heading', content: [{ type: 'text', text: 'x' }] }), "content[0] must have required property 'attrs'"],
+      ['a plain string', 'Hello', 'the document must be object'],
+    ])('refuses %s as a description, as Jira does', async (_name, description, problem) => {
+      const res = await create({ description });
+      expect([res.status, await json(res)]).toEqual([400, { errorMessages: [], errors: { description: `${NOT_ADF}: ${problem}` } }]);
+      expect(jira.state.issues).toHaveLength(4);
+    });
+
+    it('checks every rich-text field on create and edit, and stores valid documents', async () => {
+      const created = await create({ description: doc(paragraph('Checkout is down')), environment: doc(paragraph('prod-eu')) });
+      expect(created.status).toBe(201);
+      const { key } = await json(created);
+      expect(await json(await get(`/rest/api/3/issue/${key}?fields=description,environment`))).toMatchObject({ fields: { description: doc(paragraph('Checkout is down')), environment: doc(paragraph('prod-eu')) } });
+      const edit = await send('PUT', `/rest/api/3/issue/${key}`, { fields: { environment: doc({ type: 'text', text: 'prod-us' }) } });
+      expect([edit.status, await json(edit)]).toEqual([400, { errorMessages: [], errors: { environment: `${NOT_ADF}: content[0]: a node of type "text" is not allowed there` } }]);
+      expect((await send('PUT', `/rest/api/3/issue/${key}`, { fields: { description: doc(), environment: null } })).status).toBe(204);
+    });
+
+    it('refuses an empty or invalid comment body with Jira\'s comment errors', async () => {
+      const comment = (body: unknown) => send('POST', '/rest/api/3/issue/OPS-1/comment', { body });
+      for (const [body, message] of [
+        [doc(), 'Comment body can not be empty!'],
+        [undefined, 'Comment body can not be empty!'],
+        [doc({ type: 'text', text: 'Looking' }), 'Comment body is not valid! content[0]: a node of type "text" is not allowed there'],
+        [doc({ type: 'paragraph', content: [{ type: 'text', text: '' }] }), 'Comment body is not valid! content[0].content[0].text must NOT have fewer than 1 characters'],
+        ['Looking', 'Comment body is not valid! the document must be object'],
+      ] as const) {
+        const res = await comment(body);
+        expect([res.status, await json(res)]).toEqual([400, { errorMessages: [], errors: { comment: message } }]);
+      }
+      expect(jira.state.issues[0].comments).toEqual([]);
+      expect((await comment(doc(paragraph('Looking')))).status).toBe(201);
+    });
   });
 
   it('answers injected 429s with Retry-After and Jira rate-limit headers', async () => {

@@ -1,8 +1,10 @@
+import { parseInput } from '@itsm-hub/core';
 import type { EmulatorHandle } from '@itsm-hub/core/emulator';
-import type { JiraCredentials } from '../config';
+import { jiraCredentialSchema, type JiraCredentials } from '../config';
 import { registerIssueRoutes } from './issueRoutes';
 import { JiraEmulator } from './JiraEmulator';
 import { registerRoutes } from './routes';
+import { registerSearchRoutes } from './searchRoutes';
 import type { JiraEmulatorState, JiraPermissionKey } from './state';
 
 export type {
@@ -42,17 +44,28 @@ export type JiraEmulatorHandle = EmulatorHandle & {
 
 /**
  * Jira Cloud REST v3 emulator over HTTP basic auth, kept in memory: `/myself`, `/mypermissions`,
- * users, `/search/jql` (a JQL subset), issues with ADF, per-project workflows and transitions,
- * comments, and signed admin webhooks on every change. Projects OPS (three transitions from To Do
- * to Done) and SEC (Closed is final: no way out).
+ * users, `/search/jql` (GET and POST, a JQL subset), issues and comments with ADF checked against
+ * Atlassian's schema, per-project workflows and transitions, and signed admin webhooks on every
+ * change. Projects OPS (three transitions from To Do to Done) and SEC (Closed is final: no way out).
+ * Credentials the adapter's schema refuses are refused here too, before anything listens.
  */
 export async function startEmulator(options: JiraEmulatorOptions = {}): Promise<JiraEmulatorHandle> {
-  const credentials: JiraCredentials = { ...DEFAULT_CREDENTIALS, ...stripUndefined(options.credentials ?? {}) };
+  const credentials = acceptedCredentials(options.credentials ?? {});
   const emulator = new JiraEmulator(credentials.email, options.withheldPermissions ?? [], options.now ? { now: options.now } : {});
   registerRoutes(emulator, emulator.state, credentials);
+  registerSearchRoutes(emulator, emulator.state);
   registerIssueRoutes(emulator);
   const handle = await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return { ...handle, credentials, emulator, state: emulator.state };
+}
+
+/**
+ * The defaults with the given credentials over them, checked by the adapter's own schema: an emulator
+ * accepting credentials no integration could be configured with would only fail later, in the hub.
+ * Throws a ValidationError naming the field (`credentials.email: ...`).
+ */
+function acceptedCredentials(given: Partial<JiraCredentials>): JiraCredentials {
+  return parseInput(jiraCredentialSchema, { ...DEFAULT_CREDENTIALS, ...stripUndefined(given) }, 'Jira emulator credentials', 'credentials');
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

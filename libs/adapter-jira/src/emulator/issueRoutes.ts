@@ -1,4 +1,5 @@
 import { requestBody, type EmulatorContext } from '@itsm-hub/core/emulator';
+import { adfProblem } from './adfProblem';
 import { commentCreated, commentJson, issueCreated, issueUpdated, type ChangeItem } from './events';
 import { issueJson, sendError, sendJson, single, siteUrl, userJson } from './http';
 import type { JiraEmulator } from './JiraEmulator';
@@ -8,7 +9,11 @@ import { jiraTime, statusJson, type EmulatedIssue, type EmulatedProject } from '
 const EDIT_QUERY = new Set(['returnIssue', 'notifyUsers']);
 
 const NOT_FOUND = 'Issue does not exist or you do not have permission to see it.';
-const EDITABLE = ['summary', 'description', 'priority', 'assignee', 'labels'];
+/** Rich-text fields: API v3 takes them as ADF documents, checked against Atlassian's ADF schema. */
+const RICH_TEXT = ['description', 'environment'];
+const EDITABLE = ['summary', 'priority', 'assignee', 'labels', ...RICH_TEXT];
+/** Jira's wording for a rich-text value that is not a document (seen in the wild; assumed for schema failures too). */
+const NOT_ADF = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
 
 type Body = { fields?: Record<string, unknown> };
 
@@ -30,11 +35,10 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
       } else if (name === 'summary') {
         if (typeof value !== 'string' || value.trim() === '') errors.summary = 'You must specify a summary of the issue.';
         else values.summary = value;
-      } else if (name === 'description') {
-        // Error wording seen in the wild for non-ADF values on API v3 (assumed).
-        if (value !== null && !(isRecord(value) && value.type === 'doc' && value.version === 1 && Array.isArray(value.content))) {
-          errors.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
-        } else values.description = value;
+      } else if (RICH_TEXT.includes(name)) {
+        const problem = value === null ? undefined : adfProblem(value);
+        if (problem) errors[name] = `${NOT_ADF}: ${problem}`;
+        else values[name] = value;
       } else if (name === 'priority') {
         const priority = state.priorities.find((p) => isRecord(value) && (p.name === value.name || p.id === value.id));
         if (!priority) errors.priority = 'The priority selected is invalid.';
@@ -103,6 +107,7 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
       fields: {
         summary: values.summary,
         description: values.description ?? null,
+        environment: values.environment ?? null,
         issuetype: { id: issueType.id, name: issueType.name, subtask: false },
         project: { id: project.id, key: project.key, name: project.name },
         status: statusJson(project, project.workflow.initial),
@@ -178,9 +183,8 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
     const issue = find(ctx.params.idOrKey);
     if (!issue) return sendError(ctx, 404, NOT_FOUND);
     const body = (requestBody(ctx) ?? {}) as { body?: unknown; visibility?: { type: string; value: string }; properties?: Array<{ key: string; value: unknown }> };
-    if (!(isRecord(body.body) && body.body.type === 'doc' && Array.isArray(body.body.content) && body.body.content.length > 0)) {
-      return sendJson(ctx, 400, { errorMessages: [], errors: { comment: 'Comment body can not be empty!' } });
-    }
+    const invalid = commentBodyProblem(body.body);
+    if (invalid) return sendJson(ctx, 400, { errorMessages: [], errors: { comment: invalid } });
     const created = jiraTime(emulator.time());
     const comment = { id: nextId(), authorId: state.me.accountId, body: body.body, created, updated: created, properties: body.properties ?? [], ...(body.visibility ? { visibility: body.visibility } : {}) };
     issue.comments.push(comment);
@@ -196,6 +200,13 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
     if (!user) return sendError(ctx, 404, 'Specified user does not exist or you do not have required permissions');
     sendJson(ctx, 200, userJson(ctx, user));
   });
+}
+
+/** Jira's two comment-body errors: an absent or empty document, and one that is not valid ADF. */
+function commentBodyProblem(body: unknown): string | undefined {
+  if (body === undefined || body === null || (isRecord(body) && Array.isArray(body.content) && body.content.length === 0)) return 'Comment body can not be empty!';
+  const problem = adfProblem(body);
+  return problem && `Comment body is not valid! ${problem}`;
 }
 
 function transitionsFrom(project: EmulatedProject, status: string) {

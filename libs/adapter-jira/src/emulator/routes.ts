@@ -1,8 +1,7 @@
 import { parseBasicAuth } from '@itsm-hub/core';
 import type { EmulatorApp } from '@itsm-hub/core/emulator';
 import type { JiraCredentials } from '../config';
-import { decodeToken, encodeToken, issueJson, projectJson, sendError, sendJson, sendUnauthorized, single, userJson } from './http';
-import { parseJql } from './jql';
+import { projectJson, sendError, sendJson, sendUnauthorized, single, userJson } from './http';
 import { PERMISSIONS, isPermissionKey, type JiraEmulatorState } from './state';
 
 export function registerRoutes(emulator: EmulatorApp, state: JiraEmulatorState, credentials: JiraCredentials): void {
@@ -71,28 +70,5 @@ export function registerRoutes(emulator: EmulatorApp, state: JiraEmulatorState, 
           : u.emailAddress.toLowerCase().startsWith(needle) || u.displayName.toLowerCase().split(/\s+/).some((w) => w.startsWith(needle))),
     );
     sendJson(ctx, 200, matches.slice(startAt, startAt + maxResults).map((u) => userJson(ctx, u)));
-  });
-
-  router.get('/rest/api/3/search/jql', (ctx) => {
-    const query = parseJql(single(ctx.query.jql) ?? '');
-    if (!query.ok) return sendError(ctx, 400, query.message);
-    if (!query.bounded) {
-      return sendError(ctx, 400, 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.');
-    }
-    const unknownProject = query.projectKeys.find((key) => !state.projects.some((p) => p.key === key) || !has('BROWSE_PROJECTS'));
-    if (unknownProject !== undefined) return sendError(ctx, 400, `The value '${unknownProject}' does not exist for the field 'project'.`);
-    const offset = ctx.query.nextPageToken === undefined ? 0 : decodeToken(single(ctx.query.nextPageToken) ?? '');
-    if (offset === undefined) return sendError(ctx, 400, 'The nextPageToken is invalid or has expired.');
-    // `fields` may be repeated or comma-separated; the default is the id only.
-    const rawFields = ctx.query.fields ?? 'id';
-    const fields = (Array.isArray(rawFields) ? rawFields : [rawFields]).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
-    // "max 5000 issues" only when nothing but id/key is requested (spec); 100 otherwise is assumed.
-    const cap = fields.every((f) => f === 'id' || f === 'key') ? 5000 : 100;
-    const maxResults = Math.min(cap, Math.max(1, Number(single(ctx.query.maxResults) ?? 50) || 50));
-    const visible = has('BROWSE_PROJECTS') ? state.issues.filter(query.match).sort(query.order) : [];
-    const page = visible.slice(offset, offset + maxResults);
-    const isLast = offset + page.length >= visible.length;
-    // nextPageToken is left out on the last page, and there is no `total` (spec).
-    sendJson(ctx, 200, { issues: page.map((i) => issueJson(ctx, i, fields)), isLast, ...(isLast ? {} : { nextPageToken: encodeToken(offset + page.length) }) });
   });
 }

@@ -179,6 +179,7 @@ function issue(project: EmulatedProject, id: string, number: number, summary: st
     fields: {
       summary,
       description: adf(`${summary}. Seeded by the Jira emulator.`),
+      environment: null,
       issuetype: { id: '10004', name: 'Incident', subtask: false },
       project: { id: project.id, key: project.key, name: project.name },
       status: statusJson(project, status),

@@ -12,7 +12,7 @@ import { IntegrationRuntimes, takesInbound } from './IntegrationRuntimes';
 import { claimHeads, INBOX, reschedule, type ClaimCapacity, type LaneWorker, type QueueRow } from './lanes';
 import { withAuditScope } from '../http/auditScope';
 import { RecordKinds } from '../records/kinds/RecordKinds';
-import { clearSupersededFailures, completeEvent, dropEchoedEvents, ECHO_GRACE_MS, failEvent, type InboundFailure } from './stores/InboxStore';
+import { completeEvent, dropEchoedEvents, ECHO_GRACE_MS, failEvent, type InboundFailure } from './stores/InboxStore';
 import { recordInboundError, recordRateLimit } from './stores/IntegrationStateStore';
 import { findLinkForEvent } from './stores/LinkStore';
 import { SyncMetrics } from './SyncMetrics';
@@ -72,6 +72,7 @@ export class InboxWorker implements LaneWorker {
     const attributes = { 'sync.integration_id': integrationId, 'sync.integration_type': type, 'sync.direction': 'inbound', 'sync.external_id': externalId, ...recordAttributes(kind, undefined) };
     await inSpan(SPANS.webhook, attributes, async (span) => {
       let result = 'skipped';
+      let applied = false;
       try {
         const known = this.kinds.find(kind) && runtime?.kinds.includes(kind);
         if (runtime && known && runtime.enabled && takesInbound(runtime.directionFor(kind)) && event.type !== 'deleted') {
@@ -90,11 +91,12 @@ export class InboxWorker implements LaneWorker {
               result = await this.keepFailed(owner, row, type, { reason: 'not_found', message, status: 404, attempts: Number(row.attempts) + 1 });
             } else {
               result = (await this.processor.apply(runtime, { ...record, kind }, span)) === 'unchanged' ? 'skipped' : 'success';
-              await clearSupersededFailures(this.db, integrationId, kind, externalId, id);
+              applied = true;
             }
           }
         }
-        if (result !== 'waiting' && result !== 'failed') await completeEvent(this.db, id, owner);
+        // The record's current state is applied: earlier failed events of it are superseded, in the same statement.
+        if (result !== 'waiting' && result !== 'failed') await completeEvent(this.db, id, owner, applied ? { integrationId, kind, externalId } : undefined);
       } catch (err) {
         result = await this.failed(owner, row, type, err);
       } finally {

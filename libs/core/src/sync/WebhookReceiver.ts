@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../contracts/Clock';
-import type { WebhookRequest } from '../contracts/InboundEvent';
+import type { InboundEvent, WebhookRequest } from '../contracts/InboundEvent';
 import { TOKENS } from '../di/tokens';
 import { ErrorCodes } from '../errors/codes';
 import { AuthenticationError, NotFoundError, ValidationError } from '../errors/HubError';
 import { IntegrationRuntimes } from './IntegrationRuntimes';
 import { mappedExternal } from '../mapping/FieldMapper';
-import { queueWebhookEvent, rememberDelivery } from './stores/InboxStore';
+import { queueWebhookEvent, rememberDelivery, type DeliveryBody } from './stores/InboxStore';
+import type { Db } from './stores/db';
 import { DEFAULT_REPLAY_WINDOW_HOURS } from '../integrations/genericSettings';
 import { SyncSignals } from './Wakeup';
 import { inSpan, SPANS } from './tracing';
@@ -56,24 +57,36 @@ export class WebhookReceiver {
         throw new ValidationError(`The ${runtime.type} adapter sent an event about '${undeclared.record.kind}' records, a kind it does not declare.`, [{ field: '(body)', message: 'undeclared record kind' }]);
       }
       const now = this.clock.now();
-      const windowMs = (runtime.settings.replay_window_hours ?? DEFAULT_REPLAY_WINDOW_HOURS) * 3_600_000;
-      // One transaction: a body is remembered only together with the events it queued, so a
-      // delivery that failed half way is not refused as a replay when the platform sends it again.
-      const receipt = await this.db.transaction(async (tx) => {
-        const counted: WebhookReceipt = { queued: 0, duplicates: 0, echoes: 0 };
-        const warning = verified.value === true ? null : verified.value.warning;
-        if (!(await rememberDelivery(tx, runtime.id, digest, warning, now, windowMs))) return { ...counted, duplicates: parsed.value.length };
-        for (const [index, event] of parsed.value.entries()) {
-          const deliveryId = event.deliveryId ?? `body:${digest.slice(0, 32)}:${index}`;
-          const target = { organizationId: runtime.organizationId, integrationId: runtime.id, versions: runtime.versionsFor(event.record.kind) };
-          const mapped = mappedExternal(event.record.fields, runtime.mappingsFor(event.record.kind));
-          const outcome = await queueWebhookEvent(tx, target, deliveryId, event, mapped, now);
-          if (outcome.queued) counted.queued += 1;
-          else if (outcome.fresh) counted.echoes += 1;
-          else counted.duplicates += 1;
-        }
-        return counted;
-      });
+      const body: DeliveryBody = {
+        digest,
+        windowMs: (runtime.settings.replay_window_hours ?? DEFAULT_REPLAY_WINDOW_HOURS) * 3_600_000,
+        warning: verified.value === true ? null : verified.value.warning,
+      };
+      const events = parsed.value;
+      const receipt: WebhookReceipt = { queued: 0, duplicates: 0, echoes: 0 };
+      const queue = async (db: Db, event: InboundEvent, index: number, remember?: DeliveryBody) => {
+        const deliveryId = event.deliveryId ?? `body:${digest.slice(0, 32)}:${index}`;
+        const target = { organizationId: runtime.organizationId, integrationId: runtime.id, versions: runtime.versionsFor(event.record.kind) };
+        const mapped = mappedExternal(event.record.fields, runtime.mappingsFor(event.record.kind));
+        const outcome = await queueWebhookEvent(db, target, deliveryId, event, mapped, now, remember);
+        if (outcome.queued) receipt.queued += 1;
+        else if (outcome.fresh) receipt.echoes += 1;
+        else receipt.duplicates += 1;
+      };
+      if (events.length === 1) {
+        // The common delivery: its body is remembered in the statement that queues its event.
+        await queue(this.db, events[0], 0, body);
+      } else {
+        // A body is remembered only together with every event it queued, so a delivery that failed
+        // half way is not refused as a replay when the platform sends it again.
+        await this.db.transaction(async (tx) => {
+          if (!(await rememberDelivery(tx, runtime.id, body, now))) {
+            receipt.duplicates = events.length;
+            return;
+          }
+          for (const [index, event] of events.entries()) await queue(tx, event, index);
+        });
+      }
       span.setAttribute('sync.result', receipt.queued > 0 ? 'success' : 'skipped');
       if (receipt.queued > 0) this.signals.inbox.notify();
       return receipt;

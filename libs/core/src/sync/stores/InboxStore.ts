@@ -23,15 +23,25 @@ export const ECHO_GRACE_MS = 250;
  * newer one, or a write is in flight and every mapped value the event carries is what the link
  * holds or is writing (`mapped`: the event's values of the mapped fields, in the platform's
  * representation). Returns whether the delivery was new and whether it was queued.
+ *
+ * With `body`, the same statement first remembers the delivery's body (see rememberDelivery) and
+ * takes the delivery as new only if the body is: a one-event delivery costs one statement, and its
+ * body is remembered exactly when its event is.
  */
-export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId: string, event: InboundEvent, mapped: Record<string, unknown> | undefined, now: Date): Promise<{ fresh: boolean; queued: boolean }> {
+export async function queueWebhookEvent(
+  db: Db, target: InboxTarget, deliveryId: string, event: InboundEvent, mapped: Record<string, unknown> | undefined, now: Date,
+  body?: DeliveryBody,
+): Promise<{ fresh: boolean; queued: boolean }> {
   // Journal events are never echoes: their entries are matched by the processor.
   const journal = event.type === 'commented';
   const version = journal ? null : (event.record.version ?? null);
   const values = journal || !mapped || Object.keys(mapped).length === 0 ? null : JSON.stringify(mapped);
+  const remembered = body ? `${rememberCtes({ integration: '$1', now: '$9', digest: '$13', windowMs: '$14', warning: '$15' })},` : '';
   const [outcome] = await sql(db,
-    `WITH fresh AS (
-       INSERT INTO webhook_deliveries (integration_id, delivery_id, received_at) VALUES ($1, $2, $9) ON CONFLICT DO NOTHING RETURNING delivery_id),
+    `WITH ${remembered}
+     fresh AS (
+       INSERT INTO webhook_deliveries (integration_id, delivery_id, received_at) SELECT $1, $2, $9${body ? ' WHERE EXISTS (SELECT 1 FROM digest)' : ''}
+       ON CONFLICT DO NOTHING RETURNING delivery_id),
      link AS (
        SELECT ${holdsVersionSql(target.versions, 'l.last_synced_version', '$6')} AS held,
               l.in_flight <> '{}' AS writing,
@@ -48,30 +58,44 @@ export async function queueWebhookEvent(db: Db, target: InboxTarget, deliveryId:
        RETURNING id)
      SELECT (SELECT count(*) FROM fresh)::int AS fresh, (SELECT count(*) FROM queued)::int AS queued`,
     [target.integrationId, deliveryId, target.organizationId, event.record.id, JSON.stringify(event), version, event.record.kind, target.versions, now.toISOString(),
-      ECHO_GRACE_MS, event.record.correlationId ?? '', values],
+      ECHO_GRACE_MS, event.record.correlationId ?? '', values, ...(body ? [body.digest, body.windowMs, body.warning] : [])],
   );
   return { fresh: outcome.fresh > 0, queued: outcome.queued > 0 };
 }
 
+/** A delivery's body digest, the integration's replay window and the delivery's verification warning (null: none). */
+export interface DeliveryBody {
+  digest: string;
+  windowMs: number;
+  warning: string | null;
+}
+
 /**
- * Remembers an accepted webhook body and keeps the delivery's verification warning (null: none)
- * on the integration; false when the same body was accepted within the window (a replay). An
- * older digest is renewed, as for a body never seen. One statement: it runs for every delivery.
+ * The CTEs that remember a body: `digest` has a row when the body is new (or last seen before the
+ * window, which renews it), and the integration keeps the delivery's warning. `p` names the
+ * statement's parameters for each value.
  */
-export async function rememberDelivery(db: Db, integrationId: string, digest: string, warning: string | null, now: Date, windowMs: number): Promise<boolean> {
-  const [row] = await sql(db,
-    `WITH digest AS (
-       INSERT INTO webhook_body_digests (integration_id, digest, received_at) VALUES ($1, $2, $3)
+function rememberCtes(p: { integration: string; now: string; digest: string; windowMs: string; warning: string }): string {
+  return `digest AS (
+       INSERT INTO webhook_body_digests (integration_id, digest, received_at) VALUES (${p.integration}, ${p.digest}, ${p.now})
        ON CONFLICT (integration_id, digest) DO UPDATE SET received_at = EXCLUDED.received_at
-         WHERE webhook_body_digests.received_at <= $3::timestamptz - make_interval(secs => $4 / 1000.0)
+         WHERE webhook_body_digests.received_at <= ${p.now}::timestamptz - make_interval(secs => ${p.windowMs} / 1000.0)
        RETURNING 1),
      warned AS (
-       INSERT INTO sync_integration_state (integration_id, webhook_warning, webhook_warning_at) VALUES ($1, $5, CASE WHEN $5::text IS NULL THEN NULL ELSE $3::timestamptz END)
+       INSERT INTO sync_integration_state (integration_id, webhook_warning, webhook_warning_at)
+       VALUES (${p.integration}, ${p.warning}, CASE WHEN ${p.warning}::text IS NULL THEN NULL ELSE ${p.now}::timestamptz END)
        ON CONFLICT (integration_id) DO UPDATE SET webhook_warning = EXCLUDED.webhook_warning, webhook_warning_at = EXCLUDED.webhook_warning_at
-         WHERE sync_integration_state.webhook_warning IS DISTINCT FROM EXCLUDED.webhook_warning OR EXCLUDED.webhook_warning IS NOT NULL)
-     SELECT count(*)::int AS fresh FROM digest`,
-    [integrationId, digest, now.toISOString(), windowMs, warning],
-  );
+         WHERE sync_integration_state.webhook_warning IS DISTINCT FROM EXCLUDED.webhook_warning OR EXCLUDED.webhook_warning IS NOT NULL)`;
+}
+
+/**
+ * Remembers an accepted webhook body on its own (a delivery of no events, or of several, whose
+ * events are queued after it in the same transaction); false when the same body was accepted
+ * within the window (a replay).
+ */
+export async function rememberDelivery(db: Db, integrationId: string, body: DeliveryBody, now: Date): Promise<boolean> {
+  const ctes = rememberCtes({ integration: '$1', now: '$2', digest: '$3', windowMs: '$4', warning: '$5' });
+  const [row] = await sql(db, `WITH ${ctes} SELECT count(*)::int AS fresh FROM digest`, [integrationId, now.toISOString(), body.digest, body.windowMs, body.warning]);
   return row.fresh > 0;
 }
 
@@ -106,8 +130,21 @@ export async function dropEchoedEvents(db: Db, ids: string[], owner: string): Pr
   return new Set(removed.map((r) => String(r.id)));
 }
 
-export async function completeEvent(db: Db, id: string, owner: string): Promise<void> {
-  await sql(db, `DELETE FROM sync_inbox WHERE id = $1 AND lease_owner = $2`, [id, owner]);
+/**
+ * Removes a handled event; with `superseding`, also the record's failed events received before it,
+ * whose record the hub has now read and applied.
+ */
+export async function completeEvent(db: Db, id: string, owner: string, superseding?: { integrationId: string; kind: RecordKind; externalId: string }): Promise<void> {
+  if (!superseding) {
+    await sql(db, `DELETE FROM sync_inbox WHERE id = $1 AND lease_owner = $2`, [id, owner]);
+    return;
+  }
+  await sql(db,
+    `DELETE FROM sync_inbox
+      WHERE (id = $1 AND lease_owner = $2)
+         OR (integration_id = $3 AND record_kind = $4 AND external_id = $5 AND state = 'failed' AND id < $1)`,
+    [id, owner, superseding.integrationId, superseding.kind, superseding.externalId],
+  );
 }
 
 /** Why an inbound event was kept as failed: the read found nothing, the platform refused it, or retries ran out. */
@@ -126,14 +163,6 @@ export async function failEvent(db: Db, id: string, owner: string, failure: Inbo
     `UPDATE sync_inbox SET state = 'failed', failed_at = $3, error_kind = $4, error_status = $5, last_error = $6, attempts = $7, lease_owner = NULL, lease_expires_at = NULL
       WHERE id = $1 AND lease_owner = $2`,
     [id, owner, now.toISOString(), failure.reason, failure.status ?? null, failure.message, failure.attempts],
-  );
-}
-
-/** Failed events of a record that an event received after them has now applied: the hub read the record's current state. */
-export async function clearSupersededFailures(db: Db, integrationId: string, kind: RecordKind, externalId: string, appliedId: string): Promise<void> {
-  await sql(db,
-    `DELETE FROM sync_inbox WHERE integration_id = $1 AND record_kind = $2 AND external_id = $3 AND state = 'failed' AND id < $4`,
-    [integrationId, kind, externalId, appliedId],
   );
 }
 

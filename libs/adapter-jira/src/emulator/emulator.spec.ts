@@ -165,6 +165,14 @@ describe('Jira emulator', () => {
       expect((await send('PUT', `/rest/api/3/issue/${key}`, { fields: { description: doc(), environment: null } })).status).toBe(204);
     });
 
+    it('refuses body parts beside fields that it does not implement (update, transition, properties), changing nothing', async () => {
+      const refused = await send('POST', '/rest/api/3/issue', { fields: { project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: 'x' }, transition: { id: '21' } });
+      expect([refused.status, (await json(refused)).errorMessages]).toEqual([400, ['The emulator does not implement transition in the body of POST /rest/api/3/issue; it takes fields only.']]);
+      const edit = await send('PUT', '/rest/api/3/issue/OPS-1', { update: { labels: [{ add: 'x' }] } });
+      expect([edit.status, (await json(edit)).errorMessages[0]]).toEqual([400, expect.stringContaining('does not implement update')]);
+      expect(jira.state.issues).toHaveLength(4);
+    });
+
     it('refuses an empty or invalid comment body with Jira\'s comment errors', async () => {
       const comment = (body: unknown) => send('POST', '/rest/api/3/issue/OPS-1/comment', { body });
       for (const [body, message] of [

@@ -89,6 +89,8 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
   });
 
   router.post('/rest/api/3/issue', (ctx) => {
+    const refused = unimplementedBodyKeys(ctx, 'POST /rest/api/3/issue');
+    if (refused) return sendError(ctx, 400, refused);
     const fields = ((requestBody(ctx) ?? {}) as Body).fields ?? {};
     const projectRef = fields.project;
     const project = state.projects.find((p) => isRecord(projectRef) && (p.key === projectRef.key || p.id === projectRef.id));
@@ -134,6 +136,8 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
     if (returnIssue !== undefined && returnIssue !== 'true' && returnIssue !== 'false') return sendError(ctx, 400, `returnIssue must be true or false, not '${returnIssue}'.`);
     const issue = find(ctx.params.idOrKey);
     if (!issue) return sendError(ctx, 404, NOT_FOUND);
+    const refused = unimplementedBodyKeys(ctx, 'PUT /rest/api/3/issue/{issueIdOrKey}');
+    if (refused) return sendError(ctx, 400, refused);
     const { values, errors } = validate(((requestBody(ctx) ?? {}) as Body).fields ?? {});
     if (Object.keys(errors).length > 0) return sendJson(ctx, 400, { errorMessages: [], errors });
     const items = apply(ctx, issue, values);
@@ -235,4 +239,16 @@ function changeItem(field: string, before: unknown, after: unknown): ChangeItem 
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Jira's create and edit bodies also take `update` (operations per field), `transition`,
+ * `properties`, `historyMetadata` and `transitionFields`; the emulator implements only `fields`, so
+ * it refuses the others rather than answer as if they had been applied. Undefined: only `fields`.
+ */
+function unimplementedBodyKeys(ctx: EmulatorContext, route: string): string | undefined {
+  const body = requestBody(ctx);
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const others = Object.keys(body).filter((key) => key !== 'fields');
+  return others.length > 0 ? `The emulator does not implement ${others.join(', ')} in the body of ${route}; it takes fields only.` : undefined;
 }

@@ -55,7 +55,7 @@ export class HaloAdapter implements Adapter {
         read: (id) => this.reader.read(id),
         // Tickets have no unique name: only the correlation id identifies one.
         find: async (query) => (query.correlationId ? this.reader.findByCorrelationId(query.correlationId) : undefined),
-        list: (query) => this.reader.list(query.cursor, query.page, query.pageSize),
+        list: (query) => (query.scope === 'all' ? this.reader.scan(query.page, query.pageSize) : this.reader.list(query.cursor, query.page, query.pageSize)),
         write: writeEach((op) => this.writeOne(op)),
         defaultMappings: () => incidentMappingsFor(this.settings),
       },

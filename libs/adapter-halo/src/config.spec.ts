@@ -49,7 +49,7 @@ describe('plugin', () => {
     expect(plugin.$$type).toBe(ADAPTER_BRAND);
     expect(plugin.manifest).toMatchObject({ type: 'halo', aliases: ['haloitsm'], displayName: 'HaloITSM', version: '0.1.0', coreRange: '^2.0.0' });
     expect(plugin.manifest.capabilities).toEqual({
-      incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
+      incident: { operations: { read: true, find: true, list: true, scan: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
     });
     const fields = plugin.manifest.defaultMappings.incident?.map((m) => `${m.field}->${m.externalField}`);
     expect(fields).toEqual(['title->summary', 'description->details', 'status->status_id', 'priority->priority_id', 'assignee->agent_email']);

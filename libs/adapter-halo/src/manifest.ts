@@ -14,7 +14,7 @@ export const manifest: AdapterManifest = {
   // Operations are declared as they are implemented: the host calls only what is listed here.
   capabilities: {
     // Versions are `<last_update>#<hash of the fields>` (see kinds/incident/record.ts): equal or different, no order.
-    incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
+    incident: { operations: { read: true, find: true, list: true, scan: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
   },
   defaultMappings: { incident: incidentMappings },
   setupSteps,

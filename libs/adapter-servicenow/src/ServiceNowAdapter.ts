@@ -67,7 +67,7 @@ export class ServiceNowAdapter implements Adapter {
         read: (id) => this.incidents().read(id),
         // Incidents have no unique name: only the correlation id identifies one.
         find: async (query) => (query.correlationId ? this.incidents().findByCorrelationId(query.correlationId) : undefined),
-        list: (query) => this.incidents().list(query.cursor, query.page, query.pageSize),
+        list: (query) => (query.scope === 'all' ? this.incidents().scan(query.page, query.pageSize) : this.incidents().list(query.cursor, query.page, query.pageSize)),
         write: writeEach((op) => this.writeOne(op)),
       },
     }));

@@ -65,7 +65,7 @@ describe('plugin', () => {
     const fields = plugin.manifest.defaultMappings.incident?.map((m) => m.field);
     expect(new Set(fields)).toEqual(new Set(['title', 'description', 'status', 'priority', 'assignee', 'caller', 'category', 'subcategory', 'assignment_group', 'resolution_note']));
     expect(plugin.manifest.capabilities.incident).toEqual({
-      operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true },
+      operations: { read: true, find: true, list: true, scan: true, create: true, update: true, comment: true, webhook: true },
       versions: 'counter',
     });
   });

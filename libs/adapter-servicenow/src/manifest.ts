@@ -12,7 +12,7 @@ export const manifest: AdapterManifest = {
   settingsSchema,
   capabilities: {
     // Versions are sys_mod_count, which grows by one with every change to the record.
-    incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'counter' },
+    incident: { operations: { read: true, find: true, list: true, scan: true, create: true, update: true, comment: true, webhook: true }, versions: 'counter' },
   },
   defaultMappings: { incident: incidentMappings },
   setupSteps,

@@ -14,21 +14,35 @@ const pageTokenSchema = z.strictObject({
 });
 export type PageToken = z.infer<typeof pageTokenSchema>;
 
-export function encodePageToken(token: PageToken): string {
+/**
+ * Where the next page of a scan starts: page `page` of every ticket ordered by id. Numbered pages suit
+ * a scan: an update moves no ticket, and a new ticket gets the highest id, so it joins the end.
+ */
+const scanTokenSchema = z.strictObject({ scan: z.literal(true), page: z.number().int().positive() });
+export type ScanToken = z.infer<typeof scanTokenSchema>;
+
+const TOKENS = { changes: pageTokenSchema, all: scanTokenSchema };
+const LISTINGS = { changes: 'an incremental listing', all: 'a scan' };
+type Listing = keyof typeof TOKENS;
+
+export function encodePageToken(token: PageToken | ScanToken): string {
   return Buffer.from(JSON.stringify(token)).toString('base64url');
 }
 
-export function decodePageToken(page: string): PageToken {
+/** The token of a listing of the given kind (`changes`: incremental, `all`: scan). */
+export function decodePageToken<L extends Listing>(page: string, listing: L): z.infer<(typeof TOKENS)[L]> {
   let raw: unknown;
   try {
     raw = JSON.parse(Buffer.from(page, 'base64url').toString('utf8'));
   } catch {
     raw = undefined;
   }
-  const parsed = pageTokenSchema.safeParse(raw);
-  // A token this adapter did not issue is a caller bug, not a vendor failure.
-  if (!parsed.success) throw new ValidationError(`Not a Halo page token: ${page}`);
-  return parsed.data;
+  const parsed = TOKENS[listing].safeParse(raw);
+  if (parsed.success) return parsed.data as z.infer<(typeof TOKENS)[L]>;
+  // A token this adapter did not issue, or issued for the other kind of listing, is a caller bug, not a vendor failure.
+  const other: Listing = listing === 'all' ? 'changes' : 'all';
+  if (TOKENS[other].safeParse(raw).success) throw new ValidationError(`Halo page token of ${LISTINGS[other]} given to ${LISTINGS[listing]}: ${page}`);
+  throw new ValidationError(`Not a Halo page token: ${page}`);
 }
 
 /**

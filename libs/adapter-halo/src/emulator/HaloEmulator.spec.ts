@@ -95,6 +95,21 @@ describe('Halo emulator', () => {
     expect(counted.tickets).toHaveLength(1);
   });
 
+  it('orders by a ticket field with orderdesc, paging the ordered listing, and refuses an unknown field or a non-boolean orderdesc', async () => {
+    const bearer = await accessToken();
+    const ids = async (query: string) => ((await (await api(`/api/Tickets?pageinate=true&${query}`, bearer)).json()) as { record_count: number; tickets: Array<{ id: number }> });
+    expect(await ids('order=id&orderdesc=false&page_size=1&page_no=1')).toEqual({ record_count: 2, tickets: [expect.objectContaining({ id: 1001 })] });
+    expect(await ids('order=id&orderdesc=false&page_size=1&page_no=2')).toEqual({ record_count: 2, tickets: [expect.objectContaining({ id: 1002 })] });
+    expect((await ids('order=id&orderdesc=true')).tickets.map((t) => t.id)).toEqual([1002, 1001]);
+    expect((await ids('order=last_update&orderdesc=False')).tickets.map((t) => t.id)).toEqual([1001, 1002]);
+    const unknown = await api('/api/Tickets?order=ticket_id', bearer);
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ errors: { order: [expect.stringContaining("not 'ticket_id'")] } });
+    const notBoolean = await api('/api/Tickets?order=id&orderdesc=no', bearer);
+    expect(notBoolean.status).toBe(400);
+    expect(await notBoolean.json()).toMatchObject({ errors: { orderdesc: ["The value 'no' is not valid."] } });
+  });
+
   it('pages a long search with page_size and page_no, counting every hit in record_count', async () => {
     const at = '2026-02-01T08:00:00';
     const tickets = Array.from({ length: 120 }, (_, n) => ({ id: 2001 + n, summary: `Ticket ${n}`, last_update: at, third_party_id: `HUB-${n}` }));

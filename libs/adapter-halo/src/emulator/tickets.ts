@@ -15,7 +15,7 @@ import {
   UNASSIGNED_AGENT_ID,
   WEBHOOK_EVENTS,
 } from '../client/assumptions';
-import type { HaloTicket } from '../client/types';
+import { ticketSchema, type HaloTicket } from '../client/types';
 import { haloTimeMs } from '../client/time';
 import type { HaloEmulator } from './HaloEmulator';
 import { intParams, queryText, sendInvalidParams, sendProblem, sendRefusal } from './http';
@@ -25,6 +25,8 @@ const DEFAULT_PAGE_SIZE = 50;
 /** Ticket keys an upsert may set; Halo ignores others the hub never sends, so the emulator does too. */
 const WRITABLE = ['summary', 'details', 'status_id', 'priority_id', 'agent_id', 'client_id', 'tickettype_id', CORRELATION_FIELD] as const;
 const NUMERIC = new Set<string>(['status_id', 'priority_id', 'agent_id', 'client_id', 'tickettype_id']);
+/** The fields `order` may name: those the emulator's tickets hold. */
+const TICKET_FIELDS = Object.keys(ticketSchema.shape);
 /** What a new ticket gets for what the request leaves out. */
 const NEW_TICKET_DEFAULTS = { status_id: 1, priority_id: 3, agent_id: UNASSIGNED_AGENT_ID, client_id: 12, tickettype_id: 1 };
 
@@ -94,9 +96,20 @@ function filtered(ctx: EmulatorContext, all: HaloTicket[]): HaloTicket[] | undef
     tickets = tickets.filter((t) => (haloTimeMs(t[LAST_UPDATE_FIELD]) ?? -Infinity) >= fromMs);
   }
   const order = queryText(ctx, ORDERING.field);
-  const descending = queryText(ctx, ORDERING.descending) === 'true';
+  // Halo's behaviour for a field it does not know is unconfirmed: refusing it keeps a misspelt order from passing a test.
+  if (order !== undefined && !TICKET_FIELDS.includes(order)) {
+    sendInvalidParams(ctx, { [ORDERING.field]: [`The emulator orders by ticket fields only (${TICKET_FIELDS.join(', ')}), not '${order}'.`] });
+    return undefined;
+  }
+  const orderdesc = queryText(ctx, ORDERING.descending);
+  // A bool parameter: ASP.NET model binding refuses any other text.
+  if (orderdesc !== undefined && !/^(true|false)$/i.test(orderdesc)) {
+    sendInvalidParams(ctx, { [ORDERING.descending]: [`The value '${orderdesc}' is not valid.`] });
+    return undefined;
+  }
+  const descending = orderdesc?.toLowerCase() === 'true';
   const key = (t: HaloTicket): string | number => {
-    const value = order ? t[order] : t.id;
+    const value = order === undefined ? t.id : t[order];
     return typeof value === 'number' || typeof value === 'string' ? value : '';
   };
   // Ties keep id order, so paging through equal keys is stable.

@@ -70,6 +70,18 @@ describe('ServiceNow emulator encoded queries', () => {
     expect(await numbers('caller_id.user_name=abel.tuter')).toEqual([FIRST, SECOND]);
   });
 
+  it('answers a scan page: records after a (sys_created_on, sys_id) position, in that order, with X-Total-Count of the rest', async () => {
+    // Seed: INC0010001 created 2025-08-01 09:15:00 (sys_id 9d38...), INC0010002 created 2025-08-02 14:40:00 (sys_id e8ca...).
+    const page = (query: string) => fetch(`${sn.url}/api/now/table/incident?${new URLSearchParams({ sysparm_query: query, sysparm_fields: 'number', sysparm_limit: '1' })}`, { headers: { Authorization: basic } });
+    const first = await page('ORDERBYsys_created_on^ORDERBYsys_id');
+    expect([first.headers.get('x-total-count'), await first.json()]).toEqual(['2', { result: [{ number: FIRST }] }]);
+    const after = 'sys_created_on>2025-08-01 09:15:00^NQsys_created_on=2025-08-01 09:15:00^sys_id>9d385017c611228701d22104cc95c371^ORDERBYsys_created_on^ORDERBYsys_id';
+    const second = await page(after);
+    expect([second.headers.get('x-total-count'), await second.json()]).toEqual(['1', { result: [{ number: SECOND }] }]);
+    expect(await numbers('sys_id>9d385017c611228701d22104cc95c371')).toEqual([SECOND]);
+    expect(await numbers('ORDERBYDESCsys_created_on')).toEqual([SECOND, FIRST]);
+  });
+
   it('orders by ORDERBY and ORDERBYDESC keys in turn, dot-walks included', async () => {
     expect(await numbers('ORDERBYDESCnumber')).toEqual([SECOND, FIRST]);
     expect(await numbers('ORDERBYcategory')).toEqual([SECOND, FIRST]);

@@ -6,7 +6,8 @@ export interface Schema<T = unknown> {
   safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
 }
 
-export const OPERATIONS = ['read', 'find', 'list', 'create', 'update', 'delete', 'comment', 'relate', 'webhook'] as const;
+/** `scan`: `list` with `scope: 'all'` lists every record in scope (reconciliation), not only changes. */
+export const OPERATIONS = ['read', 'find', 'list', 'scan', 'create', 'update', 'delete', 'comment', 'relate', 'webhook'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /** What an adapter can do with one operation on one kind; `true` means supported with the defaults. */

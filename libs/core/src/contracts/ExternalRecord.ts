@@ -42,6 +42,8 @@ export interface RecordPage {
   nextPage?: string;
   /** State to resume an incremental listing from after this page. */
   cursor?: string;
+  /** How many records the whole listing holds, where the platform says (a scan's progress). */
+  total?: number;
 }
 
 export interface ListQuery {
@@ -51,6 +53,12 @@ export interface ListQuery {
   /** Page token returned by the previous page of this listing. */
   page?: string;
   pageSize?: number;
+  /**
+   * `changes` (the default): records changed since `cursor`, for incremental sync. `all`: every
+   * record in the integration's scope whatever its age, for reconciliation (capability `scan`):
+   * `cursor` is ignored, and pages follow `nextPage` until none is left, one page in memory at a time.
+   */
+  scope?: 'changes' | 'all';
 }
 
 export interface FindQuery {

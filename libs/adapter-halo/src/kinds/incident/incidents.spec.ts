@@ -1,4 +1,4 @@
-import type { Adapter, HttpRequest, WriteOperation, WriteResult } from '@itsm-hub/core';
+import type { Adapter, HttpRequest, RecordPage, WriteOperation, WriteResult } from '@itsm-hub/core';
 import { createTestAdapterContext } from '@itsm-hub/core/testing';
 import plugin from '../../index';
 import { startEmulator, type HaloEmulatorHandle, type HaloTicket } from '../../emulator';
@@ -241,5 +241,68 @@ describe('Halo ticket listing', () => {
     expect(mappings?.find((m) => m.externalField === 'status_id')?.valueMap).toMatchObject({ new: '11', in_progress: '2', closed: '19' });
     expect(mappings?.find((m) => m.externalField === 'priority_id')?.valueMap).toMatchObject({ P1: '1', P2: '5' });
     expect(mappings?.find((m) => m.field === 'assignee')?.externalField).toBe('agent_email');
+  });
+});
+
+describe('Halo ticket scan', () => {
+  async function scanAll(a: Adapter, pageSize: number, between: (pageNo: number) => Promise<void> = async () => {}) {
+    const pages: RecordPage[] = [];
+    let page: string | undefined;
+    do {
+      const result = await a.list!({ kind: 'incident', scope: 'all', pageSize, page });
+      pages.push(result);
+      page = result.nextPage;
+      if (page) await between(pages.length);
+    } while (page);
+    return { pages, ids: pages.flatMap((p) => p.records.map((r) => r.id)) };
+  }
+  const ticketIds = () => halo.emulator.state.tickets.map((t) => String(t.id));
+
+  it('lists every ticket once by id across pages, however old and of whichever type or client, with the total and no cursor', async () => {
+    const a = adapter({ ticket_type_id: 4, client_id_default: 7 });
+    halo.emulator.state.tickets.push({ ...busyTicket(1003, 'other-type'), tickettype_id: 9, client_id: 30, last_update: '2025-01-01T08:00:00' });
+    for (const n of [1, 2, 3]) await create(a, `scan-${n}`);
+    nowMs += 120 * 86_400_000;
+    await create(a, 'scan-4');
+    nowMs += 120 * 86_400_000;
+
+    const { pages, ids } = await scanAll(a, 3);
+    expect(pages.map((p) => p.records.length)).toEqual([3, 3, 1]);
+    expect(ids).toEqual(['1001', '1002', '1003', '1004', '1005', '1006', '1007']);
+    expect(ids).toEqual(ticketIds());
+    for (const p of pages) {
+      expect(p.total).toBe(7);
+      expect(p.cursor).toBeUndefined();
+    }
+    // The same tickets an incremental listing from the start reaches: the scan adds age, not scope.
+    const listed = await a.list!({ kind: 'incident', pageSize: 100 });
+    expect(listed.records.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(sent.filter((r) => r.method === 'GET' && r.url.endsWith('/api/Tickets')).slice(0, 3).map((r) => r.query)).toEqual(
+      [1, 2, 3].map((n) => ({ order: 'id', orderdesc: false, pageinate: true, page_size: 3, page_no: n })),
+    );
+  });
+
+  it('lists a ticket updated between two pages once, and one created meanwhile at the end', async () => {
+    const a = adapter();
+    for (const n of [1, 2, 3, 4, 5]) await create(a, `scan-${n}`);
+    let created = '';
+    const { pages, ids } = await scanAll(a, 3, async (pageNo) => {
+      if (pageNo !== 1) return;
+      nowMs += 1_000;
+      for (const id of [1001, 1005]) expect(await writeOne(a, { op: 'update', kind: 'incident', id: String(id), fields: { summary: 'changed while scanning' } })).toMatchObject({ ok: true });
+      created = (await create(a, 'scan-new')).id;
+    });
+    expect(ids).toEqual(['1001', '1002', '1003', '1004', '1005', '1006', '1007', '1008']);
+    expect(ids[ids.length - 1]).toBe(created);
+    expect(pages.map((p) => p.total)).toEqual([7, 8, 8]);
+  });
+
+  it('refuses a page token of the other kind of listing', async () => {
+    const a = adapter();
+    const scanned = await a.list!({ kind: 'incident', scope: 'all', pageSize: 1 });
+    const listed = await a.list!({ kind: 'incident', pageSize: 1 });
+    await expect(a.list!({ kind: 'incident', page: scanned.nextPage })).rejects.toThrow(`Halo page token of a scan given to an incremental listing: ${scanned.nextPage}`);
+    await expect(a.list!({ kind: 'incident', scope: 'all', page: listed.nextPage })).rejects.toThrow(`Halo page token of an incremental listing given to a scan: ${listed.nextPage}`);
+    await expect(a.list!({ kind: 'incident', scope: 'all', page: 'nope' })).rejects.toThrow('Not a Halo page token: nope');
   });
 });

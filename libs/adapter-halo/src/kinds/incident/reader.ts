@@ -4,7 +4,7 @@ import type { HaloClient } from '../../client/http';
 import type { HaloTicket } from '../../client/types';
 import type { AgentDirectory } from '../../client/agents';
 import { readFailed, type Classify } from './failures';
-import { decodePageToken, encodePageToken, hasPageAfter, type PageToken } from '../../client/paging';
+import { decodePageToken, encodePageToken, hasPageAfter, type PageToken, type ScanToken } from '../../client/paging';
 import { toComments, toExternalRecord } from './record';
 import { haloTime, haloTimeMs } from '../../client/time';
 
@@ -13,7 +13,7 @@ const MAX_PAGE_SIZE = 100;
 /** Whether `lastupdatefromdate` includes its bound is unconfirmed: the query reaches one second back. */
 const FILTER_REACH_BACK_MS = 1000;
 
-/** Ticket reads: one ticket with its notes, by correlation id, and incremental listings. */
+/** Ticket reads: one ticket with its notes, by correlation id, incremental listings and scans. */
 export class IncidentReader {
   constructor(
     private readonly client: HaloClient,
@@ -64,7 +64,7 @@ export class IncidentReader {
    */
   async list(cursor: string | undefined, page: string | undefined, pageSize: number | undefined): Promise<RecordPage> {
     if (cursor !== undefined && haloTimeMs(cursor) === undefined) throw new ValidationError(`Halo listing cursor is not a Halo time: ${cursor}`);
-    const token: PageToken = page === undefined ? { ...(cursor === undefined ? {} : { from: cursor }), page: 1 } : decodePageToken(page);
+    const token: PageToken = page === undefined ? { ...(cursor === undefined ? {} : { from: cursor }), page: 1 } : decodePageToken(page, 'changes');
     const size = Math.min(Math.max(1, pageSize ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
     const fromMs = haloTimeMs(token.from);
     const filters = {
@@ -88,6 +88,28 @@ export class IncidentReader {
     const result: RecordPage = { records };
     if (Number.isFinite(newest)) result.cursor = haloTime(newest);
     if (hasPageAfter(token.page, size, listed.data.record_count, tickets.length)) result.nextPage = encodePageToken(nextToken(token, tickets));
+    return result;
+  }
+
+  /**
+   * Every ticket the API token can read, however old, oldest (lowest id) first: the same tickets an
+   * incremental listing reaches, as the adapter narrows neither by ticket type nor by client
+   * (`ticket_type_id` and `client_id_default` only fill new tickets). `total` is Halo's `record_count`.
+   * Pages are numbered through one id-ordered query (see ScanToken); a ticket deleted during the scan
+   * shifts the later ones one place back, so one of them can be missed until the next scan, as Halo
+   * documents no id filter to page by. No `cursor`: tickets ordered by id mark no point in time that an
+   * incremental listing could resume from.
+   */
+  async scan(page: string | undefined, pageSize: number | undefined): Promise<RecordPage> {
+    const token: ScanToken = page === undefined ? { scan: true, page: 1 } : decodePageToken(page, 'all');
+    const size = Math.min(Math.max(1, pageSize ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
+    const listed = await this.client.listTickets(token.page, size, { [ORDERING.field]: TICKET_ID_FIELD, [ORDERING.descending]: false });
+    if (!listed.ok) throw readFailed(this.classify, 'the ticket scan', listed);
+    const { tickets, record_count } = listed.data;
+    const records: ExternalRecord[] = [];
+    for (const ticket of tickets) records.push(await this.present(ticket));
+    const result: RecordPage = { records, total: record_count };
+    if (hasPageAfter(token.page, size, record_count, tickets.length)) result.nextPage = encodePageToken({ scan: true, page: token.page + 1 });
     return result;
   }
 

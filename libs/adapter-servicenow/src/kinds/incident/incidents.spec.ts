@@ -1,4 +1,4 @@
-import type { FieldValue } from '@itsm-hub/core';
+import type { FieldValue, RecordPage } from '@itsm-hub/core';
 import { createTestAdapterContext } from '@itsm-hub/core/testing';
 import { startEmulator, type ServiceNowEmulatorHandle } from '../../emulator';
 import type { ServiceNowSettings } from '../../config';
@@ -193,5 +193,83 @@ describe('incremental listing', () => {
     expect((await a.list({ kind: 'incident' })).records.map((r) => r.number)).toEqual(['INC0010001', 'INC0010002']);
     const page = await a.list({ kind: 'incident', cursor: '2025-08-02 00:00:00' });
     expect(page.records.map((r) => r.number)).toEqual(['INC0010002']);
+  });
+});
+
+describe('scan', () => {
+  async function scanAll(a: ServiceNowAdapter, pageSize: number, between: (pageNo: number) => Promise<void> = async () => {}) {
+    const pages: RecordPage[] = [];
+    let page: string | undefined;
+    do {
+      const result = await a.list({ kind: 'incident', scope: 'all', pageSize, page });
+      pages.push(result);
+      page = result.nextPage;
+      if (page) await between(pages.length);
+    } while (page);
+    return { pages, ids: pages.flatMap((p) => p.records.map((r) => r.id)) };
+  }
+  const sysIds = (where: (row: Record<string, string>) => boolean = () => true) => incidents().filter(where).map((row) => row.sys_id).sort();
+
+  it('lists every incident once across pages, however old, in creation order, with the total and no cursor', async () => {
+    const a = adapter();
+    await a.write([create('s1', { short_description: 'one' }), create('s2', { short_description: 'two' }), create('s3', { short_description: 'three' })]);
+    now += 120 * 86_400_000;
+    await a.write([create('s4', { short_description: 'four' }), create('s5', { short_description: 'five' })]);
+    now += 120 * 86_400_000;
+
+    const { pages, ids } = await scanAll(a, 3);
+    expect(pages.map((p) => p.records.length)).toEqual([3, 3, 1]);
+    expect([...ids].sort()).toEqual(sysIds());
+    expect(ids).toHaveLength(7);
+    const created = ids.map((id) => incidents().find((row) => row.sys_id === id)!.sys_created_on);
+    expect(created).toEqual([...created].sort());
+    for (const p of pages) {
+      expect(p.total).toBe(7);
+      expect(p.cursor).toBeUndefined();
+    }
+  });
+
+  it('keeps every ^NQ group of incident_query in scope on every page', async () => {
+    const a = adapter({ incident_query: 'category=network^NQcategory=hardware' });
+    await a.write(['network', 'hardware', 'software', 'network', 'hardware', 'software'].map((category, i) => create(`q${i}`, { short_description: category, category })));
+    const { pages, ids } = await scanAll(a, 2);
+    expect(pages.length).toBeGreaterThan(1);
+    expect([...ids].sort()).toEqual(sysIds((row) => row.category === 'network' || row.category === 'hardware'));
+    expect(ids).toHaveLength(5);
+    expect(pages.map((p) => p.total)).toEqual([5, 5, 5]);
+  });
+
+  it('lists a record updated between two pages once, and one created meanwhile at the end', async () => {
+    const a = adapter();
+    await a.write([1, 2, 3, 4, 5].map((i) => create(`u${i}`, { short_description: `record ${i}` })));
+    let listedFirst: string[] = [];
+    let createdMeanwhile = '';
+    const { pages, ids } = await scanAll(a, 3, async (pageNo) => {
+      if (pageNo !== 1) return;
+      now += 1_000;
+      listedFirst = (await a.list({ kind: 'incident', scope: 'all', pageSize: 3 })).records.map((r) => r.id);
+      const notYetListed = sysIds().find((id) => !listedFirst.includes(id))!;
+      const [updatedListed, updatedUnlisted, created] = await a.write([
+        update(listedFirst[0], { short_description: 'changed while scanning' }),
+        update(notYetListed, { short_description: 'changed while scanning' }),
+        create('u-new', { short_description: 'created while scanning' }),
+      ]);
+      expect([updatedListed.ok, updatedUnlisted.ok, created.ok]).toEqual([true, true, true]);
+      if (created.ok) createdMeanwhile = created.record?.id ?? '';
+    });
+    expect(ids.slice(0, 3)).toEqual(listedFirst);
+    expect(ids).toHaveLength(8);
+    expect([...ids].sort()).toEqual(sysIds());
+    expect(ids[ids.length - 1]).toBe(createdMeanwhile);
+    expect(pages[pages.length - 1].total).toBe(8);
+  });
+
+  it('refuses a page token of the other kind of listing', async () => {
+    const a = adapter();
+    const scanned = await a.list({ kind: 'incident', scope: 'all', pageSize: 1 });
+    const listed = await a.list({ kind: 'incident', pageSize: 1 });
+    await expect(a.list({ kind: 'incident', page: scanned.nextPage })).rejects.toThrow(`ServiceNow page token of a scan given to an incremental listing: ${scanned.nextPage}`);
+    await expect(a.list({ kind: 'incident', scope: 'all', page: listed.nextPage })).rejects.toThrow(`ServiceNow page token of an incremental listing given to a scan: ${listed.nextPage}`);
+    await expect(a.list({ kind: 'incident', scope: 'all', page: 'nope' })).rejects.toThrow('Not a ServiceNow page token: nope');
   });
 });

@@ -6,8 +6,15 @@ const JOURNAL_TABLE = 'sys_journal_field';
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
 
-/** Page token: where the listing started and how far it got, so later pages repeat the same query. */
-const pageTokenSchema = z.object({ from: z.string(), offset: z.number().int().min(0) });
+/** Page token of an incremental listing: where it started and how far it got, so later pages repeat the same query. */
+const listTokenSchema = z.object({ from: z.string(), offset: z.number().int().min(0) });
+/** Page token of a scan: the last record listed (its place in the scan's order) and how many came before. */
+const scanTokenSchema = z.object({ after: z.object({ created: z.string(), id: z.string() }), listed: z.number().int().min(0) });
+const PAGE_TOKENS = { changes: listTokenSchema, all: scanTokenSchema };
+const LISTINGS = { changes: 'an incremental listing', all: 'a scan' };
+type Listing = keyof typeof PAGE_TOKENS;
+/** A scan also reads when each record was created, the first key of its order. */
+const SCAN_READ_PARAMS = { ...INCIDENT_READ_PARAMS, sysparm_fields: `${INCIDENT_READ_PARAMS.sysparm_fields},sys_created_on` };
 
 export interface ReaderOptions {
   table: string;
@@ -18,7 +25,7 @@ export interface ReaderOptions {
   classify: (failure: VendorFailure) => ErrorClassification;
 }
 
-/** Incident reads through the Table API: by sys_id with the journal, by correlation id, and incremental listings. */
+/** Incident reads through the Table API: by sys_id with the journal, by correlation id, incremental listings and scans. */
 export class IncidentReader {
   constructor(private readonly client: ServiceNowClient, private readonly options: ReaderOptions) {}
 
@@ -60,7 +67,7 @@ export class IncidentReader {
    * second (the instance stores seconds only); the engine skips versions it has seen.
    */
   async list(cursor: string | undefined, page: string | undefined, pageSize: number | undefined): Promise<RecordPage> {
-    const token = page === undefined ? { from: cursor ?? '', offset: 0 } : parsePageToken(page);
+    const token = page === undefined ? { from: cursor ?? '', offset: 0 } : parsePageToken(page, 'changes');
     const limit = Math.min(Math.max(1, pageSize ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
     // Plain `yyyy-MM-dd HH:mm:ss` values compare against the stored UTC value (commonly used; unconfirmed for every release).
     const polling = token.from ? [`sys_updated_on>=${token.from}`] : [];
@@ -79,6 +86,38 @@ export class IncidentReader {
     const result: RecordPage = { records };
     if (seen) result.cursor = seen;
     if (more && outcome.records.length > 0) result.nextPage = JSON.stringify({ from: token.from, offset: next });
+    return result;
+  }
+
+  /**
+   * Every incident `incident_query` selects, however old, ordered by `sys_created_on` then `sys_id`.
+   * Each page asks for the records after the last one listed (`(sys_created_on>C)^NQ(sys_created_on=C^sys_id>S)`,
+   * each `^NQ` group of `incident_query` restricted like an incremental listing's) rather than for an
+   * offset: an update moves no record, a record deleted meanwhile shifts none onto a page already
+   * read, and a record created meanwhile comes last (the instance stamps it with the current second).
+   * `sys_id>` compares the 32-character text (commonly used for chunked reads; unconfirmed). `total` is
+   * the records listed so far plus X-Total-Count of what is left. No `cursor`: the scan orders by
+   * creation, so nothing it saw marks a point an incremental listing could resume from.
+   */
+  async scan(page: string | undefined, pageSize: number | undefined): Promise<RecordPage> {
+    const token = page === undefined ? undefined : parsePageToken(page, 'all');
+    const limit = Math.min(Math.max(1, pageSize ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
+    const query = this.options.incidentQuery ?? '';
+    const groups = token
+      ? [restrict(query, [`sys_created_on>${token.after.created}`]), restrict(query, [`sys_created_on=${token.after.created}`, `sys_id>${token.after.id}`])].join('^NQ')
+      : query;
+    const outcome = await this.client.listRecords(this.options.table, {
+      ...SCAN_READ_PARAMS,
+      sysparm_query: [groups, 'ORDERBYsys_created_on', 'ORDERBYsys_id'].filter(Boolean).join('^'),
+      sysparm_limit: String(limit),
+    });
+    if (!outcome.ok) throw this.refused('scanning incidents', outcome.response);
+    const listed = (token?.listed ?? 0) + outcome.records.length;
+    const result: RecordPage = { records: outcome.records.map((row) => toExternalRecord(row, this.options.baseUrl)) };
+    if (outcome.total !== undefined) result.total = (token?.listed ?? 0) + outcome.total;
+    const last = outcome.records[outcome.records.length - 1];
+    const more = outcome.total === undefined ? outcome.records.length === limit : outcome.records.length < outcome.total;
+    if (more && last) result.nextPage = JSON.stringify({ after: { created: text(last.sys_created_on), id: text(last.sys_id) }, listed });
     return result;
   }
 
@@ -101,15 +140,17 @@ function restrict(query: string, conditions: string[]): string {
   return query.split('^NQ').map((group) => [...conditions, group].filter(Boolean).join('^')).join('^NQ');
 }
 
-function parsePageToken(page: string): z.infer<typeof pageTokenSchema> {
+function parsePageToken<L extends Listing>(page: string, listing: L): z.infer<(typeof PAGE_TOKENS)[L]> {
   let raw: unknown;
   try {
     raw = JSON.parse(page);
   } catch {
     raw = undefined;
   }
-  const parsed = pageTokenSchema.safeParse(raw);
-  // A token this adapter did not issue is a caller bug, not a vendor failure.
-  if (!parsed.success) throw new TypeError(`Not a ServiceNow page token: ${page}`);
-  return parsed.data;
+  const parsed = PAGE_TOKENS[listing].safeParse(raw);
+  if (parsed.success) return parsed.data as z.infer<(typeof PAGE_TOKENS)[L]>;
+  // A token this adapter did not issue, or issued for the other kind of listing, is a caller bug, not a vendor failure.
+  const other: Listing = listing === 'all' ? 'changes' : 'all';
+  if (PAGE_TOKENS[other].safeParse(raw).success) throw new TypeError(`ServiceNow page token of ${LISTINGS[other]} given to ${LISTINGS[listing]}: ${page}`);
+  throw new TypeError(`Not a ServiceNow page token: ${page}`);
 }

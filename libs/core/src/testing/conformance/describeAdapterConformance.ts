@@ -10,7 +10,8 @@
  *    mappings, with `desiredExternal`/`canonicalFrom`: values map out and back, and every canonical
  *    status survives the round trip up to the value map's lossiness;
  * 3. listings: every record across page boundaries, and no record missed by an incremental listing
- *    when several change within one second (the emulator clock is frozen to make that happen);
+ *    when several change within one second (the emulator clock is frozen to make that happen); a
+ *    scan (`scope: 'all'`, capability `scan`) lists every record in scope, however old, once;
  * 4. a written comment reads back under the returned `commentId`;
  * 5. emulator webhooks verify, parse into events naming the record, and a tampered body or a wrong
  *    secret is refused with `HUB_ERR_WEBHOOK_INVALID_SIGNATURE`;
@@ -191,13 +192,13 @@ export function describeAdapterConformance<Credentials extends object, Settings 
     expect(desiredExternal(back, roundTripped)).toEqual(desiredExternal(canonical, roundTripped));
   }
 
-  async function listAll(query: { cursor?: string; pageSize?: number } = {}) {
+  async function listAll(query: { cursor?: string; pageSize?: number; scope?: 'changes' | 'all' } = {}) {
     const records: ExternalRecord[] = [];
     let page: string | undefined;
     for (let pages = 1; pages <= MAX_PAGES; pages++) {
-      const result = await adapter.list!({ kind: 'incident', cursor: query.cursor, page, pageSize: query.pageSize });
+      const result = await adapter.list!({ kind: 'incident', cursor: query.cursor, page, pageSize: query.pageSize, ...(query.scope ? { scope: query.scope } : {}) });
       records.push(...result.records);
-      if (!result.nextPage) return { records, ids: new Set(records.map((r) => r.id)), cursor: result.cursor, pages };
+      if (!result.nextPage) return { records, ids: new Set(records.map((r) => r.id)), cursor: result.cursor, pages, total: result.total };
       page = result.nextPage;
     }
     throw new Error(`the listing still had a next page after ${MAX_PAGES} pages`);
@@ -317,6 +318,18 @@ export function describeAdapterConformance<Credentials extends object, Settings 
         const listing = await listAll({ pageSize: 2 });
         expect(listing.pages).toBeGreaterThan(1);
         expect([...listing.ids]).toEqual(expect.arrayContaining(ids));
+      });
+
+      when('create', 'list', 'scan')('scans every record in scope however old, across page boundaries, each once, with the total where the platform gives one', async () => {
+        const ids: string[] = [];
+        for (let i = 0; i < 3; i++) ids.push((await create()).record.id);
+        // Older than any incremental listing reaches back by default (PagerDuty's: 30 days).
+        tick(90 * 86_400_000);
+        const scan = await listAll({ pageSize: 2, scope: 'all' });
+        expect(scan.pages).toBeGreaterThan(1);
+        expect([...scan.ids]).toEqual(expect.arrayContaining(ids));
+        expect(scan.records).toHaveLength(scan.ids.size);
+        if (scan.total !== undefined) expect(scan.total).toBe(scan.ids.size);
       });
 
       when('create', 'update', 'list')('misses no record updated within one second after a cursor', async () => {

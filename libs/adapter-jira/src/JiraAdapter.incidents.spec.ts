@@ -165,6 +165,57 @@ describe('JiraAdapter incidents', () => {
     expect(jql).toBe('project = "OPS" AND updated >= "2026-03-01 11:59" ORDER BY updated ASC');
   });
 
+  it('scans every issue of the project by creation with scope all, whatever changed last, without a total or cursor', async () => {
+    const a = adapter();
+    const made = await create(a, 'scan-1');
+    nowMs += 60_000;
+    await writeOne(a, { op: 'update', kind: 'incident', id: '10001', fields: { summary: 'Checkout API answers 502 (again)' } });
+
+    const numbers: string[] = [];
+    let page: string | undefined;
+    let pages = 0;
+    do {
+      const result = await a.list!({ kind: 'incident', scope: 'all', page, pageSize: 2 });
+      numbers.push(...result.records.map((r) => r.number!));
+      expect(result.total).toBeUndefined();
+      expect(result.cursor).toBeUndefined();
+      page = result.nextPage;
+      pages += 1;
+    } while (page);
+    expect(pages).toBe(2);
+    expect(numbers).toEqual(['OPS-1', 'OPS-2', 'OPS-3', made.number]);
+    expect(sent.at(-1)?.query?.jql).toBe('project = "OPS" ORDER BY created ASC, key ASC');
+    // The incremental listing orders by the last change instead.
+    expect((await a.list!({ kind: 'incident' })).records.map((r) => r.number)).toEqual(['OPS-2', 'OPS-3', made.number, 'OPS-1']);
+  });
+
+  it('scans every visible project, bounded by a creation date, without a project_key', async () => {
+    const a = adapter({});
+    const result = await a.list!({ kind: 'incident', scope: 'all' });
+    expect(result.records.map((r) => r.number)).toEqual(['OPS-1', 'OPS-2', 'OPS-3', 'SEC-1']);
+    expect(sent.at(-1)?.query?.jql).toBe('created >= "1970-01-01 00:00" ORDER BY created ASC, key ASC');
+  });
+
+  it('refuses a page token of the other listing mode, and one it did not write', async () => {
+    const a = adapter();
+    const scan = await a.list!({ kind: 'incident', scope: 'all', pageSize: 1 });
+    const changes = await a.list!({ kind: 'incident', pageSize: 1 });
+    expect(scan.nextPage).toBeDefined();
+    expect(changes.nextPage).toBeDefined();
+    await expect(a.list!({ kind: 'incident', page: scan.nextPage })).rejects.toThrow(
+      "This Jira page token belongs to a full scan (scope 'all') and cannot continue an incremental listing (scope 'changes')",
+    );
+    await expect(a.list!({ kind: 'incident', scope: 'all', page: changes.nextPage })).rejects.toThrow(
+      "This Jira page token belongs to an incremental listing (scope 'changes') and cannot continue a full scan (scope 'all')",
+    );
+    await expect(a.list!({ kind: 'incident', scope: 'all', page: 'bm9wZQ' })).rejects.toThrow('Not a Jira page token: bm9wZQ');
+    // A token written before scans existed continues its incremental listing.
+    const legacy = JSON.parse(Buffer.from(changes.nextPage!, 'base64url').toString('utf8')) as { scope?: string };
+    delete legacy.scope;
+    const resumed = await a.list!({ kind: 'incident', pageSize: 1, page: Buffer.from(JSON.stringify(legacy)).toString('base64url') });
+    expect(resumed.records.map((r) => r.number)).toEqual(['OPS-2']);
+  });
+
   it('classifies a 429 with Retry-After as rate limited', async () => {
     jira.emulator.injectFault({ pathPrefix: '/rest/api/3/issue', method: 'POST', status: 429, retryAfterSeconds: 7 });
     const result = await writeOne(adapter(), { op: 'create', kind: 'incident', correlationId: 'rl', fields: { summary: 'x' } });

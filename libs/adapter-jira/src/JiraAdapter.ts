@@ -52,7 +52,7 @@ export class JiraAdapter implements Adapter {
         read: (idOrKey) => this.reader.read(idOrKey),
         // Issues have no unique name: only the correlation label identifies one.
         find: async (query) => (query.correlationId === undefined ? undefined : this.reader.findByCorrelationId(query.correlationId)),
-        list: (query) => this.reader.list(query.cursor, query.page, query.pageSize),
+        list: (query) => (query.scope === 'all' ? this.reader.scan(query.page, query.pageSize) : this.reader.list(query.cursor, query.page, query.pageSize)),
         write: writeEach((op) => this.writer.apply(op)),
         // The integration's status_map and priority_map become the value maps.
         defaultMappings: () => incidentMappings(settings),

@@ -5,7 +5,7 @@ describe('Jira adapter plugin', () => {
     expect(plugin.$$type).toBe('@itsm-hub/Adapter');
     expect(plugin.manifest).toMatchObject({ type: 'jira', displayName: 'Jira Cloud', version: '0.1.0', coreRange: '^2.0.0' });
     expect(plugin.manifest.capabilities).toEqual({
-      incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'timestamp' },
+      incident: { operations: { read: true, find: true, list: true, scan: true, create: true, update: true, comment: true, webhook: true }, versions: 'timestamp' },
     });
   });
 

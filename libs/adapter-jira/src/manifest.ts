@@ -12,7 +12,7 @@ export const manifest: AdapterManifest = {
   settingsSchema: jiraSettingsSchema,
   capabilities: {
     // Versions are the issue's `updated` (millisecond precision), which moves forward with every change.
-    incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'timestamp' },
+    incident: { operations: { read: true, find: true, list: true, scan: true, create: true, update: true, comment: true, webhook: true }, versions: 'timestamp' },
   },
   defaultMappings: { incident: DEFAULT_INCIDENT_MAPPINGS },
   // Issues are created in one project.

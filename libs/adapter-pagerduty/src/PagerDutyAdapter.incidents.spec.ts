@@ -209,4 +209,42 @@ describe('PagerDutyAdapter incidents', () => {
     expect(sent[0].query?.since).toBe('2026-01-30T12:00:00Z');
     expect((await adapter({ ...SETTINGS, service_ids: ['POTHER1'] }).list!({ kind: 'incident' })).records).toEqual([]);
   });
+
+  it('scans every incident however old with scope all, where the incremental listing reaches back 30 days', async () => {
+    const a = adapter();
+    const old = await create(a, 'hub-old');
+    nowMs = START + 200 * 86_400_000;
+    const recent = await create(a, 'hub-recent');
+
+    const changes = await a.list!({ kind: 'incident' });
+    expect(changes.records.map((r) => r.id)).toEqual([recent.id]);
+
+    const ids: string[] = [];
+    let page: string | undefined;
+    do {
+      const result = await a.list!({ kind: 'incident', scope: 'all', page, pageSize: 2 });
+      ids.push(...result.records.map((r) => r.id));
+      expect(result.total).toBe(4);
+      expect(result.cursor).toBeUndefined();
+      page = result.nextPage;
+    } while (page);
+    expect(ids).toEqual(['PINC002', 'PINC001', old.id, recent.id]);
+  });
+
+  it('refuses a page token of the other listing mode, and one it did not write', async () => {
+    const a = adapter();
+    await create(a, 'hub-t1');
+    await create(a, 'hub-t2');
+    const scan = await a.list!({ kind: 'incident', scope: 'all', pageSize: 1 });
+    const changes = await a.list!({ kind: 'incident', pageSize: 1 });
+    expect(scan.nextPage).toBeDefined();
+    expect(changes.nextPage).toBeDefined();
+    await expect(a.list!({ kind: 'incident', page: scan.nextPage })).rejects.toThrow(
+      "This PagerDuty page token belongs to a full scan (scope 'all') and cannot continue an incremental listing",
+    );
+    await expect(a.list!({ kind: 'incident', scope: 'all', page: changes.nextPage })).rejects.toThrow(
+      "This PagerDuty page token belongs to an incremental listing (scope 'changes') and cannot continue a full scan (scope 'all')",
+    );
+    await expect(a.list!({ kind: 'incident', scope: 'all', page: 'bm9wZQ' })).rejects.toThrow('Not a PagerDuty page token: bm9wZQ');
+  });
 });

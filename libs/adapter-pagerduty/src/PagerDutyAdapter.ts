@@ -25,6 +25,7 @@ import { PagerDutyClient, type PagerDutyResult } from './client/http';
 import { PagerDutyDirectory } from './client/directory';
 import { listChangedIncidents, readFailed } from './kinds/incident/reader';
 import { toExternalRecord } from './kinds/incident/record';
+import { scanIncidents } from './kinds/incident/scan';
 import { pagerDutyCredentialsSchema, pagerDutySettingsSchema, type PagerDutyCredentials, type PagerDutySettings } from './config';
 import { parsePagerDutyWebhook, verifyPagerDutySignature } from './webhooks';
 import { IncidentWriter } from './kinds/incident/writer';
@@ -77,7 +78,9 @@ export class PagerDutyAdapter implements Adapter {
 
   private listIncidents(query: ListQuery): Promise<RecordPage> {
     const { client, directory, settings } = this.connection();
-    return listChangedIncidents(client, directory, this.context.clock, (failure) => this.classifyError(failure), settings.service_ids, query);
+    const classify = (failure: VendorFailure) => this.classifyError(failure);
+    if (query.scope === 'all') return scanIncidents(client, directory, this.context.clock, classify, settings.service_ids, query);
+    return listChangedIncidents(client, directory, this.context.clock, classify, settings.service_ids, query);
   }
 
   private writeIncidents(operations: WriteOperation[]): Promise<WriteResult[]> {

@@ -58,7 +58,7 @@ describe('PagerDuty plugin', () => {
     expect(plugin.manifest).toMatchObject({ type: 'pagerduty', displayName: 'PagerDuty', version: '0.1.0', coreRange: '^2.0.0' });
     expect(plugin.manifest.defaultMappings.incident?.map((m) => m.field)).toEqual(['title', 'description', 'status', 'priority', 'priority', 'assignee']);
     expect(plugin.manifest.capabilities).toEqual({
-      incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
+      incident: { operations: { read: true, find: true, list: true, scan: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
     });
   });
 });

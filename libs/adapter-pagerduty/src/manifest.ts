@@ -12,7 +12,7 @@ export const manifest: AdapterManifest = {
   settingsSchema: pagerDutySettingsSchema,
   capabilities: {
     // Versions are `<updated_at>#<hash of the fields>` (see kinds/incident/record.ts): equal or different, no order.
-    incident: { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
+    incident: { operations: { read: true, find: true, list: true, scan: true, create: true, update: true, comment: true, webhook: true }, versions: 'opaque' },
   },
   defaultMappings: { incident: incidentMappings },
   // Incidents are created on one service, and PagerDuty refuses a write without a From user.

@@ -62,9 +62,10 @@ export class PagerDutyClient {
 
   // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1incidents/get
   listIncidents(
-    query: { limit?: number; offset?: number; incident_key?: string; date_range?: 'all' } = {},
+    query: { limit?: number; offset?: number; total?: boolean; incident_key?: string; date_range?: 'all'; since?: string; until?: string; sort_by?: string } = {},
+    lists: { 'service_ids[]'?: string[]; 'statuses[]'?: string[] } = {},
   ): Promise<PagerDutyResult<PagerDutyIncidentList>> {
-    return this.get({ url: '/incidents', query }, pagerDutyIncidentListSchema);
+    return this.get({ url: `/incidents${repeated(lists)}`, query }, pagerDutyIncidentListSchema);
   }
 
   // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1incidents~1%7Bid%7D/get
@@ -137,6 +138,17 @@ export class PagerDutyClient {
       Accept: 'application/vnd.pagerduty+json;version=2',
     };
   }
+}
+
+/**
+ * Array parameters as PagerDuty takes them, the name repeated per value (`statuses[]=a&statuses[]=b`):
+ * the hub's `HttpRequest.query` holds one value per name, so they travel in the URL.
+ */
+function repeated(lists: Record<string, string[] | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, values] of Object.entries(lists)) for (const value of values ?? []) params.append(name, value);
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }
 
 function unwrap<T, U>(result: PagerDutyResult<T>, pick: (data: T) => U): PagerDutyResult<U> {

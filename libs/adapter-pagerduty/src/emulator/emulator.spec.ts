@@ -93,6 +93,67 @@ describe('PagerDuty emulator', () => {
     expect((await get('/incidents?service_ids[]=PSVC001')).body.incidents).toHaveLength(2);
   });
 
+  it("refuses a page reaching past 10,000 records with PagerDuty's 400 Arguments Caused Error (2002)", async () => {
+    expect((await get('/incidents?offset=9900&limit=100')).status).toBe(200);
+    for (const path of ['/incidents?offset=9901&limit=100', '/incidents?offset=9950&limit=500', '/log_entries?offset=10000&limit=1']) {
+      const res = await get(path);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error: {
+          message: 'Arguments Caused Error',
+          code: 2002,
+          errors: ['Offset+limit exceeds maximum allowed value of 10000. Please try to refine your search to reduce the returned set of records below this number, like adding a date range.'],
+        },
+      });
+    }
+  });
+
+  it('takes a smaller ceiling as an option', async () => {
+    const small = await startEmulator({ paginationCap: 5 });
+    try {
+      const h = { headers: headers('pd-api-token') };
+      expect((await fetch(`${small.url}/incidents?offset=3&limit=2`, h)).status).toBe(200);
+      const refused = await fetch(`${small.url}/incidents?offset=4&limit=2`, h);
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: { errors: string[] } }).error.errors[0]).toMatch(/^Offset\+limit exceeds maximum allowed value of 5\./);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('lists incidents created in since..until (a month back by default), or all with date_range=all', async () => {
+    const [latest, older] = pd.store.incidents.map((i) => Date.parse(i.createdAt));
+    const ids = async (query: string) => (await get(`/incidents?${query}`)).body.incidents.map((i: { id: string }) => i.id);
+    const at = (ms: number) => encodeURIComponent(new Date(ms).toISOString());
+    expect(await ids(`since=${at(older)}&until=${at(latest)}`)).toEqual(['PINC002']);
+    expect(await ids(`since=${at(older + 1000)}&until=${at(latest + 1000)}`)).toEqual(['PINC001']);
+    pd.store.incidents.push({ ...pd.store.incidents[1], id: 'PINC009', number: 9, incidentKey: 'ancient', createdAt: new Date(older - 40 * 86_400_000).toISOString() });
+    try {
+      expect(await ids('')).toEqual(['PINC001', 'PINC002']);
+      expect(await ids('date_range=all')).toEqual(['PINC001', 'PINC002', 'PINC009']);
+      expect(await ids(`date_range=all&since=${at(latest)}`)).toEqual(['PINC001', 'PINC002', 'PINC009']);
+    } finally {
+      pd.emulator.reset();
+    }
+  });
+
+  it.each([
+    ['a range over 6 months', 'since=2025-01-01T00:00:00Z&until=2025-07-01T00:00:01Z', 'since must not be after until, and the range must not exceed 6 months.'],
+    ['since after until', 'since=2025-02-01T00:00:00Z&until=2025-01-01T00:00:00Z', 'since must not be after until, and the range must not exceed 6 months.'],
+    ['an unparseable since', 'since=yesterday', 'Invalid since or until parameter.'],
+    ['a date_range other than all', 'date_range=today', "date_range must be 'all'."],
+    ['a total that is not a boolean', 'total=yes', 'Total must be true or false.'],
+    ['a parameter it does not implement', 'time_zone=UTC&urgencies[]=high', 'The emulator does not implement the query parameter(s) time_zone, urgencies[] of GET /incidents.'],
+  ])('refuses %s on GET /incidents with 400 Invalid Input Provided (2001)', async (_case, query, detail) => {
+    const res = await get(`/incidents?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { message: 'Invalid Input Provided', code: 2001, errors: [detail] } });
+  });
+
+  it('accepts exactly 6 months', async () => {
+    expect((await get('/incidents?since=2025-01-01T00:00:00Z&until=2025-07-01T00:00:00Z')).status).toBe(200);
+  });
+
   describe('sort_by on GET /incidents', () => {
     const ids = async (sortBy: string) => (await get(`/incidents?sort_by=${encodeURIComponent(sortBy)}`)).body.incidents.map((i: { id: string }) => i.id);
     afterEach(() => pd.emulator.reset());

@@ -5,19 +5,37 @@ import { pagerDutyError } from './errors';
 
 export const NOT_FOUND = pagerDutyError('Not Found', 2100);
 
+/** PagerDuty's offset + limit ceiling on classic paging of incidents and log entries. */
+export const DEFAULT_PAGINATION_CAP = 10_000;
+
 export interface Page {
   limit: number;
   offset: number;
   total: boolean;
 }
 
-/** Classic offset paging: `limit` (default 25, at most `max`), `offset`, `total` (count only when asked). */
-export function paging(ctx: EmulatorContext, max: number): Page | undefined {
+/**
+ * Classic offset paging: `limit` (default 25, at most `max`), `offset`, `total` (a boolean: count only
+ * when asked). With `cap`, a page reaching past `cap` records (offset + the limit in effect) is refused
+ * as PagerDuty refuses it; its answer is quoted from captures in faros-ai/airbyte-connectors#991 and
+ * cloudquery/cloudquery#12750 (the spec does not state the ceiling).
+ */
+export function paging(ctx: EmulatorContext, max: number, cap?: number): Page | undefined {
   const limit = integer(ctx.query.limit, 25);
   const offset = integer(ctx.query.offset, 0);
   if (limit === undefined || limit < 1) return invalidInput(ctx, 'Limit must be a positive integer.');
   if (offset === undefined || offset < 0) return invalidInput(ctx, 'Offset must be a non-negative integer.');
-  return { limit: Math.min(limit, max), offset, total: ctx.query.total === 'true' };
+  const total = ctx.query.total;
+  if (total !== undefined && total !== 'true' && total !== 'false') return invalidInput(ctx, 'Total must be true or false.');
+  const page = { limit: Math.min(limit, max), offset, total: total === 'true' };
+  if (cap !== undefined && page.offset + page.limit > cap) {
+    ctx.status = 400;
+    ctx.body = pagerDutyError('Arguments Caused Error', 2002, [
+      `Offset+limit exceeds maximum allowed value of ${cap}. Please try to refine your search to reduce the returned set of records below this number, like adding a date range.`,
+    ]);
+    return undefined;
+  }
+  return page;
 }
 
 export function pageInfo(page: Page, count: number) {

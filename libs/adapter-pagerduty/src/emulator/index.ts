@@ -1,5 +1,6 @@
 import { parseInput } from '@itsm-hub/core';
 import { pagerDutyCredentialsSchema, type PagerDutyCredentials } from '../config';
+import { DEFAULT_PAGINATION_CAP } from './http';
 import { PagerDutyEmulator } from './PagerDutyEmulator';
 import { installMiddleware, installRoutes } from './routes';
 import type { PagerDutyEmulatorOptions, RunningPagerDutyEmulator } from './types';
@@ -7,6 +8,7 @@ import { installWriteRoutes } from './writeRoutes';
 
 export type * from './types';
 export { pagerDutyError } from './errors';
+export { DEFAULT_PAGINATION_CAP } from './http';
 export { PagerDutyEmulator } from './PagerDutyEmulator';
 
 /** The API key the emulator accepts when none is given. */
@@ -22,7 +24,7 @@ export async function startEmulator(options: PagerDutyEmulatorOptions = {}): Pro
   const credentials = acceptedCredentials(options.credentials);
   const emulator = new PagerDutyEmulator(options.now ? { now: options.now } : {});
   installMiddleware(emulator, { token: credentials.token, rateLimitPerMinute: options.rateLimitPerMinute ?? 960 });
-  installRoutes(emulator);
+  installRoutes(emulator, { paginationCap: options.paginationCap ?? DEFAULT_PAGINATION_CAP });
   installWriteRoutes(emulator);
   const handle = await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return { ...handle, credentials, emulator, store: emulator.store };

@@ -134,6 +134,8 @@ describe('emulator answers validate against the PagerDuty REST spec', () => {
     ['/incidents/PINC001', '/incidents/{id}', 200],
     ['/incidents/PNOPE99', '/incidents/{id}', 404],
     ['/incidents?incident_key=checkout-latency&date_range=all', '/incidents', 200],
+    ['/incidents?since=2026-01-01T00:00:00Z&until=2026-02-01T00:00:00Z&sort_by=created_at:asc,incident_number:asc&total=true', '/incidents', 200],
+    ['/incidents?offset=9950&limit=100', '/incidents', 400],
     ['/incidents/PINC001/notes', '/incidents/{id}/notes', 200],
     ['/priorities?limit=2', '/priorities', 200],
     ['/users/PUSR001', '/users/{id}', 200],

@@ -13,6 +13,13 @@ const RATE_LIMITED = pagerDutyError('Rate Limit Exceeded', 2020);
 const INTERNAL = pagerDutyError('An internal error has occurred. PagerDuty team has been notified.', 2000);
 /** PagerDuty lists incidents and log entries of the last month unless told otherwise. */
 const DEFAULT_WINDOW_MS = 30 * 86_400_000;
+const MAX_RANGE_MONTHS = 6;
+/**
+ * The `GET /incidents` parameters the emulator implements. The spec's others (`team_ids[]`,
+ * `user_ids[]`, `urgencies[]`, `include[]`, `time_zone`) change PagerDuty's answer, so a call naming
+ * them is refused rather than answered as if they had no effect.
+ */
+const INCIDENT_LIST_PARAMETERS = ['limit', 'offset', 'total', 'date_range', 'incident_key', 'service_ids[]', 'statuses[]', 'sort_by', 'since', 'until'];
 
 export interface RouteOptions {
   token: string;
@@ -55,7 +62,7 @@ export function installMiddleware(emulator: PagerDutyEmulator, options: RouteOpt
 }
 
 /** The read endpoints. */
-export function installRoutes(emulator: PagerDutyEmulator): void {
+export function installRoutes(emulator: PagerDutyEmulator, options: { paginationCap: number }): void {
   const { router, store } = emulator;
 
   router.get('/abilities', (ctx) => {
@@ -63,7 +70,9 @@ export function installRoutes(emulator: PagerDutyEmulator): void {
   });
 
   router.get('/incidents', (ctx) => {
-    const page = paging(ctx, 100);
+    const unsupported = Object.keys(ctx.query).filter((name) => !INCIDENT_LIST_PARAMETERS.includes(name));
+    if (unsupported.length > 0) return invalidInput(ctx, `The emulator does not implement the query parameter(s) ${unsupported.join(', ')} of GET /incidents.`);
+    const page = paging(ctx, 100, options.paginationCap);
     if (!page) return;
     const statuses = list(ctx.query['statuses[]']);
     const serviceIds = list(ctx.query['service_ids[]']);
@@ -74,14 +83,21 @@ export function installRoutes(emulator: PagerDutyEmulator): void {
     }
     const order = sortBy(ctx, INCIDENT_SORT_FIELDS, byIncidentNumber);
     if (!order) return;
+    const dateRange = ctx.query.date_range;
+    if (dateRange !== undefined && dateRange !== 'all') return invalidInput(ctx, "date_range must be 'all'.");
     const window = dateWindow(ctx.query, emulator.time());
     if (!window) return invalidInput(ctx, 'Invalid since or until parameter.');
+    // The spec caps since..until at 6 months; PagerDuty's wording of the refusal is unconfirmed.
+    if (dateRange !== 'all' && (window.since > window.until || addMonths(window.since, MAX_RANGE_MONTHS) < window.until)) {
+      return invalidInput(ctx, `since must not be after until, and the range must not exceed ${MAX_RANGE_MONTHS} months.`);
+    }
     const key = typeof ctx.query.incident_key === 'string' ? ctx.query.incident_key : undefined;
     const matching = store.incidents
       .filter((i) => statuses.length === 0 || statuses.includes(i.status as IncidentStatus))
       .filter((i) => serviceIds.length === 0 || serviceIds.includes(i.serviceId))
       .filter((i) => key === undefined || i.incidentKey === key)
-      .filter((i) => ctx.query.date_range === 'all' || (Date.parse(i.createdAt) >= window.since && Date.parse(i.createdAt) < window.until))
+      // Incidents created in the range, `since` inclusive and `until` exclusive (bounds unconfirmed against PagerDuty).
+      .filter((i) => dateRange === 'all' || (Date.parse(i.createdAt) >= window.since && Date.parse(i.createdAt) < window.until))
       .sort(order);
     ctx.body = {
       incidents: matching.slice(page.offset, page.offset + page.limit).map((i) => presentIncident(origin(ctx), store, i)),
@@ -102,7 +118,7 @@ export function installRoutes(emulator: PagerDutyEmulator): void {
   });
 
   router.get('/log_entries', (ctx) => {
-    const page = paging(ctx, 100);
+    const page = paging(ctx, 100, options.paginationCap);
     if (!page) return;
     const window = dateWindow(ctx.query, emulator.time());
     if (!window) return invalidInput(ctx, 'Invalid since or until parameter.');
@@ -154,4 +170,10 @@ function dateWindow(query: Record<string, string | string[] | undefined>, now: n
   const until = time(query.until) ?? now + 1000;
   const since = time(query.since) ?? until - DEFAULT_WINDOW_MS;
   return Number.isNaN(since) || Number.isNaN(until) ? undefined : { since, until };
+}
+
+function addMonths(ms: number, months: number): number {
+  const at = new Date(ms);
+  at.setUTCMonth(at.getUTCMonth() + months);
+  return at.getTime();
 }

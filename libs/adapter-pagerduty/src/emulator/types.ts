@@ -9,6 +9,11 @@ export interface PagerDutyEmulatorOptions {
   credentials?: Partial<PagerDutyCredentials>;
   /** Requests allowed per minute and key before 429 (PagerDuty's documented default: 960). */
   rateLimitPerMinute?: number;
+  /**
+   * The offset + limit past which `GET /incidents` and `GET /log_entries` refuse a page (PagerDuty's:
+   * 10,000). Smaller values let tests reach the ceiling with a handful of incidents.
+   */
+  paginationCap?: number;
   /** Time source in epoch milliseconds for every timestamp the emulator writes (default Date.now). */
   now?: () => number;
 }

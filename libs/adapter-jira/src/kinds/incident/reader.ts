@@ -19,7 +19,9 @@ const COMMENT_PAGE_SIZE = 100;
 export const CURSOR_OVERLAP_MS = 60_000;
 const EPOCH_JQL_DATE = '1970-01-01 00:00';
 
+/** Where a listing stands: its JQL and Jira's `nextPageToken`; a full scan's is marked `scope: 'all'`. */
 interface PageToken {
+  scope: 'changes' | 'all';
   jql: string;
   token: string;
 }
@@ -63,19 +65,35 @@ export class IssueReader {
 
   /** Issues updated since `cursor` (an ISO instant), oldest change first. */
   async list(cursor: string | undefined, page: string | undefined, pageSize: number | undefined): Promise<RecordPage> {
-    const state = page === undefined ? { jql: await this.listingJql(cursor) } : decodePage(page);
-    const maxResults = Math.min(Math.max(1, pageSize ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
-    const result = await this.client.searchJql({ jql: state.jql, fields: ISSUE_FIELDS, maxResults, nextPageToken: 'token' in state ? state.token : undefined });
-    if (!result.ok) throw refused(this.options.classify, 'GET /rest/api/3/search/jql', result);
-    const records: ExternalRecord[] = [];
-    for (const issue of result.data.issues) records.push(await toExternalRecord(issue, this.options.baseUrl, this.people));
+    const state = page === undefined ? { jql: await this.listingJql(cursor) } : decodePage(page, 'changes');
+    const { records, next } = await this.search(state, pageSize);
     // Oldest first, so the newest time seen is a safe resume point even in the middle of a listing.
     const newest = records.map((r) => r.updatedAt).filter((t): t is string => t !== undefined).reduce((a, b) => (b > a ? b : a), cursor ?? '');
     const out: RecordPage = { records };
     if (newest) out.cursor = newest;
-    const next = result.data.nextPageToken;
-    if (next && result.data.isLast !== true) out.nextPage = encodePage({ jql: state.jql, token: next });
+    if (next) out.nextPage = encodePage({ scope: 'changes', jql: state.jql, token: next });
     return out;
+  }
+
+  /**
+   * Every issue in scope however old (`scope: 'all'`), oldest created first with the key breaking
+   * ties, so issues created during the scan come last and none is read twice. No `total`: the search
+   * API does not count, and the approximate count is another call the emulator does not implement.
+   */
+  async scan(page: string | undefined, pageSize: number | undefined): Promise<RecordPage> {
+    const state = page === undefined ? { jql: this.scanJql() } : decodePage(page, 'all');
+    const { records, next } = await this.search(state, pageSize);
+    return next ? { records, nextPage: encodePage({ scope: 'all', jql: state.jql, token: next }) } : { records };
+  }
+
+  private async search(state: { jql: string; token?: string }, pageSize: number | undefined): Promise<{ records: ExternalRecord[]; next?: string }> {
+    const maxResults = Math.min(Math.max(1, pageSize ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
+    const result = await this.client.searchJql({ jql: state.jql, fields: ISSUE_FIELDS, maxResults, nextPageToken: state.token });
+    if (!result.ok) throw refused(this.options.classify, 'GET /rest/api/3/search/jql', result);
+    const records: ExternalRecord[] = [];
+    for (const issue of result.data.issues) records.push(await toExternalRecord(issue, this.options.baseUrl, this.people));
+    const next = result.data.nextPageToken;
+    return next && result.data.isLast !== true ? { records, next } : { records };
   }
 
   async comments(idOrKey: string): Promise<ExternalComment[]> {
@@ -98,6 +116,12 @@ export class IssueReader {
     }
     const clauses = [this.projectClause(), `updated >= ${quote(since)}`].filter(Boolean);
     return `${clauses.join(' AND ')} ORDER BY updated ASC`;
+  }
+
+  private scanJql(): string {
+    // /search/jql refuses JQL without a restriction: without a project, a creation date before any issue bounds it.
+    const clause = this.projectClause() || `created >= ${quote(EPOCH_JQL_DATE)}`;
+    return `${clause} ORDER BY created ASC, key ASC`;
   }
 
   /** The API user's time zone from /myself, read once: JQL date literals are in that zone. */
@@ -132,12 +156,25 @@ function encodePage(state: PageToken): string {
   return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
 }
 
-function decodePage(page: string): PageToken {
+/**
+ * The state of a page token written for `scope`. The two listings run different JQL, so a token of one
+ * is refused by the other rather than continuing a listing it does not belong to. Tokens written before
+ * scans existed carry no scope and are incremental listings' tokens.
+ */
+function decodePage(page: string, scope: PageToken['scope']): PageToken {
+  let state: Partial<PageToken> | undefined;
   try {
-    const state = JSON.parse(Buffer.from(page, 'base64url').toString('utf8')) as Partial<PageToken>;
-    if (typeof state.jql === 'string' && typeof state.token === 'string') return { jql: state.jql, token: state.token };
+    state = JSON.parse(Buffer.from(page, 'base64url').toString('utf8')) as Partial<PageToken>;
   } catch {
-    // Falls through: a token this adapter did not write.
+    // Left undefined: a token this adapter did not write.
   }
-  throw new ValidationError(`Not a Jira page token: ${page}`);
+  const written = state?.scope ?? 'changes';
+  if (!state || typeof state.jql !== 'string' || typeof state.token !== 'string' || (written !== 'changes' && written !== 'all')) {
+    throw new ValidationError(`Not a Jira page token: ${page}`);
+  }
+  if (written !== scope) {
+    const [mine, other] = written === 'all' ? ["a full scan (scope 'all')", "an incremental listing (scope 'changes')"] : ["an incremental listing (scope 'changes')", "a full scan (scope 'all')"];
+    throw new ValidationError(`This Jira page token belongs to ${mine} and cannot continue ${other}`);
+  }
+  return { scope: written, jql: state.jql, token: state.token };
 }

@@ -1,6 +1,7 @@
 import { ValidationError, VendorRejectedError, VendorResponseError, type Clock, type ErrorClassification, type ExternalRecord, type ListQuery, type RecordPage, type VendorFailure } from '@itsm-hub/core';
 import type { PagerDutyClient, PagerDutyRejected } from '../../client/http';
 import type { PagerDutyDirectory } from '../../client/directory';
+import { decodePage, encodePage, type ChangesPage } from './pageTokens';
 import { toExternalRecord } from './record';
 
 type Classify = (failure: VendorFailure) => ErrorClassification;
@@ -15,13 +16,6 @@ export const FIRST_LISTING_DAYS = 30;
 export const CURSOR_OVERLAP_MS = 60_000;
 const MAX_PAGE_SIZE = 100;
 
-interface PageState {
-  since: string;
-  offset: number;
-  /** Newest log entry time (epoch ms) seen on the earlier pages of this listing. */
-  newest?: number;
-}
-
 /**
  * Incidents changed since a cursor. GET /incidents cannot filter by update time, so the account's
  * log entries (one per trigger, acknowledge, assign, note, resolve, ...) name the incidents that
@@ -35,7 +29,7 @@ export async function listChangedIncidents(
   serviceIds: string[] | undefined,
   query: ListQuery,
 ): Promise<RecordPage> {
-  const state: PageState = query.page ? decodePage(query.page) : { since: startOf(query.cursor, clock), offset: 0 };
+  const state: ChangesPage = query.page ? decodePage(query.page, 'changes') : { since: startOf(query.cursor, clock), offset: 0 };
   const { offset } = state;
   const limit = Math.min(Math.max(query.pageSize ?? MAX_PAGE_SIZE, 1), MAX_PAGE_SIZE);
   const page = await client.listLogEntries({ since: state.since, limit, offset });
@@ -72,24 +66,8 @@ function startOf(cursor: string | undefined, clock: Clock): string {
   return cursor;
 }
 
-function isoSeconds(ms: number): string {
+export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function encodePage(state: PageState): string {
-  return Buffer.from(JSON.stringify(state)).toString('base64url');
-}
-
-function decodePage(page: string): PageState {
-  try {
-    const state = JSON.parse(Buffer.from(page, 'base64url').toString('utf8')) as Partial<PageState>;
-    if (typeof state.since === 'string' && Number.isInteger(state.offset) && (state.newest === undefined || typeof state.newest === 'number')) {
-      return state as PageState;
-    }
-  } catch {
-    // Falls through to the error below: a token this adapter did not write.
-  }
-  throw new ValidationError(`Not a PagerDuty page token: ${page}`);
 }
 
 /**

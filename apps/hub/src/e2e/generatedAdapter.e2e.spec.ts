@@ -53,7 +53,7 @@ describe('an adapter package written by npm run new-adapter', () => {
       display_name: 'Acmedesk',
       package: root,
       version: '0.1.0',
-      capabilities: { incident: ['read', 'find', 'list', 'create', 'update', 'comment', 'webhook'] },
+      capabilities: { incident: ['read', 'find', 'list', 'scan', 'create', 'update', 'comment', 'webhook'] },
       required_to_write: ['queue'],
       setup_steps: expect.stringContaining('API token'),
     });

@@ -101,7 +101,7 @@ export class PagerDutyClient {
   }
 
   // https://developer.pagerduty.com/api-reference/reference/REST/openapiv3.json/paths/~1log_entries/get
-  listLogEntries(query: { since: string; limit: number; offset: number }): Promise<PagerDutyResult<PagerDutyLogEntryList>> {
+  listLogEntries(query: { since: string; until?: string; limit: number; offset: number }): Promise<PagerDutyResult<PagerDutyLogEntryList>> {
     return this.get({ url: '/log_entries', query }, pagerDutyLogEntryListSchema);
   }
 

@@ -1,8 +1,16 @@
 import { ValidationError } from '@itsm-hub/core';
 
-/** Where an incremental listing (`scope: 'changes'`) stands: offset paging through log entries since `since`. */
+/**
+ * Where an incremental listing (`scope: 'changes'`) stands: offset paging through the log entries of a
+ * window, from `since` to `until`.
+ */
 export interface ChangesPage {
   since: string;
+  /**
+   * The window's end (epoch ms, exclusive) once the listing has moved past the first window, which is
+   * open-ended (PagerDuty's default `until`, now). Tokens written before windows existed carry none.
+   */
+  until?: number;
   offset: number;
   /** Newest log entry time (epoch ms) seen on the earlier pages of this listing. */
   newest?: number;
@@ -57,6 +65,7 @@ function isChanges(state: Record<string, unknown> | undefined): boolean {
     state !== undefined &&
     !('scope' in state) &&
     typeof state.since === 'string' &&
+    (state.until === undefined || Number.isInteger(state.until)) &&
     isOffset(state.offset) &&
     (state.newest === undefined || typeof state.newest === 'number')
   );

@@ -3,17 +3,11 @@ import type { PagerDutyClient } from '../../client/http';
 import type { PagerDutyDirectory } from '../../client/directory';
 import type { PagerDutyIncident } from '../../client/types';
 import { decodePage, encodePage, type ScanPage } from './pageTokens';
-import { isoSeconds, readFailed } from './reader';
+import { isoSeconds, PAGINATION_CAP, readFailed } from './reader';
 import { toExternalRecord } from './record';
 
 type Classify = (failure: VendorFailure) => ErrorClassification;
 
-/**
- * PagerDuty refuses a `GET /incidents` page whose offset + limit exceeds this, with 400 "Arguments
- * Caused Error" (2002), "Offset+limit exceeds maximum allowed value of 10000" (captured in
- * faros-ai/airbyte-connectors#991 and cloudquery/cloudquery#12750; the spec does not state it).
- */
-export const PAGINATION_CAP = 10_000;
 /** `since`..`until` may span at most 6 months (spec); 180 days fit in any six calendar months. */
 export const MAX_WINDOW_MS = 180 * 86_400_000;
 const SECOND = 1000;

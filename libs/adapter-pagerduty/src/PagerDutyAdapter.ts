@@ -79,8 +79,8 @@ export class PagerDutyAdapter implements Adapter {
   private listIncidents(query: ListQuery): Promise<RecordPage> {
     const { client, directory, settings } = this.connection();
     const classify = (failure: VendorFailure) => this.classifyError(failure);
-    if (query.scope === 'all') return scanIncidents(client, directory, this.context.clock, classify, settings.service_ids, query);
-    return listChangedIncidents(client, directory, this.context.clock, classify, settings.service_ids, query);
+    const listing = { client, directory, clock: this.context.clock, classify, serviceIds: settings.service_ids };
+    return query.scope === 'all' ? scanIncidents(listing, query) : listChangedIncidents(listing, query);
   }
 
   private writeIncidents(operations: WriteOperation[]): Promise<WriteResult[]> {

@@ -5,7 +5,7 @@ import { PagerDutyDirectory } from '../../client/directory';
 import { PagerDutyClient } from '../../client/http';
 import { startEmulator, type RunningPagerDutyEmulator } from '../../emulator';
 import { encodePage } from './pageTokens';
-import { CURSOR_OVERLAP_MS, listChangedIncidents } from './reader';
+import { CURSOR_OVERLAP_MS, isoSeconds, listChangedIncidents } from './reader';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 /** After the seeded account's log entries (the newest is two hours old), so only the ones added here are listed. */
@@ -27,13 +27,9 @@ beforeEach(() => {
   pd.emulator.reset();
 });
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** An incident with one log entry, `seconds` after BASE. */
 function addChange(id: string, seconds: number): void {
-  const at = iso(BASE + seconds * 1000);
+  const at = isoSeconds(BASE + seconds * 1000);
   pd.store.incidents.push({
     id, number: pd.store.sequence++, title: id, status: 'triggered', urgency: 'low', serviceId: 'PSVC001', escalationPolicyId: 'PESC001',
     incidentKey: id, assigneeIds: [], createdAt: at, updatedAt: at, lastStatusChangeAt: at,
@@ -61,7 +57,7 @@ async function listAll(page?: string): Promise<{ pages: RecordPage[]; cursor: st
   let cursor: string | undefined;
   do {
     const query: ListQuery = { kind: 'incident', cursor: SINCE, page, pageSize: 2 };
-    const result = await listChangedIncidents(client, directory, clock, (failure) => classifyPagerDutyError(failure, clock), undefined, query, CAP);
+    const result = await listChangedIncidents({ client, directory, clock, classify: (failure) => classifyPagerDutyError(failure, clock), serviceIds: undefined }, query, CAP);
     pages.push(result);
     page = result.nextPage;
     cursor = result.cursor;
@@ -85,10 +81,10 @@ describe('listChangedIncidents (scope changes) past the pagination ceiling', () 
     for (const req of requests) expect(Number(req.query?.offset) + Number(req.query?.limit)).toBeLessThanOrEqual(CAP);
     // Each window after the first ends a second after the second of the oldest entry the last one read,
     // asked for with a second more.
-    expect([...new Set(requests.map((r) => r.query?.until))]).toEqual([undefined, iso(BASE + 8000), iso(BASE + 7000), iso(BASE + 6000)]);
+    expect([...new Set(requests.map((r) => r.query?.until))]).toEqual([undefined, isoSeconds(BASE + 8000), isoSeconds(BASE + 7000), isoSeconds(BASE + 6000)]);
     expect(requests.every((r) => r.query?.since === SINCE)).toBe(true);
     expect(pages.slice(0, -1).every((p) => p.cursor === undefined)).toBe(true);
-    expect(cursor).toBe(iso(BASE + 10_000 - CURSOR_OVERLAP_MS));
+    expect(cursor).toBe(isoSeconds(BASE + 10_000 - CURSOR_OVERLAP_MS));
   });
 
   it('drops the entries from a window’s end on, which the window before it read', async () => {
@@ -102,7 +98,7 @@ describe('listChangedIncidents (scope changes) past the pagination ceiling', () 
 
   it('gives up, naming the second, when more log entries than the ceiling were created within one second', async () => {
     for (let i = 0; i < CAP + 1; i++) addChange(`PFLOOD${i}`, 0);
-    await expect(listAll()).rejects.toThrow(`PagerDuty holds more than ${CAP} log entries created around ${iso(BASE)}`);
+    await expect(listAll()).rejects.toThrow(`PagerDuty holds more than ${CAP} log entries created around ${isoSeconds(BASE)}`);
   });
 
   it('continues a token without a window in the open one, and one written at the ceiling in a window ending at its last entry', async () => {
@@ -115,7 +111,7 @@ describe('listChangedIncidents (scope changes) past the pagination ceiling', () 
     const atCeiling = await listAll(encodePage({ since: SINCE, offset: CAP }));
     // The last entry PagerDuty still pages to, then the window ending after its second.
     expect(sent[0].query).toEqual({ since: SINCE, limit: 1, offset: CAP - 1 });
-    expect(sent[1].query).toEqual({ since: SINCE, until: iso(BASE + 8000), limit: 2, offset: 0 });
+    expect(sent[1].query).toEqual({ since: SINCE, until: isoSeconds(BASE + 8000), limit: 2, offset: 0 });
     expect(new Set(atCeiling.pages.flatMap((p) => p.records.map((r) => r.id)))).toEqual(new Set(ids.slice(4)));
     for (const req of logEntryRequests()) expect(Number(req.query?.offset) + Number(req.query?.limit)).toBeLessThanOrEqual(CAP);
   });

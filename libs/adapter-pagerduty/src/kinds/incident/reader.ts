@@ -25,6 +25,16 @@ export const PAGINATION_CAP = 10_000;
 const SECOND = 1000;
 const MAX_PAGE_SIZE = 100;
 
+/** What both incident listings (changes since a cursor, and scans) work with. */
+export interface IncidentListing {
+  client: PagerDutyClient;
+  directory: PagerDutyDirectory;
+  clock: Clock;
+  classify: Classify;
+  /** The integration's `service_ids` scope; undefined: every service. */
+  serviceIds: string[] | undefined;
+}
+
 /**
  * Incidents changed since a cursor. GET /incidents cannot filter by update time, so the account's
  * log entries (one per trigger, acknowledge, assign, note, resolve, ...) name the incidents that
@@ -36,15 +46,8 @@ const MAX_PAGE_SIZE = 100;
  *
  * `cap` is PagerDuty's ceiling; tests give the emulator's smaller one.
  */
-export async function listChangedIncidents(
-  client: PagerDutyClient,
-  directory: PagerDutyDirectory,
-  clock: Clock,
-  classify: Classify,
-  serviceIds: string[] | undefined,
-  query: ListQuery,
-  cap: number = PAGINATION_CAP,
-): Promise<RecordPage> {
+export async function listChangedIncidents(listing: IncidentListing, query: ListQuery, cap: number = PAGINATION_CAP): Promise<RecordPage> {
+  const { client, directory, clock, classify, serviceIds } = listing;
   const token: ChangesPage = query.page ? decodePage(query.page, 'changes') : { since: startOf(query.cursor, clock), offset: 0 };
   const state = token.offset < cap ? token : await windowAtCeiling(client, classify, token, cap);
   const { offset, until } = state;

@@ -5,6 +5,7 @@ import { PagerDutyDirectory } from '../../client/directory';
 import { PagerDutyClient } from '../../client/http';
 import { startEmulator, type RunningPagerDutyEmulator, type StoredIncident } from '../../emulator';
 import { scanIncidents } from './scan';
+import { isoSeconds } from './reader';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const DAY = 86_400_000;
@@ -24,12 +25,8 @@ beforeEach(() => {
   pd.emulator.reset();
 });
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 function addIncident(id: string, createdAt: number, serviceId = 'PSVC001'): void {
-  const at = iso(createdAt);
+  const at = isoSeconds(createdAt);
   const incident: StoredIncident = {
     id, number: pd.store.sequence++, title: id, status: 'resolved', urgency: 'low', serviceId, escalationPolicyId: 'PESC001',
     incidentKey: id, assigneeIds: [], createdAt: at, updatedAt: at, lastStatusChangeAt: at, resolvedAt: at,
@@ -47,7 +44,7 @@ async function scanAll(serviceIds?: string[], pageSize = 2): Promise<{ ids: stri
   const pages: RecordPage[] = [];
   let page: string | undefined;
   do {
-    const result = await scanIncidents(client, directory, clock, (failure) => classifyPagerDutyError(failure, clock), serviceIds, { kind: 'incident', scope: 'all', page, pageSize }, CAP);
+    const result = await scanIncidents({ client, directory, clock, classify: (failure) => classifyPagerDutyError(failure, clock), serviceIds }, { kind: 'incident', scope: 'all', page, pageSize }, CAP);
     pages.push(result);
     page = result.nextPage;
   } while (page && pages.length < 500);
@@ -95,6 +92,6 @@ describe('scanIncidents (scope all)', () => {
 
   it('gives up, naming the second, when more incidents than the ceiling were created within one second', async () => {
     for (let i = 0; i < CAP + 1; i++) addIncident(`PFLOOD${i}`, NOW - 10 * DAY);
-    await expect(scanAll()).rejects.toThrow(`PagerDuty holds more than ${CAP} incidents created around ${iso(NOW - 10 * DAY)}`);
+    await expect(scanAll()).rejects.toThrow(`PagerDuty holds more than ${CAP} incidents created around ${isoSeconds(NOW - 10 * DAY)}`);
   });
 });

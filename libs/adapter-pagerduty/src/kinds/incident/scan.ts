@@ -3,7 +3,7 @@ import type { PagerDutyClient } from '../../client/http';
 import type { PagerDutyDirectory } from '../../client/directory';
 import type { PagerDutyIncident } from '../../client/types';
 import { decodePage, encodePage, type ScanPage } from './pageTokens';
-import { isoSeconds, PAGINATION_CAP, readFailed } from './reader';
+import { isoSeconds, PAGINATION_CAP, readFailed, type IncidentListing } from './reader';
 import { toExternalRecord } from './record';
 
 type Classify = (failure: VendorFailure) => ErrorClassification;
@@ -25,15 +25,8 @@ const ORDER = 'created_at:asc,incident_number:asc';
  *
  * `cap` is PagerDuty's ceiling; tests give the emulator's smaller one.
  */
-export async function scanIncidents(
-  client: PagerDutyClient,
-  directory: PagerDutyDirectory,
-  clock: Clock,
-  classify: Classify,
-  serviceIds: string[] | undefined,
-  query: ListQuery,
-  cap: number = PAGINATION_CAP,
-): Promise<RecordPage> {
+export async function scanIncidents(listing: IncidentListing, query: ListQuery, cap: number = PAGINATION_CAP): Promise<RecordPage> {
+  const { client, directory, clock, classify, serviceIds } = listing;
   const lists = { 'statuses[]': STATUSES, ...(serviceIds ? { 'service_ids[]': serviceIds } : {}) };
   const start = query.page ? decodePage(query.page, 'all') : await firstWindow(client, clock, classify, lists);
   if (!start) return { records: [] };

@@ -19,7 +19,7 @@ import type { IntegrationRuntime } from './IntegrationRuntimes';
 import { referencesIn } from './references';
 import { hasPendingConflict, heldFields, insertConflict, updatePendingExternalValue } from './stores/ConflictStore';
 import { externalEntryTaken, linkEntry, unansweredEntryWithBody } from './stores/JournalLinkStore';
-import { findLink, findLinkByExternalId, saveLink, type Link, type LinkKey } from './stores/LinkStore';
+import { findLink, findLinkByExternalId, saveLink, writeUnderWay, type Link, type LinkKey } from './stores/LinkStore';
 import { pendingWaitingFor, replacePending } from './stores/PendingReferenceStore';
 import { refKey, wakeWaiters } from './stores/ReferenceWaits';
 import { isOlderVersion, newerVersion } from './stores/versions';
@@ -65,8 +65,12 @@ export class InboundProcessor {
     private readonly metrics: SyncMetrics,
   ) {}
 
-  /** Applies the platform's current state of one record; returns what happened. */
-  async apply(runtime: IntegrationRuntime, external: ExternalRecord, span: Span): Promise<'created' | 'updated' | 'unchanged' | 'skipped'> {
+  /**
+   * Applies the platform's current state of one record; returns what happened. 'writing' when the
+   * hub's own write of the record is under way: the read may have caught it half done (a Jira
+   * status moved through two transitions shows the first), so the event waits for the write.
+   */
+  async apply(runtime: IntegrationRuntime, external: ExternalRecord, span: Span): Promise<'created' | 'updated' | 'unchanged' | 'skipped' | 'writing'> {
     const kind = this.kinds.get(external.kind);
     const arrivals: Arrival[] = [];
     const outcome = await this.db.transaction(async (tx) => {
@@ -79,6 +83,7 @@ export class InboundProcessor {
       const order = runtime.versionsFor(kind.name);
       // A read that lags behind our own latest write would look like the platform undoing it.
       if (!current || isOlderVersion(order, external.version, current.last_synced_version)) return 'skipped';
+      if (await writeUnderWay(tx, key)) return 'writing';
       const attributes = {
         'sync.integration_id': runtime.id, 'sync.integration_type': runtime.type, 'sync.direction': 'inbound',
         ...recordAttributes(kind.name, record.id), 'sync.external_id': external.id,

@@ -78,10 +78,11 @@ export class InboxWorker implements LaneWorker {
         if (runtime && known && runtime.enabled && takesInbound(runtime.directionFor(kind)) && event.type !== 'deleted') {
           const found = await findLinkForEvent(this.db, integrationId, kind, externalId, event.record.correlationId);
           if (found) span.setAttributes(recordAttributes(kind, found.link.entity_id));
+          // While the hub writes the record, the event is most likely the echo of that write: once the
+          // write's version is on the link, it is dropped without reading the record (dropEchoedEvents).
+          const wait = () => reschedule(this.db, INBOX, id, owner, new Date(this.clock.now().getTime() + ECHO_GRACE_MS), Number(row.attempts), null);
           if (found?.writing && event.type !== 'commented') {
-            // Most likely the echo of that write: once the write's version is on the link, the
-            // event is dropped without reading the record (dropEchoedEvents). Not an attempt.
-            await reschedule(this.db, INBOX, id, owner, new Date(this.clock.now().getTime() + ECHO_GRACE_MS), Number(row.attempts), null);
+            await wait();
             result = 'waiting';
           } else {
             const record = await withAuditScope({ operation: 'read', entityType: kind, entityId: found?.link.entity_id, externalId }, async () => runtime.adapter.read?.(kind, externalId));
@@ -90,8 +91,15 @@ export class InboxWorker implements LaneWorker {
               const message = `inbound: the platform has no ${kind} ${externalId} that the integration's account can read (deleted since, or hidden by its permissions)`;
               result = await this.keepFailed(owner, row, type, { reason: 'not_found', message, status: 404, attempts: Number(row.attempts) + 1 });
             } else {
-              result = (await this.processor.apply(runtime, { ...record, kind }, span)) === 'unchanged' ? 'skipped' : 'success';
-              applied = true;
+              const outcome = await this.processor.apply(runtime, { ...record, kind }, span);
+              if (outcome === 'writing') {
+                // The write began after the check above; what was read may be half of it. Not an attempt.
+                await wait();
+                result = 'waiting';
+              } else {
+                result = outcome === 'unchanged' ? 'skipped' : 'success';
+                applied = true;
+              }
             }
           }
         }

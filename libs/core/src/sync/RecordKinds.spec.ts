@@ -2,8 +2,11 @@ import 'reflect-metadata';
 import { EngineSpec, MEMORY_WEBHOOK_SECRET } from '../testing/engineSpec';
 import { TEST_CI_KIND, TEST_CI_MEMORY_KIND } from '../testing/testKinds';
 import { RecordService } from '../records/RecordService';
+import { trace } from '@opentelemetry/api';
 import { ConflictService } from './ConflictService';
 import { DeadLetterQueue } from './DeadLetterQueue';
+import { InboundProcessor } from './InboundProcessor';
+import { IntegrationRuntimes } from './IntegrationRuntimes';
 import { Poller } from './Poller';
 import { SyncMetrics } from './SyncMetrics';
 import { WebhookReceiver } from './WebhookReceiver';
@@ -81,6 +84,26 @@ describe('sync engine with a second record kind', () => {
     expect(await spec.db.query(`SELECT count(*)::int AS n FROM sync_inbox WHERE integration_id = $1`, [a])).toEqual([{ n: 0 }]);
     expect(await echoes()).toBe(before + 1);
     expect((await linkOf(item.id, a)).last_synced_version).toBe(spec.platform.records.get(onA)!.version);
+  });
+
+  it('does not take a read that caught the hub\'s own write half done, and leaves the record as written', async () => {
+    const a = await spec.integration('a');
+    const item = await records().create(spec.org, 'test_ci', { name: 'db-05' });
+    await spec.drainOut();
+    const onA = (await linkOf(item.id, a)).external_id;
+    await records().update(spec.org, 'test_ci', item.id, { name: 'db-05b' });
+    const outcomes: string[] = [];
+    // A read while the write runs sees one of its steps (a Jira status one transition short of where it goes).
+    spec.platform.beforeAnswer.push(async () => {
+      const written = spec.platform.records.get(onA)!;
+      const halfDone = { ...structuredClone(written), fields: { ...written.fields, label: 'db-05-half' } };
+      const runtime = (await spec.di.resolve(IntegrationRuntimes).load(a))!;
+      outcomes.push(await spec.di.resolve(InboundProcessor).apply(runtime, halfDone, trace.getTracer('spec').startSpan('spec')));
+    });
+    await spec.drainOut();
+    expect(outcomes).toEqual(['writing']);
+    expect((await records().get(spec.org, 'test_ci', item.id)).values.name).toBe('db-05b');
+    expect((await linkOf(item.id, a)).base).toEqual(expect.objectContaining({ label: 'db-05b' }));
   });
 
   it('polls each kind on its own cursor and creates hub items from platform items', async () => {

@@ -78,12 +78,15 @@ export async function findLinkByExternalId(db: Db, integrationId: string, kind: 
  * answer has not come back (the event carries the hub id as correlation); `writing` says whether a
  * job writing the record to this integration holds its lease right now.
  */
+/** Whether an outbound job of the link's record is leased: its write may be under way on the platform. */
+const WRITING_SQL = `EXISTS (
+  SELECT 1 FROM sync_outbox o
+   WHERE o.integration_id = l.integration_id AND o.record_kind = l.entity_type AND o.record_id = l.entity_id AND o.job = 'record'
+     AND o.lease_owner IS NOT NULL)`;
+
 export async function findLinkForEvent(db: Db, integrationId: string, kind: RecordKind, externalId: string, correlationId: string | undefined): Promise<{ link: Link; writing: boolean } | undefined> {
   const rows = await sql(db,
-    `SELECT l.*, EXISTS (
-         SELECT 1 FROM sync_outbox o
-          WHERE o.integration_id = l.integration_id AND o.record_kind = l.entity_type AND o.record_id = l.entity_id AND o.job = 'record'
-            AND o.lease_owner IS NOT NULL) AS writing
+    `SELECT l.*, ${WRITING_SQL} AS writing
        FROM integration_sync_map l
       WHERE l.integration_id = $1 AND l.entity_type = $2 AND (l.external_id = $3 OR (l.external_id IS NULL AND l.entity_id = $4))
       ORDER BY l.external_id IS NULL
@@ -93,6 +96,16 @@ export async function findLinkForEvent(db: Db, integrationId: string, kind: Reco
   if (!rows[0]) return undefined;
   const { writing, ...link } = rows[0];
   return { link: toLink(link), writing: Boolean(writing) };
+}
+
+/** Whether the hub is writing the link's record now: values are marked in flight and its job is leased. */
+export async function writeUnderWay(db: Db, key: LinkKey): Promise<boolean> {
+  const rows = await sql(db,
+    `SELECT ${WRITING_SQL} AS writing FROM integration_sync_map l
+      WHERE l.integration_id = $1 AND l.entity_type = $2 AND l.entity_id = $3 AND l.in_flight <> '{}'::jsonb`,
+    [key.integrationId, key.kind, key.recordId],
+  );
+  return Boolean(rows[0]?.writing);
 }
 
 /** External ids of records on one integration, by hub id (for references going out). */

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { AdapterRegistry, createLogger, DatabaseAuditSink, SyncEngine, TokenService, type HubLogger } from '@itsm-hub/core';
+import { AdapterRegistry, createLogger, DatabaseAuditSink, SyncEngine, SyncRunService, TokenService, type HubLogger } from '@itsm-hub/core';
 import { openStorage } from './bootstrap/openStorage';
 import type { HubConfig } from './config/HubConfig';
 import { createContainer } from './container';
@@ -30,7 +30,7 @@ export async function startHub(config: HubConfig, logger: HubLogger = createLogg
       adapters,
       logger,
       clock: { now: () => new Date() },
-      settings: { publicUrl, httpTimeoutMs: config.httpTimeoutMs, auditPayloads: config.auditPayloads, auditRetentionMs: config.auditRetentionMs },
+      settings: { publicUrl, httpTimeoutMs: config.httpTimeoutMs, auditPayloads: config.auditPayloads, auditRetentionMs: config.auditRetentionMs, runRetentionMs: config.runRetentionMs },
       // Only one process can open the embedded database (its data-directory lock), which proves
       // that every lease this process does not hold belongs to a process that is gone.
       sync: { ...config.sync, liveness: storage.embedded ? 'exclusive' : 'session_lock' },
@@ -56,6 +56,7 @@ export async function startHub(config: HubConfig, logger: HubLogger = createLogg
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await container.resolve(SyncRunService).stop();
         await engine.stop();
         await container.resolve(DatabaseAuditSink).flush();
         await storage.close();

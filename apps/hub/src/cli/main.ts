@@ -5,7 +5,8 @@ import { ApiError, HubClient, loadCliConfig } from './HubClient';
 /** Exit codes: 0 success, 1 the hub refused or failed, 2 wrong usage. */
 export async function runCli(argv: string[]): Promise<number> {
   const client = () => new HubClient(loadCliConfig());
-  const program = new Command('im').description('ITSM Hub command line').exitOverride().showHelpAfterError();
+  // Positional options down to `integration reconcile`, whose own options would otherwise take its subcommands' (`reconcile history x --format json`).
+  const program = new Command('im').description('ITSM Hub command line').enablePositionalOptions().exitOverride().showHelpAfterError();
   for (const command of allCommands(client, argv)) program.addCommand(command);
   for (const command of program.commands) applyExitOverride(command);
   try {

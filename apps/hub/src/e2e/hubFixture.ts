@@ -45,6 +45,7 @@ export async function startTestHub(overrides: Partial<Omit<HubConfig, 'sync'>> &
     httpTimeoutMs: 5_000,
     auditPayloads: false,
     auditRetentionMs: 30 * 24 * 3_600_000,
+    runRetentionMs: 90 * 24 * 3_600_000,
     dbPoolSize: db.poolSize,
     logLevel: 'info',
     printAdminToken: false,

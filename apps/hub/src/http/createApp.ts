@@ -14,6 +14,7 @@ import {
   OrganizationService,
   SyncMetrics,
   SyncStatusService,
+  SyncRunService,
   WebhookReceiver,
   OwnershipService,
   TOKENS,
@@ -32,6 +33,7 @@ import { registerIntegrationRoutes } from './routes/integrationRoutes';
 import { registerOrganizationRoutes } from './routes/organizationRoutes';
 import { registerIncidentRoutes } from './routes/incidentRoutes';
 import { registerOwnershipRoutes } from './routes/ownershipRoutes';
+import { registerRunRoutes } from './routes/runRoutes';
 import { registerSyncRoutes } from './routes/syncRoutes';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -59,6 +61,7 @@ export function createApp(container: DependencyContainer): Koa {
     inbox: container.resolve(InboxService),
     conflicts: container.resolve(ConflictService),
     webhooks: container.resolve(WebhookReceiver),
+    runs: container.resolve(SyncRunService),
     metrics,
     openApi: () => openApi,
   };
@@ -68,6 +71,7 @@ export function createApp(container: DependencyContainer): Koa {
   registerOwnershipRoutes(api, deps);
   registerIncidentRoutes(api, deps);
   registerSyncRoutes(api, deps);
+  registerRunRoutes(api, deps);
   const openApi = buildOpenApi(api.specs, HUB_VERSION);
 
   const app = new Koa();

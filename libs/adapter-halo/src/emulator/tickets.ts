@@ -1,4 +1,4 @@
-import { requestBody, type EmulatorContext } from '@itsm-hub/core/emulator';
+import { nextNumber, requestBody, type EmulatorContext } from '@itsm-hub/core/emulator';
 import {
   AGENTS_PATH,
   AGENTS_READ_SCOPES,
@@ -154,7 +154,7 @@ function upsert(halo: HaloEmulator, item: Record<string, unknown>): HaloTicket {
     halo.publish(WEBHOOK_EVENTS.updated, existing);
     return existing;
   }
-  const id = Math.max(1000, ...tickets.map((t) => t.id)) + 1;
+  const id = nextNumber(tickets, Math.max(1000, ...tickets.map((t) => t.id)));
   const created: HaloTicket = {
     id,
     ...NEW_TICKET_DEFAULTS,

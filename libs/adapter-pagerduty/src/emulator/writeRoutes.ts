@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from '@itsm-hub/core';
-import { type EmulatorContext, requestBody } from '@itsm-hub/core/emulator';
+import { type EmulatorContext, nextNumber, requestBody } from '@itsm-hub/core/emulator';
 import { pagerDutyError } from './errors';
 import { incidentEvent, noteEvent, type IncidentEventType } from './events';
 import { invalidInput, isoSeconds, notFound, origin } from './http';
@@ -72,7 +72,7 @@ export function installWriteRoutes(emulator: PagerDutyEmulator): void {
     store.sequence += 1;
     const incident: StoredIncident = {
       id: `PINC${store.sequence}`,
-      number: Math.max(0, ...store.incidents.map((i) => i.number)) + 1,
+      number: nextNumber(store.incidents, Math.max(0, ...store.incidents.map((i) => i.number))),
       title: input.title,
       status: 'triggered',
       urgency: input.urgency ?? 'high',

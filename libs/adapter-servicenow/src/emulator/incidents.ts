@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { nextNumber } from '@itsm-hub/core/emulator';
 import { WATCHED_FIELDS, type WebhookPayload } from '../webhooks';
 import { INCIDENT_COLUMNS, type Row } from './seed';
 import { READ_PATHS } from '../kinds/incident/record';
@@ -39,7 +40,7 @@ export function insertIncident(context: WriteContext, body: Record<string, unkno
     state: '1', impact: '3', urgency: '3', active: 'true', sys_class_name: 'incident',
     ...writableValues(body),
     sys_id: newSysId(),
-    number: nextNumber(rows),
+    number: incidentNumber(rows),
     opened_at: context.at,
     sys_created_on: context.at, sys_created_by: context.user, sys_updated_on: context.at, sys_updated_by: context.user,
     sys_mod_count: '0', sys_tags: '',
@@ -159,9 +160,9 @@ function payload(context: WriteContext, event: WebhookPayload['event'], row: Row
   return { ...base, comment: { sys_id: journal.sys_id, element, value: journal.value, sys_created_by: journal.sys_created_by, sys_created_on: journal.sys_created_on } };
 }
 
-function nextNumber(rows: Row[]): string {
-  const highest = Math.max(10000, ...rows.map((r) => Number(r.number.replace(/^INC/, '')) || 0));
-  return `INC${String(highest + 1).padStart(7, '0')}`;
+function incidentNumber(rows: Row[]): string {
+  const highest = rows.reduce((n, r) => Math.max(n, Number(r.number.replace(/^INC/, '')) || 0), 10000);
+  return `INC${String(nextNumber(rows, highest)).padStart(7, '0')}`;
 }
 
 function newSysId(): string {

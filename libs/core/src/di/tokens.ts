@@ -19,6 +19,9 @@ export interface HubSettings {
   auditPayloads?: boolean;
   /** HUB_AUDIT_RETENTION_DAYS, in milliseconds: older sync log rows are removed (default 30 days). */
   auditRetentionMs?: number;
+  /** HUB_RUN_RETENTION_DAYS, in milliseconds: older runs (reconciliation and other long jobs) are removed with their items (default 90 days). */
+  runRetentionMs?: number;
 }
 
 export const DEFAULT_AUDIT_RETENTION_MS = 30 * 24 * 3_600_000;
+export const DEFAULT_RUN_RETENTION_MS = 90 * 24 * 3_600_000;

@@ -1,1 +1,2 @@
 export * from './EmulatorApp';
+export { nextNumber } from './numbering';

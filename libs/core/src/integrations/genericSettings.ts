@@ -15,6 +15,10 @@ export const genericSettingsSchema = z.strictObject({
     .describe(`A webhook body identical to one accepted this many hours ago or less is a replay and is not processed again (default ${DEFAULT_REPLAY_WINDOW_HOURS}).`),
   unknown_person: z.enum(['omit', 'dead_letter']).optional()
     .describe('A person with no account on this platform (an assignee, a caller): omit writes the record without that field and warns on the link (default); dead_letter refuses the write.'),
+  reconcile_missing: z.enum(['report', 'recreate', 'unlink']).optional()
+    .describe('A linked record reconciliation no longer finds on the platform: report it (default), recreate it from the hub record, or unlink it.'),
+  reconcile_orphans: z.enum(['report', 'import']).optional()
+    .describe('A platform record in scope that no hub record knows: report it (default), or import it as a new hub record.'),
   create_filter: z
     .partialRecord(z.enum(INCIDENT_FIELDS), z.array(z.string()).min(1))
     .optional()

@@ -9,12 +9,15 @@ import { SyncLogEntry } from '../persistence/entities/SyncLogEntry';
 import { RecordKinds } from '../records/kinds/RecordKinds';
 import { IntegrationRuntimes } from '../sync/IntegrationRuntimes';
 import { SyncSignals } from '../sync/Wakeup';
+import { linkedRecordsDiffering } from './linkedDifferences';
 import type { PutMappingsInput } from './mappingSchemas';
 
 export interface MappingView {
   kind: RecordKind;
   source: 'default' | 'custom';
   mappings: Array<{ field: string; external_field: string; direction: FieldMapping['direction']; value_map?: Record<string, string>; default?: string }>;
+  /** After a replace: linked records whose platform values differ from the hub's under the new mappings (a reconciliation with auto-heal brings them over). */
+  linked_records_differing?: number;
 }
 
 const toView = (m: FieldMapping): MappingView['mappings'][number] => ({
@@ -60,7 +63,9 @@ export class MappingService {
     else all[kind] = mappings;
     await this.db.getRepository(IntegrationConfiguration).update({ id: row.id }, { fieldMappings: Object.keys(all).length > 0 ? all : null });
     this.signals.config.notify(row.id);
-    return this.get(await this.db.getRepository(IntegrationConfiguration).findOneByOrFail({ id: row.id }), kind);
+    const saved = await this.db.getRepository(IntegrationConfiguration).findOneByOrFail({ id: row.id });
+    const view = this.get(saved, kind);
+    return { ...view, linked_records_differing: await linkedRecordsDiffering(this.db, row.id, definition, this.runtimes.mappingsOf(saved, kind)) };
   }
 
   /** The integration's external calls, newest first; bodies only with HUB_AUDIT_PAYLOADS=true, redacted. */

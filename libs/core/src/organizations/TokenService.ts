@@ -11,6 +11,7 @@ import type { Principal } from '../security/Principal';
 import { DEFAULT_ORGANIZATION, OrganizationService, requireInstanceAdmin } from './OrganizationService';
 import { PrincipalCache } from './PrincipalCache';
 import { sql } from '../persistence/sql';
+import { isUniqueViolation } from '../persistence/isUniqueViolation';
 
 export interface IssuedToken {
   record: ApiToken;
@@ -77,7 +78,13 @@ export class TokenService {
       const existing = await repo.findOneBy({ tokenHash: hashApiToken(configured) });
       if (existing && existing.organizationId === org.id && existing.role === 'admin' && !existing.revokedAt) return { created: false };
       if (existing) throw new AuthenticationError('HUB_ADMIN_TOKEN is already in use by another token; choose a different value.');
-      await this.insert(org.id, 'admin (HUB_ADMIN_TOKEN)', 'admin', configured);
+      try {
+        await this.insert(org.id, 'admin (HUB_ADMIN_TOKEN)', 'admin', configured);
+      } catch (err) {
+        // Another hub process on the same database (a replica starting at the same moment) stored it first.
+        if (isUniqueViolation(err)) return this.bootstrapAdmin(configured);
+        throw err;
+      }
       return { created: true };
     }
     const active = (await repo.createQueryBuilder('t').where('t.organization_id = :org AND t.role = :role AND t.revoked_at IS NULL', { org: org.id, role: 'admin' }).getCount()) > 0;

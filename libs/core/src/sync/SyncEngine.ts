@@ -10,12 +10,13 @@ import { wakeMissedWaiters } from './stores/ReferenceWaits';
 import { byIntegration, CLAIM_LIMIT, type LaneWorker, type QueueRow } from './lanes';
 import { OutboundWorker } from './OutboundWorker';
 import { Poller } from './Poller';
+import { RunScheduler } from '../reconcile/RunScheduler';
 import { SyncLogRetention } from './SyncLogRetention';
 import type { SyncSettings } from './SyncSettings';
 import { SyncSignals, type Wakeup } from './Wakeup';
 
 /**
- * Runs the outbound, inbound and polling loops of this process. With INCIDENTS_SYNC_ENABLED=false
+ * Runs the outbound, inbound and polling loops of this process, and its cron schedules of runs. With INCIDENTS_SYNC_ENABLED=false
  * nothing runs: the outbox and the inbox keep filling and are delivered once syncing is back on.
  */
 @injectable()
@@ -35,6 +36,7 @@ export class SyncEngine {
     private readonly runtimes: IntegrationRuntimes,
     private readonly retention: SyncLogRetention,
     private readonly leases: LeaseRecovery,
+    private readonly scheduler: RunScheduler,
   ) {}
 
   /** Takes this process's liveness lock and frees the jobs of processes that are gone, then starts the loops. */
@@ -49,6 +51,7 @@ export class SyncEngine {
       this.loop('poll', () => this.poller.runOnce(this.owner)),
       this.loop('sync-log retention', () => this.retention.runOnce()),
       this.loop('housekeeping', async () => (await this.housekeep(), 0)),
+      this.loop('schedules', async () => (await this.scheduler.refresh(), 0)),
     ];
   }
 
@@ -59,6 +62,7 @@ export class SyncEngine {
     this.signals.outbox.notify();
     this.signals.inbox.notify();
     await Promise.all(this.loops);
+    await this.scheduler.stop();
     await this.leases.stop();
     await this.runtimes.closeAll();
   }

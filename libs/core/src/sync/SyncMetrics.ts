@@ -41,6 +41,24 @@ export class SyncMetrics {
     labelNames: ['integration_type', 'reason'],
     registers: [this.registry],
   });
+  readonly reconcileRuns = new Counter({
+    name: 'itsm_reconcile_runs_total',
+    help: 'Finished reconciliation runs by platform type and status',
+    labelNames: ['integration_type', 'status'],
+    registers: [this.registry],
+  });
+  readonly discrepancies = new Counter({
+    name: 'itsm_reconcile_discrepancies_total',
+    help: 'Discrepancies reconciliation runs found, by platform type and category',
+    labelNames: ['integration_type', 'category'],
+    registers: [this.registry],
+  });
+  readonly scheduleTicks = new Counter({
+    name: 'itsm_schedule_ticks_total',
+    help: 'Scheduled ticks this process fired: claimed (it started the run), taken (another process had claimed the tick), skipped (a run was still going)',
+    labelNames: ['type', 'outcome'],
+    registers: [this.registry],
+  });
   readonly deadLettered = new Counter({
     name: 'itsm_sync_dead_letters_total',
     help: 'Jobs moved to the dead letter queue.',

@@ -22,7 +22,7 @@ export const MEMORY_MAPPINGS: FieldMapping[] = [
   { field: 'assignee', externalField: 'owner', direction: 'bidirectional' },
 ];
 
-const INCIDENT_CAPABILITIES: KindCapabilities = { operations: { read: true, find: true, list: true, create: true, update: true, comment: true, webhook: true }, versions: 'counter' };
+const INCIDENT_CAPABILITIES: KindCapabilities = { operations: { read: true, find: true, list: true, scan: true, create: true, update: true, comment: true, webhook: true }, versions: 'counter' };
 
 export interface MemoryKind {
   capabilities: KindCapabilities;
@@ -120,6 +120,14 @@ export class MemoryPlatform {
         return structuredClone([...this.records.values()].find((r) => r.kind === query.kind && r.correlationId === query.correlationId));
       },
       list: async (query) => {
+        if (query.scope === 'all') {
+          // Every record in id order, a page at a time, with the total as ServiceNow's X-Total-Count gives it.
+          const all = [...this.records.values()].filter((r) => r.kind === query.kind).sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+          const start = Number(query.page ?? 0);
+          const size = query.pageSize ?? 100;
+          const next = start + size < all.length ? String(start + size) : undefined;
+          return { records: all.slice(start, start + size).map((r) => structuredClone(r)), total: all.length, ...(next ? { nextPage: next } : {}) };
+        }
         const since = Number(query.cursor ?? 0);
         const records = [...this.records.values()].filter((r) => r.kind === query.kind && (this.changed.get(r.id) ?? 0) > since);
         return { records: records.map((r) => structuredClone(r)), cursor: String(this.sequence) };

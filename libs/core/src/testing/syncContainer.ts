@@ -12,6 +12,8 @@ import type { SyncSettings } from '../sync/SyncSettings';
 import { RateLimiter } from '../sync/RateLimiter';
 import { SyncSignals } from '../sync/Wakeup';
 import { MemoryLogger } from './createTestAdapterContext';
+import { RunScheduler } from '../reconcile/RunScheduler';
+import { SyncRunService } from '../reconcile/SyncRunService';
 import type { MemoryPlatform } from './MemoryPlatform';
 
 /**
@@ -29,6 +31,6 @@ export function createSyncContainer(deps: { db: DataSource; platform: MemoryPlat
   di.registerInstance(TOKENS.Clock, deps.clock);
   di.registerInstance(TOKENS.HubSettings, { publicUrl: 'https://hub.test', httpTimeoutMs: 1_000 });
   di.registerInstance(TOKENS.SyncSettings, deps.settings);
-  for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds, DatabaseAuditSink, RateLimiter]) di.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
+  for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds, DatabaseAuditSink, RateLimiter, SyncRunService, RunScheduler]) di.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
   return di;
 }

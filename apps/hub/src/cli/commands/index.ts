@@ -4,7 +4,8 @@ import { loginCommand, orgCommand, tokenCommand } from './admin';
 import { conflictCommand } from './conflict';
 import { incidentCommand } from './incident';
 import { integrationCommand } from './integration';
+import { runCommand } from './reconcile';
 
 export function allCommands(client: () => HubClient, argv: string[] = []): Command[] {
-  return [loginCommand(), orgCommand(client), tokenCommand(client), integrationCommand(client, argv), conflictCommand(client), incidentCommand(client)];
+  return [loginCommand(), orgCommand(client), tokenCommand(client), integrationCommand(client, argv), conflictCommand(client), incidentCommand(client), runCommand(client)];
 }

@@ -4,6 +4,7 @@ import { ApiError, type HubClient } from '../HubClient';
 import { printObject, printPage, printRows, type Format } from '../output';
 import { adapterFlags, adapterOfType, collectAdapterValues, type AdapterDescription, type AdapterFlag } from './adapterFlags';
 import { definedOnly, formatOption, kindOption, limitOption, offsetOption, orgOption, pageQuery, parseBoolean, parseInteger } from './options';
+import { reconcileCommand } from './reconcile';
 import { expandId } from './shortIds';
 
 const collectSetting = (value: string, previous: Record<string, string> = {}) => {
@@ -15,7 +16,7 @@ const collectSetting = (value: string, previous: Record<string, string> = {}) =>
 const integrationColumns = ['name', 'type', 'base_url', 'direction', 'enabled', 'conflict_strategy', 'id'];
 
 export function integrationCommand(client: () => HubClient, argv: string[] = []): Command {
-  const cmd = new Command('integration').description('Manage integrations with external platforms');
+  const cmd = new Command('integration').description('Manage integrations with external platforms').enablePositionalOptions();
   const path = (ref: string, suffix = '') => `api/v1/integrations/${encodeURIComponent(ref)}${suffix}`;
 
   const configure = cmd
@@ -104,6 +105,8 @@ export function integrationCommand(client: () => HubClient, argv: string[] = [])
       if (opts.format === 'table') process.stdout.write(result.success ? 'Connection test passed\n' : 'Connection test FAILED\n');
       if (!result.success) process.exitCode = 1;
     });
+
+  cmd.addCommand(reconcileCommand(client));
 
   const ownership = cmd.command('field-ownership').description('Field ownership rules of an integration');
   ownership
@@ -227,7 +230,11 @@ export function integrationCommand(client: () => HubClient, argv: string[] = [])
     .action(async (ref, opts, command: Command) => {
       const content = readMappingsFile(command, opts.file);
       const body = Array.isArray(content) ? { mappings: content } : content;
-      printMappings(opts.format, await client().request('PUT', path(ref, '/mappings'), body, { organization_id: opts.org, kind: opts.kind }));
+      const saved = await client().request('PUT', path(ref, '/mappings'), body, { organization_id: opts.org, kind: opts.kind });
+      printMappings(opts.format, saved);
+      if (opts.format === 'table' && saved.linked_records_differing > 0) {
+        process.stdout.write(`${saved.linked_records_differing} linked records differ under the new mappings; im integration reconcile ${ref} --auto-heal brings them over\n`);
+      }
     });
   return cmd;
 }

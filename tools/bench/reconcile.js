@@ -1,0 +1,199 @@
+'use strict';
+/**
+ * `npm run bench:reconcile`: a reconciliation run of one ServiceNow integration over N emulator
+ * records against N hub records with 1% drift, on PostgreSQL and on the embedded database.
+ * A benchmark, not a test: it prints records checked per second and the hub's memory, and exits 0
+ * unless something broke.
+ *
+ * Both sides are seeded directly, not through the API: one incident goes through the real path
+ * (API, outbox, ServiceNow) and is then copied N times by SQL on the hub side (records and links)
+ * and by the emulator's seeding call on the platform side, so every copy is linked and in sync as
+ * the real path would leave it; 1% then differ in their short description on the platform.
+ *
+ * BENCH_RECORDS (default 10000,100000), BENCH_DATABASES (embedded,postgres), DATABASE_URL for
+ * PostgreSQL. Memory is the hub process's resident set: idle after start, and the peak sampled
+ * every 50 ms during the run (the embedded database lives in the hub process).
+ */
+const { spawn } = require('node:child_process');
+const { createHash } = require('node:crypto');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+const { Client } = require('pg');
+const { SecretBox, openDatabase, startEmbeddedPostgres } = require('@itsm-hub/core');
+const servicenow = require('@itsm-hub/adapter-servicenow/emulator');
+const { call } = require('./http');
+
+const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+const TOKEN = 'ihub_bench-admin-token-0123456789abcdef';
+const DRIFT_EVERY = 100;
+const TARGET_PER_SECOND = 2_000;
+const TARGET_MEMORY_MB = 300;
+
+async function main() {
+  const counts = list('BENCH_RECORDS', '10000,100000').map(Number);
+  const databases = list('BENCH_DATABASES', process.env.DATABASE_URL ? 'postgres,embedded' : 'embedded');
+  const rows = [];
+  for (const database of databases) for (const count of counts) rows.push(await scenario(database, count));
+  console.log('\nReconciliation of one ServiceNow integration, 1% drift, dry run (0 ms platform latency)');
+  console.log(['database', 'records', 'checked', 'drift found', 'seconds', 'checked/s', 'idle RSS MB', 'peak RSS MB', 'above idle MB'].join('\t'));
+  for (const r of rows) console.log([r.database, r.records, r.checked, r.drift, r.seconds.toFixed(1), Math.round(r.perSecond), r.idleMb, r.peakMb, r.peakMb - r.idleMb].join('\t'));
+  console.log(`Targets: at least ${TARGET_PER_SECOND} records checked per second; memory flat in the record count and under ${TARGET_MEMORY_MB} MB above the idle hub on PostgreSQL.`);
+}
+
+async function scenario(database, count) {
+  const snow = await servicenow.startEmulator();
+  const storage = await openStorage(database);
+  try {
+    // The real path once: the template every copy is made from.
+    let hub = await spawnHub(storage.env);
+    const integration = await hub.api('POST', '/api/v1/integrations', {
+      name: 'bench-snow', type: 'servicenow', base_url: snow.url, credentials: { username: 'admin', password: 'admin' }, rate_limit_per_minute: 1_000_000,
+    });
+    const template = await hub.api('POST', '/api/v1/incidents', { title: 'Bench template', priority: 'P3' });
+    let link;
+    for (let i = 0; i < 500 && link?.sync_status !== 'synced'; i += 1) {
+      link = (await hub.api('GET', `/api/v1/incidents/${template.id}/links`)).links[0];
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (link?.sync_status !== 'synced') throw new Error('the template incident did not sync');
+    await hub.close();
+
+    const started = Date.now();
+    await seedHub(storage, template.id, count);
+    seedPlatform(snow, link.external_id, count);
+    const seedSeconds = (Date.now() - started) / 1000;
+
+    hub = await spawnHub(storage.env);
+    const idleMb = rssMb(hub.pid);
+    let peakMb = idleMb;
+    const sampler = setInterval(() => { peakMb = Math.max(peakMb, rssMb(hub.pid)); }, 50);
+    const t0 = Date.now();
+    const run = await hub.api('POST', `/api/v1/integrations/${integration.id}/reconcile?wait=true`, { dry_run: true });
+    const seconds = (Date.now() - t0) / 1000;
+    clearInterval(sampler);
+    peakMb = Math.max(peakMb, rssMb(hub.pid));
+    await hub.close();
+    if (run.status !== 'succeeded') throw new Error(`run ${run.status}: ${run.error}`);
+    console.log(`${database} ${count}: seeded in ${seedSeconds.toFixed(1)} s; ${JSON.stringify(run.counts)}`);
+    return { database, records: count, checked: run.total_checked, drift: run.counts.field_drift, seconds, perSecond: run.total_checked / seconds, idleMb, peakMb };
+  } finally {
+    await storage.close();
+    await snow.close();
+  }
+}
+
+const uuidOf = (n) => {
+  const h = createHash('md5').update(`bench-incident-${n}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
+const sysIdOf = (n) => createHash('md5').update(`bench-sys-${n}`).digest('hex');
+const numberOf = (n) => `INC${String(1_000_000 + n).padStart(7, '0')}`;
+
+/** N copies of the template's record and link, by SQL in the database the hub uses (the hub is stopped). */
+async function seedHub(storage, templateId, count) {
+  const db = await storage.open();
+  try {
+    const uuid = (column) => `(substr(md5('bench-incident-' || g), 1, 8) || '-' || substr(md5('bench-incident-' || g), 9, 4) || '-' || substr(md5('bench-incident-' || g), 13, 4) || '-' || substr(md5('bench-incident-' || g), 17, 4) || '-' || substr(md5('bench-incident-' || g), 21, 12)) AS ${column}`;
+    await db.query(
+      `INSERT INTO incidents SELECT (jsonb_populate_record(NULL::incidents, to_jsonb(t) || jsonb_build_object('id', c.id, 'title', 'Bench ' || c.g))).*
+         FROM incidents t, (SELECT g, ${uuid('id')} FROM generate_series(1, $2) g) c WHERE t.id = $1`,
+      [templateId, count],
+    );
+    await db.query(
+      `INSERT INTO integration_sync_map SELECT (jsonb_populate_record(NULL::integration_sync_map, to_jsonb(l) || jsonb_build_object(
+              'id', gen_random_uuid()::text, 'entity_id', c.id, 'external_id', md5('bench-sys-' || c.g), 'external_number', 'INC' || lpad((1000000 + c.g)::text, 7, '0'),
+              'external_url', NULL, 'base', l.base || jsonb_build_object('short_description', 'Bench ' || c.g)))).*
+         FROM integration_sync_map l, (SELECT g, ${uuid('id')} FROM generate_series(1, $2) g) c WHERE l.entity_id = $1`,
+      [templateId, count],
+    );
+    await db.query('ANALYZE');
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** The same N records on the platform, through the emulator's seeding call; every hundredth edited there. */
+function seedPlatform(snow, templateSysId, count) {
+  const template = snow.emulator.tables.incident.find((row) => row.sys_id === templateSysId);
+  const rows = [];
+  for (let n = 1; n <= count; n += 1) {
+    rows.push({
+      ...template, sys_id: sysIdOf(n), number: numberOf(n), correlation_id: uuidOf(n),
+      short_description: n % DRIFT_EVERY === 0 ? `Bench ${n} (edited in ServiceNow)` : `Bench ${n}`,
+    });
+  }
+  snow.emulator.seedRows('incident', rows);
+}
+
+async function openStorage(database) {
+  if (database === 'postgres') {
+    if (!process.env.DATABASE_URL) throw new Error('BENCH_DATABASES=postgres needs DATABASE_URL');
+    const name = `itsm_bench_reconcile_${process.pid}`;
+    const admin = new Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    return {
+      env: { DATABASE_URL: url.toString(), HUB_ENCRYPTION_KEY: SecretBox.generateKey(), HUB_DB_POOL_SIZE: '10' },
+      open: () => openDatabase({ url: url.toString(), poolSize: 2 }),
+      close: async () => {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'itsm-bench-reconcile-'));
+  return {
+    env: { HUB_DATA_DIR: dir },
+    open: async () => {
+      const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pgdata') });
+      const db = await openDatabase({ url: embedded.url, poolSize: 1 });
+      const destroy = db.destroy.bind(db);
+      db.destroy = async () => { await destroy(); await embedded.close(); };
+      return db;
+    },
+    close: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024);
+}
+
+/** The built hub in a process of its own. */
+function spawnHub(env) {
+  const child = spawn(process.execPath, [path.resolve(__dirname, '../../apps/hub/dist/main.js')], {
+    env: { PATH: process.env.PATH, HUB_PORT: '0', HUB_HOST: '127.0.0.1', LOG_LEVEL: 'info', HUB_PRINT_ADMIN_TOKEN: 'false', HUB_ADMIN_TOKEN: TOKEN, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk.toString();
+      const match = /ITSM Hub listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (!match) return;
+      const url = match[1];
+      resolve({
+        pid: child.pid,
+        api: async (method, p, body) => {
+          const answer = await call(url + p, { method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+          if (answer.status >= 400) throw new Error(`${method} ${p}: ${answer.status} ${answer.text}`);
+          return answer.text ? JSON.parse(answer.text) : undefined;
+        },
+        close: () => new Promise((done) => { child.removeAllListeners('exit'); child.once('exit', done); child.kill('SIGTERM'); }),
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`hub exited with ${code}:\n${output}`)));
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

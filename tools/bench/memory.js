@@ -12,11 +12,10 @@
  * with DATABASE_URL, on a database of its own created and dropped by the bench),
  * BENCH_IDLE_SECONDS (default 20).
  */
-const { spawn } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
-const { Client } = require('pg');
+const { serverDatabase, spawnHub } = require('./benchHub');
 const { SecretBox } = require('@itsm-hub/core');
 const { call } = require('./http');
 
@@ -39,19 +38,11 @@ async function main() {
         rmSync(dir, { recursive: true, force: true });
       }
     } else if (database === 'postgres') {
-      if (!process.env.DATABASE_URL) throw new Error('BENCH_DATABASES=postgres needs DATABASE_URL');
-      const name = `itsm_bench_memory_${process.pid}`;
-      const admin = new Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
+      const db = await serverDatabase('memory');
       try {
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.query(`CREATE DATABASE ${name}`);
-        const url = new URL(process.env.DATABASE_URL);
-        url.pathname = `/${name}`;
-        rows.push(await measure('postgres', 'first start', { DATABASE_URL: url.toString(), HUB_ENCRYPTION_KEY: SecretBox.generateKey() }));
+        rows.push(await measure('postgres', 'first start', { DATABASE_URL: db.url, HUB_ENCRYPTION_KEY: SecretBox.generateKey() }));
       } finally {
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.end();
+        await db.drop();
       }
     } else {
       throw new Error(`unknown database ${database}: embedded or postgres`);
@@ -63,7 +54,7 @@ async function main() {
 /** One hub: start, ready, idle, then its memory before and after a forced garbage collection. */
 async function measure(database, start, env) {
   const started = Date.now();
-  const hub = await spawnHub({ ...BASE_ENV, ...env });
+  const hub = await spawnProbedHub({ ...BASE_ENV, ...env });
   try {
     while ((await call(`${hub.url}/readyz`)).status !== 200) await sleep(100);
     const readyMs = Date.now() - started;
@@ -80,31 +71,18 @@ async function measure(database, start, env) {
 }
 
 /** The built hub with the memory probe preloaded and an IPC channel to it. */
-function spawnHub(env) {
-  const args = ['--expose-gc', '-r', path.resolve(__dirname, 'memoryProbe.js'), path.resolve(__dirname, '../../apps/hub/dist/main.js')];
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  let output = '';
+async function spawnProbedHub(env) {
+  const hub = await spawnHub(env, { nodeArgs: ['--expose-gc', '-r', path.resolve(__dirname, 'memoryProbe.js')], ipc: true });
   const probe = (kind) => new Promise((resolve) => {
     const onMessage = (message) => {
       if (message?.kind !== kind) return;
-      child.off('message', onMessage);
+      hub.child.off('message', onMessage);
       resolve(message.memoryUsage);
     };
-    child.on('message', onMessage);
-    child.send(kind);
+    hub.child.on('message', onMessage);
+    hub.child.send(kind);
   });
-  return new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk.toString();
-      const match = /ITSM Hub listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) {
-        resolve({ url: match[1], pid: child.pid, probe, close: () => new Promise((done) => { child.removeAllListeners('exit'); child.once('exit', done); child.kill('SIGTERM'); }) });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`hub exited with ${code}:\n${output}`)));
-  });
+  return { ...hub, probe };
 }
 
 /** VmRSS and VmHWM of a process, in MB. */

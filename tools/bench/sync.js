@@ -15,11 +15,10 @@
  * Database statements are the hub's own count (`itsm_db_statements_total`) over the create and
  * update phases, per change and integration.
  */
-const { spawn } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
-const { Client } = require('pg');
+const { hubNodeArgs, serverDatabase, spawnHub } = require('./benchHub');
 const { SecretBox } = require('@itsm-hub/core');
 const { PLATFORMS } = require('./platforms');
 const { cpuMeter } = require('./cpu');
@@ -63,25 +62,15 @@ async function startBenchHub(database) {
   };
   let cleanup = async () => undefined;
   if (database === 'postgres') {
-    if (!process.env.DATABASE_URL) throw new Error('BENCH_DATABASES=postgres needs DATABASE_URL');
-    const name = `itsm_bench_${process.pid}`;
-    const admin = new Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    Object.assign(env, { DATABASE_URL: url.toString(), HUB_ENCRYPTION_KEY: SecretBox.generateKey(), HUB_DB_POOL_SIZE: '10' });
-    cleanup = async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    };
+    const db = await serverDatabase('sync');
+    Object.assign(env, { DATABASE_URL: db.url, HUB_ENCRYPTION_KEY: SecretBox.generateKey(), HUB_DB_POOL_SIZE: '10' });
+    cleanup = db.drop;
   } else {
     const dir = mkdtempSync(path.join(tmpdir(), 'itsm-bench-'));
     env.HUB_DATA_DIR = dir;
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
-  const running = await spawnHub(env);
+  const running = await spawnHub(env, { nodeArgs: hubNodeArgs() });
   const api = async (method, p, body) => {
     const answer = await call(running.url + p, {
       method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
@@ -96,21 +85,6 @@ async function startBenchHub(database) {
   return { url: running.url, pid: running.pid, api, statements, close: async () => { await running.close(); await cleanup(); } };
 }
 
-/** The built hub in a process of its own, as deployed: it does not share a CPU core with the emulators. */
-function spawnHub(env) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean), path.resolve(__dirname, '../../apps/hub/dist/main.js')], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk.toString();
-      const match = /ITSM Hub listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve({ url: match[1], pid: child.pid, close: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }) });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`hub exited with ${code}:\n${output}`)));
-  });
-}
 
 async function scenario(hub, database, latency, names) {
   const platforms = [];

@@ -50,7 +50,7 @@ describe('im CLI: reconcile, its history and schedule, and runs', () => {
 
     const history = await json(['integration', 'reconcile', 'history', 'snow']);
     const plan = history.runs[0];
-    expect(plan).toMatchObject({ dry_run: true, trigger: 'api', status: 'succeeded', counts: expect.objectContaining({ field_drift: 2 }) });
+    expect(plan).toMatchObject({ dry_run: true, trigger: 'manual', status: 'succeeded', counts: expect.objectContaining({ field_drift: 2 }) });
     const listed = await json(['run', 'list', '--integration', 'snow', '--type', 'reconcile']);
     expect(listed.items.map((r: { id: string }) => r.id)).toEqual([plan.id]);
     const shown = await im(['run', 'show', plan.id.slice(0, 8), '--category', 'field_drift']);
@@ -68,6 +68,11 @@ describe('im CLI: reconcile, its history and schedule, and runs', () => {
     expect(drifted.filter((r) => r.external_field === 'impact').map((r) => [r.hub_value, r.external_value, r.field_action])).toEqual([['2', '1', 'pull'], ['2', '1', 'pull']]);
     const errors = await im(['run', 'export', plan.id, '--part', 'errors']);
     expect(errors.stdout.split('\n')[0]).toBe('run_id,record_kind,record_id,external_id,external_number,category,action,outcome,severity,message');
+    // Findings are data, not errors: nothing failed, went stale or was refused, so the errors part is its header alone.
+    expect(parse(errors.stdout, { columns: true })).toEqual([]);
+    const all: Array<Record<string, string>> = parse((await im(['run', 'export', plan.id, '--part', 'all'])).stdout, { columns: true });
+    expect(all.length).toBe(rows.length);
+    expect(Object.keys(all[0])).toEqual([...Object.keys(rows[0]), 'severity', 'message']);
 
     const applied = await im(['run', 'apply', plan.id.slice(0, 8)]);
     expect(applied).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Applied run .*: \d+ healed, 0 stale/) });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EmulatorApp, type EmulatorContext, requestBody } from '@itsm-hub/core/emulator';
+import { EmulatorApp, forgetNumbers, type EmulatorContext, requestBody } from '@itsm-hub/core/emulator';
 import {
   BEARER_CHALLENGE,
   DEFAULT_AUTH_PATH,
@@ -80,6 +80,7 @@ export class HaloEmulator extends EmulatorApp {
   /** In place: callers keep references to the state's arrays. */
   protected override resetState(): void {
     replace(this.state.tickets, this.options.tickets ?? seedTickets());
+    forgetNumbers(this.state.tickets);
     replace(this.state.agents, this.options.agents ?? seedAgents());
     replace(this.state.actions, this.options.tickets ? [] : seedActions());
   }

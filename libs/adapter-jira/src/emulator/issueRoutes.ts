@@ -1,4 +1,4 @@
-import { requestBody, type EmulatorContext } from '@itsm-hub/core/emulator';
+import { nextNumber, requestBody, type EmulatorContext } from '@itsm-hub/core/emulator';
 import { adfProblem } from './adfProblem';
 import { commentCreated, commentJson, issueCreated, issueUpdated, type ChangeItem } from './events';
 import { issueJson, sendError, sendJson, single, siteUrl, userJson } from './http';
@@ -101,7 +101,8 @@ export function registerIssueRoutes(emulator: JiraEmulator): void {
     if (!values.summary && !errors.summary) errors.summary = 'You must specify a summary of the issue.';
     if (Object.keys(errors).length > 0 || !project || !issueType) return sendJson(ctx, 400, { errorMessages: [], errors });
     const at = jiraTime(emulator.time());
-    const number = state.issues.filter((i) => i.projectKey === project.key).length + 1;
+    const held = state.issues.filter((i) => i.projectKey === project.key).map((i) => Number(i.key.split('-').pop()));
+    const number = nextNumber(project, Math.max(0, ...held));
     const issue: EmulatedIssue = {
       id: nextId(),
       key: `${project.key}-${number}`,

@@ -142,11 +142,14 @@ export function runQuery(table: string, rows: Row[], query: EncodedQuery, lookup
   const holds = (row: Row, group: Group) => group.every((clause) => clause.some((c) => c.test(value(row, c.path))));
   const matching = rows.filter((row) => query.groups.some((group) => holds(row, group)));
   if (query.orders.length === 0) return matching;
-  return matching.sort((a, b) => {
-    for (const { path, desc } of query.orders) {
-      const cmp = compare(value(a, path), value(b, path));
+  // Each row's sort keys are walked once, not once per comparison (a scan of 100,000 rows sorts them on every page).
+  const keyed = matching.map((row) => ({ row, keys: query.orders.map(({ path }) => value(row, path)) }));
+  keyed.sort((a, b) => {
+    for (const [i, { desc }] of query.orders.entries()) {
+      const cmp = compare(a.keys[i], b.keys[i]);
       if (cmp !== 0) return desc ? -cmp : cmp;
     }
     return 0;
   });
+  return keyed.map((k) => k.row);
 }

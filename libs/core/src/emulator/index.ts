@@ -1,2 +1,2 @@
 export * from './EmulatorApp';
-export { nextNumber } from './numbering';
+export { forgetNumbers, nextNumber } from './numbering';

@@ -11,3 +11,8 @@ export function nextNumber(collection: object, highestHeld: number): number {
   given.set(collection, next);
   return next;
 }
+
+/** An emulator restored to its seed in place starts numbering from what the seed holds again. */
+export function forgetNumbers(collection: object): void {
+  given.delete(collection);
+}

@@ -23,12 +23,13 @@ import { driftOf, type DriftField } from './compareRecord';
 import { Healer, type HealContext } from './Healer';
 import { heldFieldsOf, linksByExternalIds, linksByRecordIds, recordsByIds, uncreatedRecords, unseenLinks } from './scanQueries';
 import {
-  addToRun, finishRun, insertItems, itemsAfter, markSeen, relinkOrphanByNumber, setOutcome,
+  addToRun, analyzeSeen, finishRun, insertItems, itemsAfter, markSeen, relinkOrphanByNumber, setOutcome,
   type CategoryCounts, type ItemAction, type ItemOutcome, type NewItem, type RunStatus, type SyncRun,
 } from './SyncRunStore';
 
 export const RECONCILIATION_SPAN = 'ReconciliationJob';
-const PAGE_SIZE = 100;
+/** Records asked for per scan page; each adapter caps it at what its platform allows. */
+const PAGE_SIZE = 1_000;
 const HUB_PAGE = 200;
 /** A rate-limit wait longer than this fails the run rather than hold it for hours. */
 const MAX_WAIT_MS = 10 * 60_000;
@@ -98,6 +99,7 @@ export class Reconciler {
       await addToRun(this.db, run.id, tally, this.clock.now());
       page = result.nextPage;
     } while (page);
+    await analyzeSeen(this.db);
     await this.checkUnseenLinks(run, runtime, kind);
     await this.checkUncreated(run, runtime, kind);
     await this.settleOrphans(run, runtime, kind);

@@ -264,6 +264,15 @@ export async function markSeen(db: Db, runId: string, kind: RecordKind, external
   await sql(db, `INSERT INTO sync_run_seen (run_id, record_kind, external_id) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING`, [runId, kind, externalIds]);
 }
 
+/**
+ * Fresh statistics of the seen ids once a scan has filled them: the table is empty between runs,
+ * so without them the planner takes it for a few rows and checks every link against all of it
+ * (6.7 s instead of milliseconds for 10,000 links).
+ */
+export async function analyzeSeen(db: Db): Promise<void> {
+  await sql(db, 'ANALYZE sync_run_seen');
+}
+
 /** Removes runs (with their items) that started before the cutoff and are not running. */
 export async function forgetRuns(db: Db, cutoff: Date): Promise<number> {
   const rows = await sql(db, `DELETE FROM sync_runs WHERE started_at < $1 AND status <> 'running' RETURNING id`, [cutoff.toISOString()]);

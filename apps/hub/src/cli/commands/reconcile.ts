@@ -53,7 +53,7 @@ export function reconcileCommand(client: () => HubClient): Command {
     .addOption(formatOption())
     .action(async (ref, opts) => {
       const hub = client();
-      const body = { dry_run: Boolean(opts.dryRun), auto_heal: Boolean(opts.autoHeal) };
+      const body = { dry_run: Boolean(opts.dryRun), auto_heal: Boolean(opts.autoHeal), trigger: 'manual' };
       const query = { organization_id: opts.org };
       const showProgress = opts.format === 'table' && Boolean(process.stdout.isTTY);
       const run: Run = showProgress

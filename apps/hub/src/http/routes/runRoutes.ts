@@ -8,6 +8,10 @@ const ReconcileBody = z.strictObject({
   dry_run: z.boolean().optional().describe('Only report; the findings are kept as a plan that POST /sync-runs/{id}/apply can apply.'),
   auto_heal: z.boolean().optional().describe('Apply every planned action through the normal sync paths.'),
 });
+const StartBody = z.strictObject({
+  ...ReconcileBody.shape,
+  trigger: z.enum(['manual', 'api']).default('api').describe('Who started it, for the history: a person (manual, as im and the console say) or a program (api).'),
+});
 
 /** Reconciliation (seed 000) and the journal of runs every long job writes. */
 export function registerRunRoutes(api: ApiRouter, deps: { orgs: OrganizationService; integrations: IntegrationService; runs: SyncRunService }) {
@@ -16,12 +20,12 @@ export function registerRunRoutes(api: ApiRouter, deps: { orgs: OrganizationServ
   api.route({
     method: 'post', path: '/api/v1/integrations/{id}/reconcile', tag: 'reconciliation',
     summary: 'Start a reconciliation run: 202 with the run, or with ?wait=true 200 with the finished run; 409 while one runs.',
-    body: ReconcileBody, query: z.strictObject({ ...OrgQuery.shape, wait: z.enum(['true', 'false']).optional() }),
+    body: StartBody, query: z.strictObject({ ...OrgQuery.shape, wait: z.enum(['true', 'false']).optional() }),
     handler: async ({ ctx, body, params, query, principal }) => {
       // A dry run changes nothing, so members may run one.
       if (!body.dry_run) requireAdminRole(principal);
       const org = await scopeOf(orgs, principal, query);
-      const started = await runs.startReconcile(org, params.id, body, 'api');
+      const started = await runs.startReconcile(org, params.id, body, body.trigger);
       if (query.wait === 'true') return started.done;
       ctx.status = 202;
       ctx.body = started.run;

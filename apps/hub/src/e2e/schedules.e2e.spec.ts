@@ -41,9 +41,9 @@ describeOnServer('a scheduled reconciliation across two hub processes', () => {
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'cron' })]);
 
-    // Every second second; set through one process, picked up by both from the database.
-    const schedule = await call(a.url, 'POST', `/api/v1/integrations/${integration.id}/reconcile/schedule`, { cron: '*/2 * * * * *', dry_run: true });
-    expect(schedule).toMatchObject({ cron: '*/2 * * * * *', timezone: 'UTC', dry_run: true, next_run_at: expect.any(String) });
+    // Every second; set through one process, picked up by both from the database.
+    const schedule = await call(a.url, 'POST', `/api/v1/integrations/${integration.id}/reconcile/schedule`, { cron: '* * * * * *', dry_run: true });
+    expect(schedule).toMatchObject({ cron: '* * * * * *', timezone: 'UTC', dry_run: true, next_run_at: expect.any(String) });
     expect(await call(b.url, 'GET', `/api/v1/integrations/${integration.id}/reconcile/schedule`)).toMatchObject({ id: schedule.id });
 
     sql = new Client({ connectionString: db.url });

@@ -129,6 +129,9 @@ describe('one incident kept in sync across ServiceNow, PagerDuty, Jira and Halo'
   });
 
   it('a Jira workflow with no path to the mapped status produces a dead letter a user understands', async () => {
+    // SEC on its own: with the four others syncing the same incident, one of them once set it back to new
+    // between the two changes below (seen twice in CI, not reproduced locally), and the dead letter named 'Open'.
+    for (const id of Object.values(ids)) expect((await hub.api('PATCH', `/api/v1/integrations/${id}`, { enabled: false })).status).toBe(200);
     const sec = await createIntegration(hub, {
       name: 'jira-sec', type: 'jira', base_url: jira.url, credentials: { ...jira.credentials }, direction: 'outbound',
       settings: { project_key: 'SEC', status_map: { new: 'Open', acknowledged: 'In Progress', in_progress: 'In Progress', on_hold: 'In Progress', resolved: 'Closed', closed: 'Closed', canceled: 'Closed' } },
@@ -138,8 +141,9 @@ describe('one incident kept in sync across ServiceNow, PagerDuty, Jira and Halo'
     await hub.api('PATCH', `/api/v1/incidents/${incident.id}`, { status: 'resolved' });
     await settled(hub, sec);
     await hub.api('PATCH', `/api/v1/incidents/${incident.id}`, { status: 'in_progress' });
-    const dlq = await eventually(async () => (await hub.api('GET', `/api/v1/integrations/${sec}/dead-letter-queue`)).body.items, (items) => items.length === 1, 'a dead letter entry');
-    expect(dlq[0].error_message).toMatch(/no path from 'Closed' to 'In Progress'/);
+    type Entry = { record_id: string; error_message: string };
+    const dlq: Entry[] = await eventually(async () => (await hub.api('GET', `/api/v1/integrations/${sec}/dead-letter-queue`)).body.items, (items: Entry[]) => items.length > 0, 'a dead letter entry');
+    expect(dlq.map((e) => [e.record_id, e.error_message])).toEqual([[incident.id, expect.stringMatching(/no path from 'Closed' to 'In Progress'/)]]);
     await hub.api('DELETE', `/api/v1/integrations/${sec}?force=true`);
     await quiet();
   });

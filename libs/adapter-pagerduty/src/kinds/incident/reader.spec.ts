@@ -1,9 +1,5 @@
 import type { HttpRequest, ListQuery, RecordPage } from '@itsm-hub/core';
-import { createTestAdapterContext } from '@itsm-hub/core/testing';
-import { classifyPagerDutyError } from '../../client/failures';
-import { PagerDutyDirectory } from '../../client/directory';
-import { PagerDutyClient } from '../../client/http';
-import { startEmulator, type RunningPagerDutyEmulator } from '../../emulator';
+import { cappedAccount } from './__fixtures__/cappedAccount';
 import { encodePage } from './pageTokens';
 import { CURSOR_OVERLAP_MS, isoSeconds, listChangedIncidents } from './reader';
 
@@ -13,23 +9,12 @@ const SINCE = '2026-03-01T11:00:00Z';
 /** Small enough that a dozen log entries overflow a window, as 10,000 would on a busy account. */
 const CAP = 5;
 const BASE = NOW - 1_800_000;
-const clock = { now: () => new Date(NOW) };
-let pd: RunningPagerDutyEmulator;
-let sent: HttpRequest[];
-
-beforeAll(async () => {
-  pd = await startEmulator({ now: () => NOW, paginationCap: CAP });
-});
-afterAll(async () => {
-  await pd.close();
-});
-beforeEach(() => {
-  pd.emulator.reset();
-});
+const account = cappedAccount(NOW, CAP);
 
 /** An incident with one log entry, `seconds` after BASE. */
 function addChange(id: string, seconds: number): void {
   const at = isoSeconds(BASE + seconds * 1000);
+  const pd = account.emulator();
   pd.store.incidents.push({
     id, number: pd.store.sequence++, title: id, status: 'triggered', urgency: 'low', serviceId: 'PSVC001', escalationPolicyId: 'PESC001',
     incidentKey: id, assigneeIds: [], createdAt: at, updatedAt: at, lastStatusChangeAt: at,
@@ -47,17 +32,12 @@ function addTwelve(): string[] {
 }
 
 async function listAll(page?: string): Promise<{ pages: RecordPage[]; cursor: string | undefined }> {
-  const context = createTestAdapterContext({ baseUrl: pd.url, credentials: pd.credentials, clock });
-  sent = [];
-  const request = context.http.request.bind(context.http);
-  context.http = { request: (req) => (sent.push(req), request(req)) };
-  const client = new PagerDutyClient(context.http, pd.credentials);
-  const directory = new PagerDutyDirectory(client);
+  const listing = account.listing();
   const pages: RecordPage[] = [];
   let cursor: string | undefined;
   do {
     const query: ListQuery = { kind: 'incident', cursor: SINCE, page, pageSize: 2 };
-    const result = await listChangedIncidents({ client, directory, clock, classify: (failure) => classifyPagerDutyError(failure, clock), serviceIds: undefined }, query, CAP);
+    const result = await listChangedIncidents(listing, query, CAP);
     pages.push(result);
     page = result.nextPage;
     cursor = result.cursor;
@@ -66,7 +46,7 @@ async function listAll(page?: string): Promise<{ pages: RecordPage[]; cursor: st
 }
 
 function logEntryRequests(): HttpRequest[] {
-  return sent.filter((r) => r.url === '/log_entries');
+  return account.sent().filter((r) => r.url === '/log_entries');
 }
 
 describe('listChangedIncidents (scope changes) past the pagination ceiling', () => {
@@ -105,13 +85,13 @@ describe('listChangedIncidents (scope changes) past the pagination ceiling', () 
     const ids = addTwelve();
 
     const middle = await listAll(encodePage({ since: SINCE, offset: 2 }));
-    expect(sent[0].query).toEqual({ since: SINCE, limit: 2, offset: 2 });
+    expect(account.sent()[0].query).toEqual({ since: SINCE, limit: 2, offset: 2 });
     expect(new Set(middle.pages.flatMap((p) => p.records.map((r) => r.id)))).toEqual(new Set(ids.slice(2)));
 
     const atCeiling = await listAll(encodePage({ since: SINCE, offset: CAP }));
     // The last entry PagerDuty still pages to, then the window ending after its second.
-    expect(sent[0].query).toEqual({ since: SINCE, limit: 1, offset: CAP - 1 });
-    expect(sent[1].query).toEqual({ since: SINCE, until: isoSeconds(BASE + 8000), limit: 2, offset: 0 });
+    expect(account.sent()[0].query).toEqual({ since: SINCE, limit: 1, offset: CAP - 1 });
+    expect(account.sent()[1].query).toEqual({ since: SINCE, until: isoSeconds(BASE + 8000), limit: 2, offset: 0 });
     expect(new Set(atCeiling.pages.flatMap((p) => p.records.map((r) => r.id)))).toEqual(new Set(ids.slice(4)));
     for (const req of logEntryRequests()) expect(Number(req.query?.offset) + Number(req.query?.limit)).toBeLessThanOrEqual(CAP);
   });

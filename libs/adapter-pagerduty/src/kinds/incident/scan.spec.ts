@@ -1,9 +1,6 @@
-import type { HttpRequest, RecordPage } from '@itsm-hub/core';
-import { createTestAdapterContext } from '@itsm-hub/core/testing';
-import { classifyPagerDutyError } from '../../client/failures';
-import { PagerDutyDirectory } from '../../client/directory';
-import { PagerDutyClient } from '../../client/http';
-import { startEmulator, type RunningPagerDutyEmulator, type StoredIncident } from '../../emulator';
+import type { RecordPage } from '@itsm-hub/core';
+import type { StoredIncident } from '../../emulator';
+import { cappedAccount } from './__fixtures__/cappedAccount';
 import { scanIncidents } from './scan';
 import { isoSeconds } from './reader';
 
@@ -11,40 +8,23 @@ const NOW = Date.parse('2026-03-01T12:00:00Z');
 const DAY = 86_400_000;
 /** Small enough that a few incidents overflow a window, as 10,000 would on a busy account. */
 const CAP = 5;
-const clock = { now: () => new Date(NOW) };
-let pd: RunningPagerDutyEmulator;
-let sent: HttpRequest[];
-
-beforeAll(async () => {
-  pd = await startEmulator({ now: () => NOW, paginationCap: CAP });
-});
-afterAll(async () => {
-  await pd.close();
-});
-beforeEach(() => {
-  pd.emulator.reset();
-});
+const account = cappedAccount(NOW, CAP);
 
 function addIncident(id: string, createdAt: number, serviceId = 'PSVC001'): void {
   const at = isoSeconds(createdAt);
   const incident: StoredIncident = {
-    id, number: pd.store.sequence++, title: id, status: 'resolved', urgency: 'low', serviceId, escalationPolicyId: 'PESC001',
+    id, number: account.emulator().store.sequence++, title: id, status: 'resolved', urgency: 'low', serviceId, escalationPolicyId: 'PESC001',
     incidentKey: id, assigneeIds: [], createdAt: at, updatedAt: at, lastStatusChangeAt: at, resolvedAt: at,
   };
-  pd.store.incidents.push(incident);
+  account.emulator().store.incidents.push(incident);
 }
 
 async function scanAll(serviceIds?: string[], pageSize = 2): Promise<{ ids: string[]; pages: RecordPage[] }> {
-  const context = createTestAdapterContext({ baseUrl: pd.url, credentials: pd.credentials, clock });
-  sent = [];
-  const request = context.http.request.bind(context.http);
-  context.http = { request: (req) => (sent.push(req), request(req)) };
-  const client = new PagerDutyClient(context.http, pd.credentials);
-  const directory = new PagerDutyDirectory(client);
+  const listing = account.listing(serviceIds);
   const pages: RecordPage[] = [];
   let page: string | undefined;
   do {
-    const result = await scanIncidents({ client, directory, clock, classify: (failure) => classifyPagerDutyError(failure, clock), serviceIds }, { kind: 'incident', scope: 'all', page, pageSize }, CAP);
+    const result = await scanIncidents(listing, { kind: 'incident', scope: 'all', page, pageSize }, CAP);
     pages.push(result);
     page = result.nextPage;
   } while (page && pages.length < 500);
@@ -66,7 +46,7 @@ describe('scanIncidents (scope all)', () => {
     expect(ids).toEqual(expected);
     expect(pages.length).toBeGreaterThan(1);
     expect(pages.every((p) => p.total === expected.length)).toBe(true);
-    const listings = sent.filter((r) => r.url.startsWith('/incidents'));
+    const listings = account.sent().filter((r) => r.url.startsWith('/incidents'));
     for (const req of listings) expect(Number(req.query?.offset ?? 0) + Number(req.query?.limit)).toBeLessThanOrEqual(CAP);
     // Every window is within PagerDuty's six months.
     for (const req of listings.filter((r) => r.query?.since !== undefined)) {
@@ -79,7 +59,7 @@ describe('scanIncidents (scope all)', () => {
     addIncident('PMINE01', NOW - 100 * DAY);
     const { ids } = await scanAll(['PSVC001']);
     expect(ids).toEqual(['PMINE01', 'PINC002', 'PINC001']);
-    const url = new URL(sent[0].url, 'http://pd');
+    const url = new URL(account.sent()[0].url, 'http://pd');
     expect(url.searchParams.getAll('service_ids[]')).toEqual(['PSVC001']);
     expect(url.searchParams.getAll('statuses[]')).toEqual(['triggered', 'acknowledged', 'resolved']);
     expect((await scanAll(['PSVC999'])).ids).toEqual(['POTHER1']);

@@ -1,5 +1,5 @@
-import { AdapterRegistry, DatabaseAuditSink, IntegrationRuntimes, PrincipalCache, RateLimiter, RecordKinds, RunScheduler, SyncEngine, SyncMetrics, SyncRunService, SyncSignals, TOKENS, type Clock, type HubLogger, type HubSettings, type SecretBox, type SyncSettings } from '@itsm-hub/core';
-import { container as rootContainer, Lifecycle, type DependencyContainer } from 'tsyringe';
+import { AdapterRegistry, registerHubServices, TOKENS, type Clock, type HubLogger, type HubSettings, type SecretBox, type SyncSettings } from '@itsm-hub/core';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 
 /** One child container per hub instance, so several hubs (tests) never share singletons. */
@@ -20,9 +20,6 @@ export function createContainer(deps: {
   container.registerInstance(TOKENS.Clock, deps.clock);
   container.registerInstance(TOKENS.HubSettings, deps.settings);
   container.registerInstance(TOKENS.SyncSettings, deps.sync);
-  // Stateful services: one per hub (signals, metrics, cached adapters, the kinds it keeps, the running loops, the sync log's buffer, authenticated tokens, the runs it executes).
-  for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds, SyncEngine, DatabaseAuditSink, PrincipalCache, RateLimiter, SyncRunService, RunScheduler] as const) {
-    container.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
-  }
+  registerHubServices(container);
   return container;
 }

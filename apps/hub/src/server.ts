@@ -30,7 +30,7 @@ export async function startHub(config: HubConfig, logger: HubLogger = createLogg
       adapters,
       logger,
       clock: { now: () => new Date() },
-      settings: { publicUrl, httpTimeoutMs: config.httpTimeoutMs, auditPayloads: config.auditPayloads, auditRetentionMs: config.auditRetentionMs, runRetentionMs: config.runRetentionMs },
+      settings: { publicUrl, httpTimeoutMs: config.httpTimeoutMs, auditPayloads: config.auditPayloads, auditRetentionMs: config.auditRetentionMs, runRetentionMs: config.runRetentionMs, alertRetentionMs: config.alertRetentionMs },
       // Only one process can open the embedded database (its data-directory lock), which proves
       // that every lease this process does not hold belongs to a process that is gone.
       sync: { ...config.sync, liveness: storage.embedded ? 'exclusive' : 'session_lock' },

@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   HUB_AUDIT_PAYLOADS: z.enum(['true', 'false']).default('false').describe('Keep redacted request and response bodies (cut to 4 KB) in the sync log.'),
   HUB_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().max(3_650).default(30),
   HUB_RUN_RETENTION_DAYS: z.coerce.number().int().positive().max(3_650).default(90),
+  HUB_ALERT_RETENTION_DAYS: z.coerce.number().int().positive().max(3_650).default(90),
   HUB_DB_POOL_SIZE: z.coerce.number().int().positive().max(100).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUB_PRINT_ADMIN_TOKEN: booleanString.default(true),
@@ -48,6 +49,7 @@ export interface HubConfig {
   auditPayloads: boolean;
   auditRetentionMs: number;
   runRetentionMs: number;
+  alertRetentionMs: number;
   dbPoolSize: number;
   logLevel: string;
   printAdminToken: boolean;
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     auditPayloads: e.HUB_AUDIT_PAYLOADS === 'true',
     auditRetentionMs: e.HUB_AUDIT_RETENTION_DAYS * 24 * 3_600_000,
     runRetentionMs: e.HUB_RUN_RETENTION_DAYS * 24 * 3_600_000,
+    alertRetentionMs: e.HUB_ALERT_RETENTION_DAYS * 24 * 3_600_000,
     dbPoolSize: e.HUB_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     printAdminToken: e.HUB_PRINT_ADMIN_TOKEN,

@@ -46,6 +46,7 @@ export async function startTestHub(overrides: Partial<Omit<HubConfig, 'sync'>> &
     auditPayloads: false,
     auditRetentionMs: 30 * 24 * 3_600_000,
     runRetentionMs: 90 * 24 * 3_600_000,
+    alertRetentionMs: 90 * 24 * 3_600_000,
     dbPoolSize: db.poolSize,
     logLevel: 'info',
     printAdminToken: false,

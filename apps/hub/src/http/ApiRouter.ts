@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { parseInput, ValidationError, type Principal, z } from '@itsm-hub/core';
+import { ForbiddenError, parseInput, ValidationError, type Principal, z } from '@itsm-hub/core';
 import type { Context } from 'koa';
 
 const NO_QUERY = z.object({}).strict();
@@ -27,6 +27,8 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   status?: number;
   /** Public routes (health, webhooks) skip bearer authentication. */
   public?: boolean;
+  /** Alert intake: the one thing `ingest` tokens may do (every other route refuses them). */
+  ingest?: boolean;
   handler(input: RouteContext<B, Q>): Promise<unknown> | unknown;
 }
 
@@ -45,6 +47,7 @@ export class ApiRouter {
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.router[spec.method](koaPath, async (ctx) => {
       const principal = spec.public ? (undefined as unknown as Principal) : await this.authenticate(ctx);
+      if (principal?.role === 'ingest' && !spec.ingest) throw new ForbiddenError('This token has role ingest: it may post alerts and nothing else.');
       refuseNul(ctx.params as Record<string, string>, 'path parameters');
       refuseNul(ctx.query, 'query parameters');
       // A route without a query schema takes no query parameters: refuse them rather than ignore them.

@@ -1,5 +1,9 @@
 import { bodyParser } from '@koa/bodyparser';
 import {
+  AlertMappingService,
+  AlertService,
+  IntakeKeyService,
+  MaintenanceWindowService,
   AdapterConnector,
   AdapterRegistry,
   HubError,
@@ -33,6 +37,7 @@ import { registerIntegrationRoutes } from './routes/integrationRoutes';
 import { registerOrganizationRoutes } from './routes/organizationRoutes';
 import { registerIncidentRoutes } from './routes/incidentRoutes';
 import { registerOwnershipRoutes } from './routes/ownershipRoutes';
+import { registerAlertRoutes } from './routes/alertRoutes';
 import { registerRunRoutes } from './routes/runRoutes';
 import { registerSyncRoutes } from './routes/syncRoutes';
 
@@ -62,6 +67,10 @@ export function createApp(container: DependencyContainer): Koa {
     conflicts: container.resolve(ConflictService),
     webhooks: container.resolve(WebhookReceiver),
     runs: container.resolve(SyncRunService),
+    alerts: container.resolve(AlertService),
+    alertMappings: container.resolve(AlertMappingService),
+    intakeKeys: container.resolve(IntakeKeyService),
+    maintenance: container.resolve(MaintenanceWindowService),
     metrics,
     openApi: () => openApi,
   };
@@ -72,6 +81,7 @@ export function createApp(container: DependencyContainer): Koa {
   registerIncidentRoutes(api, deps);
   registerSyncRoutes(api, deps);
   registerRunRoutes(api, deps);
+  registerAlertRoutes(api, deps);
   const openApi = buildOpenApi(api.specs, HUB_VERSION);
 
   const app = new Koa();

@@ -35,6 +35,8 @@ export const INCIDENT_COLUMNS = [
   'number', 'short_description', 'description', 'state', 'impact', 'urgency', 'priority', 'active', 'caller_id', 'opened_by',
   'assigned_to', 'assignment_group', 'category', 'subcategory', 'close_code', 'close_notes', 'correlation_id', 'opened_at',
   'resolved_at', 'closed_at', 'sys_class_name',
+  // Seed 004's optional fields, which hub mappings set as platform fields (the canonical incident lacks them).
+  'cmdb_ci', 'business_service', 'service_offering',
 ] as const;
 
 /**

@@ -21,7 +21,10 @@ export interface HubSettings {
   auditRetentionMs?: number;
   /** HUB_RUN_RETENTION_DAYS, in milliseconds: older runs (reconciliation and other long jobs) are removed with their items (default 90 days). */
   runRetentionMs?: number;
+  /** HUB_ALERT_RETENTION_DAYS, in milliseconds: resolved, dismissed, unmapped and suppressed alerts last seen before are removed (default 90 days). */
+  alertRetentionMs?: number;
 }
 
 export const DEFAULT_AUDIT_RETENTION_MS = 30 * 24 * 3_600_000;
 export const DEFAULT_RUN_RETENTION_MS = 90 * 24 * 3_600_000;
+export const DEFAULT_ALERT_RETENTION_MS = 90 * 24 * 3_600_000;

@@ -4,6 +4,7 @@ import type { RecordKindDefinition } from '../records/kinds/RecordKindDefinition
 import { toRecord } from '../records/RecordStore';
 import { sql, type Db } from '../sync/stores/db';
 import { toLink, type Link } from '../sync/stores/LinkStore';
+import { targetsIntegration } from '../sync/stores/RecordTargetStore';
 
 /**
  * The hub side of one page of a scan, in one statement per question: links of the page's platform
@@ -59,7 +60,8 @@ export async function unseenLinks(db: Db, runId: string, integrationId: string, 
 
 /**
  * Hub records of the organization with no platform record on the integration, no job on its way
- * there (a create under way is not drift) and no item of the run yet (a relink found by the scan), after `afterId`.
+ * there (a create under way is not drift), no item of the run yet (a relink found by the scan), and
+ * meant for this integration (records carrying targets go nowhere else), after `afterId`.
  */
 export async function uncreatedRecords(db: Db, runId: string, kind: RecordKindDefinition, organizationId: string, integrationId: string, afterId: string, limit: number): Promise<HubRecord[]> {
   const table = kind.table ?? 'hub_records';
@@ -70,6 +72,7 @@ export async function uncreatedRecords(db: Db, runId: string, kind: RecordKindDe
         AND NOT EXISTS (SELECT 1 FROM integration_sync_map l WHERE l.integration_id = $2 AND l.entity_type = '${kind.name}' AND l.entity_id = r.id AND l.external_id IS NOT NULL)
         AND NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.integration_id = $2 AND o.record_kind = '${kind.name}' AND o.record_id = r.id)
         AND NOT EXISTS (SELECT 1 FROM sync_run_items i WHERE i.run_id = $5 AND i.record_kind = '${kind.name}' AND i.record_id = r.id)
+        AND ${targetsIntegration(`'${kind.name}'`, 'r.id', '$2')}
       ORDER BY r.id LIMIT $4`,
     kind.table ? [organizationId, integrationId, afterId, limit, runId] : [organizationId, integrationId, afterId, limit, runId, kind.name],
   );

@@ -12,8 +12,10 @@ import { combine, sql } from '../persistence/sql';
 import { enqueueCorrective, enqueueFanOut, fanOutStatement, type FanOut } from '../sync/stores/OutboxStore';
 import { SyncSignals } from '../sync/Wakeup';
 import { pendingOfRecord, type PendingReference } from '../sync/stores/PendingReferenceStore';
+import { insertTargets, type RecordTarget } from '../sync/stores/RecordTargetStore';
 import type { HubRecord, JournalEntry } from './HubRecord';
 import { RecordKinds } from './kinds/RecordKinds';
+import { RecordChangeHooks } from './RecordChangeHooks';
 import type { RecordKindDefinition } from './kinds/RecordKindDefinition';
 import { insertJournalEntry, insertRecord, insertRecordStatement, journalOf, selectRecord, toRecord, updateRecord, updateRecordStatement } from './RecordStore';
 
@@ -26,6 +28,8 @@ export interface ApplyOptions {
   at?: Date;
   /** Fields the origin integration must get a corrective write for although it is the origin. */
   correctiveFields?: string[];
+  /** A new record's own targets: it syncs to these integrations only (see `RecordTargetStore`). */
+  targets?: RecordTarget[];
 }
 
 export interface JournalInput {
@@ -50,6 +54,7 @@ export class RecordService {
     @inject(TOKENS.AdapterRegistry) private readonly registry: AdapterRegistry,
     @inject(SyncSignals) private readonly signals: SyncSignals,
     private readonly kinds: RecordKinds,
+    @inject(RecordChangeHooks) private readonly hooks: RecordChangeHooks,
   ) {}
 
   definition(kind: RecordKind): RecordKindDefinition {
@@ -77,6 +82,7 @@ export class RecordService {
     const definition = this.definition(kind);
     const prepared = this.newValues(definition, values, options);
     const record = await insertRecord(tx, definition, { organizationId, origin: options.origin, ...prepared });
+    if (options.targets) await insertTargets(tx, { organizationId, kind, recordId: record.id }, options.targets);
     await this.fanOut(tx, record, { type: 'record', fields: Object.keys(prepared.values) }, options.origin);
     return record;
   }
@@ -99,7 +105,9 @@ export class RecordService {
       const [row] = await sql(this.db, text, params);
       if (row) {
         this.signals.outbox.notify();
-        return toRecord(definition, row);
+        const updated = toRecord(definition, row);
+        await this.hooks.changed(this.db, current, updated, change.fields, origin);
+        return updated;
       }
       if (attempt >= MAX_OPTIMISTIC_ATTEMPTS) throw new ConflictError(`The ${definition.label} ${id} kept changing while it was being updated; send the update again.`);
     }
@@ -121,6 +129,7 @@ export class RecordService {
     const updated = await updateRecord(tx, definition, current, change.values, change.fieldChanges, this.clock.now().toISOString());
     await this.fanOut(tx, current, { type: 'record', fields: change.fields }, options.origin);
     if (corrective.length > 0 && options.origin !== HUB_ORIGIN) await enqueueCorrective(tx, target, corrective, this.clock.now());
+    await this.hooks.changed(tx, current, updated, change.fields, options.origin);
     return updated;
   }
 

@@ -178,12 +178,12 @@ export class OutboundWorker implements LaneWorker {
       return skip;
     });
     span.setAttribute('sync.field_count', Object.keys(desired).length);
-    if (!link?.external_id) return this.create(runtime, entry, record, key, link, desired);
+    if (!link?.external_id) return this.create(runtime, entry, record, key, link, desired, found.platformFields);
     span.setAttribute('sync.external_id', link.external_id);
     return this.update(runtime, entry, key, link, desired);
   }
 
-  private async create(runtime: IntegrationRuntime, entry: LeasedEntry, record: HubRecord, key: LinkKey, link: Link | undefined, desired: ExternalValues): Promise<Plan> {
+  private async create(runtime: IntegrationRuntime, entry: LeasedEntry, record: HubRecord, key: LinkKey, link: Link | undefined, desired: ExternalValues, platformFields?: Record<string, unknown>): Promise<Plan> {
     if (!matchesCreateFilter(runtime, record)) return { type: 'skip' };
     if (!runtime.supports(record.kind, 'create')) throw undeliverable(`The ${runtime.type} adapter cannot create ${record.kind} records.`, 'config');
     const scope: AuditScope = { operation: 'create', entityType: record.kind, entityId: record.id };
@@ -198,7 +198,8 @@ export class OutboundWorker implements LaneWorker {
       const found = await withAuditScope({ ...scope, operation: 'find' }, async () => runtime.adapter.find?.({ kind: record.kind, correlationId: record.id }));
       if (found) return { type: 'recorded', write: recorded(found) };
     }
-    const op: WriteOperation = { op: 'create', kind: record.kind, correlationId: record.id, fields: desired };
+    // Platform fields of the record's target are written once, with the create; they are not mapped, so never compared.
+    const op: WriteOperation = { op: 'create', kind: record.kind, correlationId: record.id, fields: { ...desired, ...(platformFields as ExternalValues | undefined) } };
     return {
       type: 'write',
       write: {

@@ -2,7 +2,8 @@ import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../contracts/Clock';
 import type { Logger } from '../contracts/Logger';
-import { DEFAULT_AUDIT_RETENTION_MS, DEFAULT_RUN_RETENTION_MS, TOKENS, type HubSettings } from '../di/tokens';
+import { DEFAULT_ALERT_RETENTION_MS, DEFAULT_AUDIT_RETENTION_MS, DEFAULT_RUN_RETENTION_MS, TOKENS, type HubSettings } from '../di/tokens';
+import { forgetAlerts } from '../alerts/AlertStore';
 import { forgetTicks } from '../reconcile/ScheduleStore';
 import { forgetRuns } from '../reconcile/SyncRunStore';
 import { DEFAULT_REPLAY_WINDOW_HOURS } from '../integrations/genericSettings';
@@ -12,7 +13,8 @@ const TICK_MEMORY_MS = 7 * 24 * 3_600_000;
 
 /**
  * Removes sync log rows older than the retention period (HUB_AUDIT_RETENTION_DAYS), runs older
- * than theirs (HUB_RUN_RETENTION_DAYS), schedule ticks after a week, and the
+ * than theirs (HUB_RUN_RETENTION_DAYS), closed alerts after theirs (HUB_ALERT_RETENTION_DAYS),
+ * schedule ticks after a week, and the
  * webhook bodies and delivery ids remembered past their replay window, at most once
  * an hour per process; deleting by date is idempotent, so processes need not agree on who does it.
  */
@@ -38,6 +40,8 @@ export class SyncLogRetention {
     if (forgotten > 0) this.logger.info({ removed: forgotten }, 'webhook bodies and delivery ids past their replay window forgotten');
     const runs = await forgetRuns(this.db, new Date(now - (this.settings.runRetentionMs ?? DEFAULT_RUN_RETENTION_MS)));
     if (runs > 0) this.logger.info({ removed: runs }, 'runs past their retention removed with their items');
+    const alerts = await forgetAlerts(this.db, new Date(now - (this.settings.alertRetentionMs ?? DEFAULT_ALERT_RETENTION_MS)));
+    if (alerts > 0) this.logger.info({ removed: alerts }, 'closed alerts past their retention removed');
     // A tick row only has to outlive the clock skew between processes and the cron's own delay.
     await forgetTicks(this.db, new Date(now - TICK_MEMORY_MS));
     return 0;

@@ -59,6 +59,44 @@ export class SyncMetrics {
     labelNames: ['type', 'outcome'],
     registers: [this.registry],
   });
+  readonly alertsReceived = new Counter({
+    name: 'itsm_alerts_received_total',
+    help: 'Alerts received, by intake (alertmanager, events, api).',
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
+  readonly alertsDeduplicated = new Counter({
+    name: 'itsm_alerts_deduplicated_total',
+    help: 'Firings that opened no new alert: a repeat of an open one (repeat) or a firing within the reopen window (reopened).',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly alertsStormed = new Counter({
+    name: 'itsm_alerts_storm_grouped_total',
+    help: "Alerts that joined their mapping's storm incident instead of opening their own.",
+    registers: [this.registry],
+  });
+  readonly alertsUnmapped = new Counter({
+    name: 'itsm_alerts_unmapped_total',
+    help: 'New alerts no mapping took (kept with status unmapped).',
+    registers: [this.registry],
+  });
+  readonly alertsSuppressed = new Counter({
+    name: 'itsm_alerts_suppressed_total',
+    help: 'New alerts inside a maintenance window (kept with status suppressed).',
+    registers: [this.registry],
+  });
+  readonly alertsUnmatched = new Counter({
+    name: 'itsm_alerts_unmatched_total',
+    help: 'Acknowledge and resolve events for a key with no open alert: nothing to change, answered as not_open.',
+    labelNames: ['action'],
+    registers: [this.registry],
+  });
+  readonly alertsFailed = new Counter({
+    name: 'itsm_alerts_failed_total',
+    help: 'Alerts whose mapping made an invalid incident (the alert keeps the error).',
+    registers: [this.registry],
+  });
   readonly deadLettered = new Counter({
     name: 'itsm_sync_dead_letters_total',
     help: 'Jobs moved to the dead letter queue.',

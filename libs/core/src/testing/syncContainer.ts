@@ -1,19 +1,12 @@
-import { container as root, Lifecycle, type DependencyContainer } from 'tsyringe';
+import { container as root, type DependencyContainer } from 'tsyringe';
+import { registerHubServices } from '../di/hubServices';
 import type { DataSource } from 'typeorm';
 import { AdapterRegistry } from '../adapters/AdapterRegistry';
-import { DatabaseAuditSink } from '../http/DatabaseAuditSink';
 import type { Clock } from '../contracts/Clock';
 import { TOKENS } from '../di/tokens';
-import { RecordKinds } from '../records/kinds/RecordKinds';
 import { SecretBox } from '../security/SecretBox';
-import { IntegrationRuntimes } from '../sync/IntegrationRuntimes';
-import { SyncMetrics } from '../sync/SyncMetrics';
 import type { SyncSettings } from '../sync/SyncSettings';
-import { RateLimiter } from '../sync/RateLimiter';
-import { SyncSignals } from '../sync/Wakeup';
 import { MemoryLogger } from './createTestAdapterContext';
-import { RunScheduler } from '../reconcile/RunScheduler';
-import { SyncRunService } from '../reconcile/SyncRunService';
 import type { MemoryPlatform } from './MemoryPlatform';
 
 /**
@@ -31,6 +24,6 @@ export function createSyncContainer(deps: { db: DataSource; platform: MemoryPlat
   di.registerInstance(TOKENS.Clock, deps.clock);
   di.registerInstance(TOKENS.HubSettings, { publicUrl: 'https://hub.test', httpTimeoutMs: 1_000 });
   di.registerInstance(TOKENS.SyncSettings, deps.settings);
-  for (const stateful of [SyncSignals, SyncMetrics, IntegrationRuntimes, RecordKinds, DatabaseAuditSink, RateLimiter, SyncRunService, RunScheduler]) di.register(stateful as never, { useClass: stateful as never }, { lifecycle: Lifecycle.ContainerScoped });
+  registerHubServices(di);
   return di;
 }

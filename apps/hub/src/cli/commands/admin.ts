@@ -36,7 +36,7 @@ export function tokenCommand(client: () => HubClient): Command {
     .command('create')
     .requiredOption('--org <organization>', 'Organization id or name')
     .requiredOption('--name <name>', 'What the token is for')
-    .addOption(new Option('--role <role>', 'Role').choices(['admin', 'member']).default('member'))
+    .addOption(new Option('--role <role>', 'Role').choices(['admin', 'member', 'ingest']).default('member'))
     .addOption(formatOption())
     .action(async (opts) => {
       const token = await client().request('POST', `api/v1/organizations/${encodeURIComponent(opts.org)}/tokens`, { name: opts.name, role: opts.role });

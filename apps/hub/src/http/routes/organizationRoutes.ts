@@ -1,4 +1,4 @@
-import { OrganizationService, requireInstanceAdmin, TokenService, type ApiToken, type Organization, z } from '@itsm-hub/core';
+import { OrganizationService, requireInstanceAdmin, TOKEN_ROLES, TokenService, type ApiToken, type Organization, z } from '@itsm-hub/core';
 import type { ApiRouter } from '../ApiRouter';
 
 const OrganizationSchema = z.object({ id: z.string(), name: z.string(), created_at: z.string() });
@@ -6,7 +6,7 @@ const TokenSchema = z.object({
   id: z.string(),
   organization_id: z.string(),
   name: z.string(),
-  role: z.enum(['admin', 'member']),
+  role: z.enum(TOKEN_ROLES),
   hint: z.string(),
   created_at: z.string(),
   revoked_at: z.string().nullable(),
@@ -16,7 +16,7 @@ const CreateOrganizationSchema = z
   .object({ name: z.string().min(1).max(100).regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dots, dashes and underscores') })
   .strict();
 const CreateTokenSchema = z
-  .object({ name: z.string().min(1, 'must not be empty').max(100), role: z.enum(['admin', 'member']).default('member') })
+  .object({ name: z.string().min(1, 'must not be empty').max(100), role: z.enum(TOKEN_ROLES).default('member') })
   .strict();
 
 const orgView = (o: Organization) => ({ id: o.id, name: o.name, created_at: o.createdAt.toISOString() });

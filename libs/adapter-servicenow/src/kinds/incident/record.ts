@@ -45,6 +45,7 @@ export function toExternalRecord(row: TableRecord, baseUrl: string): ExternalRec
     id,
     number: text(row.number) || undefined,
     url: `${baseUrl.replace(/\/+$/, '')}/nav_to.do?uri=incident.do?sys_id=${id}`,
+    table: 'incident',
     version: text(row.sys_mod_count) || undefined,
     updatedAt: isoOf(text(row.sys_updated_on)),
     fields,

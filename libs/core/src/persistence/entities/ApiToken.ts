@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-export type TokenRole = 'admin' | 'member';
+/** `ingest` tokens post alerts and nothing else (an Alertmanager config holds no admin token). */
+export type TokenRole = 'admin' | 'member' | 'ingest';
+export const TOKEN_ROLES = ['admin', 'member', 'ingest'] as const;
 
 @Entity({ name: 'api_tokens' })
 export class ApiToken {

@@ -5,6 +5,6 @@ import { IntegrationConfiguration } from './IntegrationConfiguration';
 import { Organization } from './Organization';
 
 export { ApiToken, SyncLogEntry, FieldOwnership, IntegrationConfiguration, Organization };
-export type { TokenRole } from './ApiToken';
+export { TOKEN_ROLES, type TokenRole } from './ApiToken';
 
 export const ENTITIES = [Organization, ApiToken, IntegrationConfiguration, FieldOwnership, SyncLogEntry];

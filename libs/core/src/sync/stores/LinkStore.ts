@@ -3,6 +3,7 @@ import type { ExternalValues } from '../../mapping/FieldMapper';
 import type { ClaimReads } from '../lanes';
 import { iso, sql, type Db } from './db';
 import { holdsVersionSql, newerVersionSql } from './versions';
+import { targetPlatformFields } from './RecordTargetStore';
 
 export const LINK_STATES = ['pending', 'synced', 'error', 'conflict', 'dead_letter'] as const;
 export type LinkState = (typeof LINK_STATES)[number];
@@ -285,6 +286,8 @@ export interface Delivery {
   record: Record<string, unknown>;
   link: Link | undefined;
   held: Set<string>;
+  /** Platform fields the record's target adds to its create on this integration. */
+  platformFields: Record<string, unknown> | undefined;
 }
 
 /**
@@ -302,7 +305,8 @@ export function deliveryReads(kinds: ReadonlyArray<{ name: RecordKind; table?: s
   return {
     columns: `to_jsonb(l) AS delivery_link, COALESCE(${[...own.map((_, i) => `to_jsonb(r${i})`), 'to_jsonb(rg)'].join(', ')}) AS delivery_record,
       ARRAY(SELECT f.field_name FROM conflict_records f
-             WHERE f.record_kind = leased.record_kind AND f.record_id = leased.record_id AND f.integration_id = leased.integration_id AND f.status = 'pending') AS delivery_held`,
+             WHERE f.record_kind = leased.record_kind AND f.record_id = leased.record_id AND f.integration_id = leased.integration_id AND f.status = 'pending') AS delivery_held,
+      CASE WHEN l.external_id IS NULL THEN ${targetPlatformFields('leased.record_kind', 'leased.record_id', 'leased.integration_id')} END AS delivery_platform_fields`,
     joins: joins.join('\n'),
   };
 }
@@ -310,5 +314,5 @@ export function deliveryReads(kinds: ReadonlyArray<{ name: RecordKind; table?: s
 /** The delivery a claimed row carries; undefined when its record is gone. */
 export function deliveryOf(row: Record<string, unknown>): Delivery | undefined {
   if (!row.delivery_record) return undefined;
-  return { record: row.delivery_record as Record<string, unknown>, link: row.delivery_link ? toLink(row.delivery_link as Record<string, unknown>) : undefined, held: new Set(row.delivery_held as string[]) };
+  return { record: row.delivery_record as Record<string, unknown>, link: row.delivery_link ? toLink(row.delivery_link as Record<string, unknown>) : undefined, held: new Set(row.delivery_held as string[]), platformFields: (row.delivery_platform_fields as Record<string, unknown> | null) ?? undefined };
 }

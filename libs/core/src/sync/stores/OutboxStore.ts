@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { RecordKind } from '../../contracts/RecordKind';
 import type { Statement } from '../../persistence/sql';
 import { iso, sql, type Db } from './db';
+import { targetsIntegration } from './RecordTargetStore';
 
 /** A job of the outbox: the fields of a record, or one journal entry, for one integration. */
 export interface OutboxEntry {
@@ -41,7 +42,8 @@ export interface FanOut {
 /**
  * Writes jobs in the caller's transaction, so a change and its deliveries commit or roll back
  * together: one per enabled integration whose adapter writes the kind and whose direction for the
- * kind sends out (`kind_directions`, else the integration's direction).
+ * kind sends out (`kind_directions`, else the integration's direction), among the record's targets
+ * when it carries any.
  */
 export async function enqueueFanOut(tx: EntityManager, fan: FanOut): Promise<number> {
   const { text, params } = fanOutStatement(fan);
@@ -58,7 +60,8 @@ export function fanOutStatement(fan: FanOut, onlyIf?: string): Statement {
        FROM integration_configurations i
       WHERE i.organization_id = $1 AND i.enabled AND i.integration_type = ANY($9)
         AND COALESCE(i.kind_directions->>$2, i.sync_direction) IN ('outbound', 'bidirectional')
-        AND (i.id <> $6 OR i.id = $7)${onlyIf ? ` AND ${onlyIf}` : ''}
+        AND (i.id <> $6 OR i.id = $7)
+        AND ${targetsIntegration('$2', '$3', 'i.id')}${onlyIf ? ` AND ${onlyIf}` : ''}
      RETURNING id`,
     params: [fan.organizationId, fan.kind, fan.recordId, fan.job.type, entryId, fan.origin, fan.correctiveTo ?? null, JSON.stringify(fields), fan.types, fan.at.toISOString()],
   };

@@ -15,13 +15,8 @@
  * every 50 ms during the run (the embedded database lives in the hub process).
  */
 const { createHash } = require('node:crypto');
-const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const path = require('node:path');
-const { hubNodeArgs, serverDatabase, spawnHub } = require('./benchHub');
-const { SecretBox, openDatabase, startEmbeddedPostgres } = require('@itsm-hub/core');
+const { benchHub, openStorage, rssMb } = require('./benchHub');
 const servicenow = require('@itsm-hub/adapter-servicenow/emulator');
-const { call } = require('./http');
 
 const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
 const TOKEN = 'ihub_bench-admin-token-0123456789abcdef';
@@ -43,10 +38,10 @@ async function main() {
 
 async function scenario(database, count) {
   const snow = await servicenow.startEmulator();
-  const storage = await openStorage(database);
+  const storage = await openStorage(database, 'reconcile');
   try {
     // The real path once: the template every copy is made from.
-    let hub = await startHub(storage.env);
+    let hub = await benchHub(storage.env, TOKEN);
     const integration = await hub.api('POST', '/api/v1/integrations', {
       name: 'bench-snow', type: 'servicenow', base_url: snow.url, credentials: { username: 'admin', password: 'admin' }, rate_limit_per_minute: 1_000_000,
     });
@@ -65,7 +60,7 @@ async function scenario(database, count) {
     seedPlatform(snow, link.external_id, count);
     const seedSeconds = `${((hubSeeded - started) / 1000).toFixed(1)} s hub, ${((Date.now() - hubSeeded) / 1000).toFixed(1)} s platform`;
 
-    hub = await startHub(storage.env);
+    hub = await benchHub(storage.env, TOKEN);
     const idleMb = rssMb(hub.pid);
     let peakMb = idleMb;
     const sampler = setInterval(() => { peakMb = Math.max(peakMb, rssMb(hub.pid)); }, 50);
@@ -134,45 +129,6 @@ function seedPlatform(snow, templateSysId, count) {
     });
   }
   snow.emulator.seedRows('incident', rows);
-}
-
-async function openStorage(database) {
-  if (database === 'postgres') {
-    const db = await serverDatabase('reconcile');
-    return {
-      env: { DATABASE_URL: db.url, HUB_ENCRYPTION_KEY: SecretBox.generateKey(), HUB_DB_POOL_SIZE: '10' },
-      open: () => openDatabase({ url: db.url, poolSize: 2 }),
-      close: db.drop,
-    };
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), 'itsm-bench-reconcile-'));
-  return {
-    env: { HUB_DATA_DIR: dir },
-    open: async () => {
-      const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pgdata') });
-      const db = await openDatabase({ url: embedded.url, poolSize: 1 });
-      const destroy = db.destroy.bind(db);
-      db.destroy = async () => { await destroy(); await embedded.close(); };
-      return db;
-    },
-    close: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-function rssMb(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024);
-}
-
-/** The built hub in a process of its own, with an API client of the bench's admin token. */
-async function startHub(env) {
-  const hub = await spawnHub({ HUB_PORT: '0', HUB_HOST: '127.0.0.1', LOG_LEVEL: 'info', HUB_PRINT_ADMIN_TOKEN: 'false', HUB_ADMIN_TOKEN: TOKEN, ...env }, { nodeArgs: hubNodeArgs() });
-  const api = async (method, p, body) => {
-    const answer = await call(hub.url + p, { method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-    if (answer.status >= 400) throw new Error(`${method} ${p}: ${answer.status} ${answer.text}`);
-    return answer.text ? JSON.parse(answer.text) : undefined;
-  };
-  return { ...hub, api };
 }
 
 main().catch((err) => {

@@ -3,7 +3,11 @@ import { startEmulator, type ServiceNowEmulatorHandle } from '@itsm-hub/adapter-
 import { createLogger } from '@itsm-hub/core';
 import { Client } from 'pg';
 import { startHub, type RunningHub } from '../server';
-import { LogCapture, startTestHub, type TestHub } from './hubFixture';
+import { ADMIN_TOKEN, LogCapture, startTestHub, type TestHub } from './hubFixture';
+import { imInProcess } from './imInProcess';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createIntegration, eventually, platformCall, settled } from './syncHelpers';
 
 const basic = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
@@ -211,6 +215,41 @@ describe('alerts to incidents (real hub, PostgreSQL, ServiceNow and PagerDuty em
       expect((await snowIncidents(`correlation_id=${alert.incident_id}`)).length).toBe(1);
     } finally {
       await second.close();
+    }
+  });
+
+  it('im alert and im alert-mapping list, show, acknowledge and manage keys and mappings', async () => {
+    const saved = { ...process.env };
+    const dir = mkdtempSync(join(tmpdir(), 'im-alert-'));
+    Object.assign(process.env, { XDG_CONFIG_HOME: dir, HUB_URL: hub.hub.url, HUB_TOKEN: ADMIN_TOKEN });
+    try {
+      const file = join(dir, 'mapping.json');
+      writeFileSync(file, JSON.stringify({ name: 'cli swap', alert_type: 'SwapUsage', integrations: ['snow'] }));
+      expect((await imInProcess(['alert-mapping', 'create', '--file', file])).code).toBe(0);
+      const listed = await imInProcess(['alert-mapping', 'list']);
+      expect(listed.stdout).toContain('cli swap');
+      const fired = await hub.api('POST', '/api/v1/alerts', { source: 'prometheus', type: 'SwapUsage', summary: 'Swap full on batch-1' });
+      await ticketed(fired.body.alerts[0].id);
+      const shown = await imInProcess(['alert', 'list', '--status', 'firing']);
+      expect(shown.stdout).toMatch(/Swap full on batch-1.*snow:INC/);
+      const acked = await imInProcess(['alert', 'ack', fired.body.alerts[0].id.slice(0, 8), '--format', 'json']);
+      expect(JSON.parse(acked.stdout)).toMatchObject({ status: 'acknowledged', incident: { status: 'acknowledged' } });
+      const key = await imInProcess(['alert', 'key', 'create', 'zabbix', '--format', 'json']);
+      const { id, routing_key } = JSON.parse(key.stdout);
+      expect(routing_key).toHaveLength(32);
+      expect((await imInProcess(['alert', 'key', 'list'])).stdout).not.toContain(routing_key);
+      expect((await imInProcess(['alert', 'key', 'revoke', id])).code).toBe(0);
+      const tested = await imInProcess(['alert-mapping', 'test', 'cli swap', '--format', 'json']);
+      expect(tested.code).toBe(0);
+      const report = JSON.parse(tested.stdout);
+      expect(report).toMatchObject({ resolved: true, tickets: [expect.objectContaining({ integration_name: 'snow', number: expect.stringMatching(/^INC/) })] });
+      await eventually(async () => (await snowIncidents(`sys_id=${report.tickets[0].external_id}`))[0].state, (st) => st === '6', 'the test ticket resolved');
+      expect((await imInProcess(['alert-mapping', 'delete', 'cli swap'])).code).toBe(0);
+      const missing = await imInProcess(['alert-mapping', 'get', 'cli swap']);
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toContain('cli swap');
+    } finally {
+      process.env = saved;
     }
   });
 });

@@ -146,24 +146,24 @@ export class AlertService implements RecordChangeListener {
     if (alert.status !== 'firing' || !mapping || alert.mapping_id !== mapping.id) return outcomeOf(alert, !inserted);
     if (!alert.incident_id) {
       const minFirings = mapping.storm?.min_firings ?? 1;
-      if (alert.window_firings >= minFirings) await this.openIncident(tx, organizationId, alert, k.alert, mapping, storms, now);
-      return outcomeOf((await selectAlert(tx, organizationId, alert.id)) as Alert, !inserted);
+      const incidentId = alert.window_firings >= minFirings ? await this.openIncident(tx, organizationId, alert, k.alert, mapping, storms, now) : null;
+      return outcomeOf({ ...alert, incident_id: incidentId }, !inserted);
     }
     if (!inserted) await this.noteRefire(tx, organizationId, alert, now);
     return outcomeOf(alert, !inserted);
   }
 
   /** A new incident for the alert, or a place in its mapping's storm once the storm threshold is passed. */
-  private async openIncident(tx: EntityManager, organizationId: string, alert: Alert, incoming: IncomingAlert, mapping: AlertMapping, storms: Map<string, StormTouch>, now: Date): Promise<void> {
+  private async openIncident(tx: EntityManager, organizationId: string, alert: Alert, incoming: IncomingAlert, mapping: AlertMapping, storms: Map<string, StormTouch>, now: Date): Promise<string | null> {
     const draft = incidentFromAlert(mapping, incoming, alert.dedup_key);
     if (!draft.ok) {
       await markError(tx, alert.id, draft.error, now);
       this.metrics.alertsFailed.inc();
-      return;
+      return null;
     }
     const threshold = mapping.storm?.threshold;
     if (threshold !== undefined && mapping.storm) {
-      const storm = await this.countInStorm(tx, organizationId, mapping, now);
+      const storm = await this.countInStorm(tx, organizationId, mapping, threshold, now);
       if (storm.count > threshold) {
         let incidentId = storm.incidentId;
         if (!incidentId) {
@@ -171,25 +171,28 @@ export class AlertService implements RecordChangeListener {
           incidentId = (await this.records.createIn(tx, organizationId, 'incident', opened.values, { origin: HUB_ORIGIN, targets: opened.targets })).id;
           await sql(tx, `UPDATE alert_storms SET incident_id = $2 WHERE id = $1`, [storm.id, incidentId]);
         }
-        await sql(tx, `UPDATE alert_storms SET joined_count = joined_count + 1 WHERE id = $1`, [storm.id]);
         await attachIncident(tx, alert.id, incidentId, storm.id, now);
         storms.set(storm.id, { stormId: storm.id, mapping });
         this.metrics.alertsStormed.inc();
-        return;
+        return incidentId;
       }
     }
     const incident = await this.records.createIn(tx, organizationId, 'incident', draft.values, { origin: HUB_ORIGIN, targets: draft.targets });
     await attachIncident(tx, alert.id, incident.id, null, now);
+    return incident.id;
   }
 
-  /** The mapping's current storm (alerts keep coming within its window) with this alert counted; a new one when it ended. */
-  private async countInStorm(tx: EntityManager, organizationId: string, mapping: AlertMapping, now: Date): Promise<{ id: string; count: number; incidentId: string | null }> {
+  /**
+   * The mapping's current storm (alerts keep coming within its window) with this alert counted, and
+   * counted as joined past the threshold; a new storm when the last one ended.
+   */
+  private async countInStorm(tx: EntityManager, organizationId: string, mapping: AlertMapping, threshold: number, now: Date): Promise<{ id: string; count: number; incidentId: string | null }> {
     const window = (mapping.storm as NonNullable<AlertMapping['storm']>).window;
     const [current] = await sql(tx,
-      `UPDATE alert_storms SET alert_count = alert_count + 1, last_alert_at = $2
+      `UPDATE alert_storms SET alert_count = alert_count + 1, last_alert_at = $2, joined_count = joined_count + (CASE WHEN alert_count + 1 > $4 THEN 1 ELSE 0 END)
         WHERE id = (SELECT id FROM alert_storms WHERE mapping_id = $1 AND last_alert_at >= $2::timestamptz - make_interval(secs => $3::int) ORDER BY last_alert_at DESC LIMIT 1)
         RETURNING id, alert_count, incident_id`,
-      [mapping.id, now.toISOString(), window],
+      [mapping.id, now.toISOString(), window, threshold],
     );
     if (current) return { id: String(current.id), count: Number(current.alert_count), incidentId: (current.incident_id as string | null) ?? null };
     const id = randomUUID();

@@ -97,6 +97,7 @@ export class Alerts1764800000000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX alerts_open_key ON alerts (organization_id, dedup_key) WHERE status NOT IN ('resolved', 'dismissed')`);
     await q.query(`CREATE INDEX alerts_resolved_key ON alerts (organization_id, dedup_key, resolved_at DESC) WHERE status = 'resolved'`);
     await q.query(`CREATE INDEX alerts_incident ON alerts (incident_id) WHERE incident_id IS NOT NULL`);
+    await q.query(`CREATE INDEX alerts_storm ON alerts (storm_id, first_seen DESC) WHERE storm_id IS NOT NULL`);
     await q.query(`CREATE INDEX alerts_org_seen ON alerts (organization_id, last_seen DESC)`);
     await q.query(`
       CREATE TABLE alert_intake_keys (

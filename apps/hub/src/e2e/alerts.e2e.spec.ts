@@ -12,6 +12,8 @@ import { createIntegration, eventually, platformCall, settled } from './syncHelp
 
 const basic = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
 const NOW = () => new Date().toISOString();
+// Two hub processes share a database only on a server: one embedded database takes one process.
+const itOnServer = process.env.DATABASE_URL ? it : it.skip;
 
 /** An Alertmanager webhook body (version 4), as Alertmanager sends it. */
 function alertmanager(groupKey: string, alerts: Array<{ status?: 'firing' | 'resolved'; fingerprint: string; labels: Record<string, string>; summary?: string }>) {
@@ -200,7 +202,7 @@ describe('alerts to incidents (real hub, PostgreSQL, ServiceNow and PagerDuty em
     expect((await hub.api('GET', '/api/v1/alerts?limit=500')).body.total).toBe(before);
   });
 
-  it('counts one firing group sent to two hub processes at once on one alert with one ticket', async () => {
+  itOnServer('counts one firing group sent to two hub processes at once on one alert with one ticket', async () => {
     const second: RunningHub = await startHub(hub.config, createLogger({ level: 'warn', destination: new LogCapture() }));
     try {
       const body = alertmanager('g-two', [{ fingerprint: 'fp-two', labels: { alertname: 'CPUUsage', network: 'net-a', instance: 'twin-1' } }]);

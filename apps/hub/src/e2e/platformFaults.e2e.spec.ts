@@ -33,6 +33,9 @@ describe('sync under platform faults: 503s and rate limits (real hub, PostgreSQL
 
   it('delivers every incident exactly once and dead-letters none', async () => {
     snow.emulator.setFaultProfile({ error_rate: 0.2, error_status: 503, rate_limit_per_minute: 50, rate_limit_window_seconds: 1, seed: 11 });
+    // The window above is met only when the hub outruns 50 calls a second, which a loaded CI machine may not:
+    // the first writes meet the instance's 429 whatever the machine's speed.
+    snow.emulator.injectFault({ pathPrefix: '/api/now/table', method: 'POST', status: 429, retryAfterSeconds: 1, count: 5 });
     const ids: string[] = [];
     for (let i = 0; i < INCIDENTS; i += 1) {
       const created = await hub.api('POST', '/api/v1/incidents', { title: `Fault run ${i}`, priority: 'P3' });

@@ -29,6 +29,12 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   public?: boolean;
   /** Alert intake: the one thing `ingest` tokens may do (every other route refuses them). */
   ingest?: boolean;
+  /**
+   * The handler validates the body itself, to answer bad input as a vendor does (`vendorError`
+   * documents that answer); `body` then only documents the request.
+   */
+  handlerValidatesBody?: boolean;
+  vendorError?: { status: number; schema: z.ZodType };
   handler(input: RouteContext<B, Q>): Promise<unknown> | unknown;
 }
 
@@ -58,7 +64,7 @@ export class ApiRouter {
           : (parseInput(NO_QUERY, { ...ctx.query }, 'query parameters'), undefined as Q);
       const rawBody = (ctx.request as { body?: unknown }).body;
       if (spec.body) refuseNul(rawBody, 'request body');
-      const body = spec.body ? parseInput(spec.body, rawBody ?? {}, 'request body') : (undefined as B);
+      const body = !spec.body ? (undefined as B) : spec.handlerValidatesBody ? ((rawBody ?? {}) as B) : parseInput(spec.body, rawBody ?? {}, 'request body');
       const result = await spec.handler({ ctx, body, query, params: ctx.params as Record<string, string>, principal });
       // A handler that returns nothing has answered through ctx itself (e.g. readiness with 503).
       if (result === undefined && spec.status !== 204) return;

@@ -27,6 +27,7 @@ export function buildOpenApi(specs: RouteSpec<any, any>[], version: string): Rec
       [String(spec.status ?? 200)]: spec.response
         ? { description: 'Success', content: { 'application/json': { schema: toJsonSchema(spec.response, 'output') } } }
         : { description: 'Success' },
+      ...(spec.vendorError ? { [String(spec.vendorError.status)]: { description: 'Refused input', content: { 'application/json': { schema: toJsonSchema(spec.vendorError.schema, 'output') } } } } : {}),
       default: { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
     };
     paths[spec.path] = {

@@ -14,10 +14,10 @@ import { SyncSignals } from '../sync/Wakeup';
 import { AlertMappingService, matchMapping, type AlertMapping } from './AlertMappingService';
 import type { AlertStatus, ListAlertsQuery } from './alertSchemas';
 import {
-  activeAlertsOf, attachIncident, followIncident, listAlerts, markCommented, markError, moveAlert, OPEN_ALERT_STATUSES,
-  reopenResolved, selectAlert, ticketsOf, upsertFiring, type Alert, type TicketReference,
+  activeAlertsOf, attachIncidents, followIncident, listAlerts, markCommented, markError, moveAlert, moveAlertsByKey, OPEN_ALERT_STATUSES,
+  reopenResolved, selectAlert, ticketsOf, upsertFirings, type Alert, type Attachment, type TicketReference,
 } from './AlertStore';
-import { incidentFromAlert, stormDescription, stormIncident } from './incidentFromAlert';
+import { incidentFromAlert, stormDescription, stormIncident, type IncidentDraft } from './incidentFromAlert';
 import { coveringWindow, MaintenanceWindowService } from './MaintenanceWindowService';
 import { dedupKeyOf, type AlertAction, type IncomingAlert } from './normalizeAlerts';
 
@@ -51,6 +51,12 @@ interface KeyedAlert {
   mapping: AlertMapping | undefined;
 }
 
+interface Opening {
+  alert: Alert;
+  incoming: IncomingAlert;
+  deduplicated: boolean;
+}
+
 interface StormTouch {
   stormId: string;
   mapping: AlertMapping;
@@ -78,126 +84,163 @@ export class AlertService implements RecordChangeListener {
     if (incoming.length === 0) return [];
     const now = this.clock.now();
     for (const alert of incoming) this.metrics.alertsReceived.inc({ source: alert.source });
-    const outcomes = await this.db.transaction(async (tx) => {
-      const [mappings, windows] = await Promise.all([this.mappings.list(organizationId, tx), this.windows.active(tx, organizationId, now)]);
-      const keyed = byKey(incoming, mappings);
-      // Storm counters are per mapping: lock those first, in id order, so intakes never wait on each other in a circle.
-      const stormy = [...new Set(keyed.filter((k) => k.mapping?.storm && k.action === 'trigger').map((k) => (k.mapping as AlertMapping).id))].sort();
-      if (stormy.length > 0) await sql(tx, `SELECT id FROM alert_mappings WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [stormy]);
-      const storms = new Map<string, StormTouch>();
-      const results: IntakeOutcome[] = [];
-      for (const k of keyed) {
-        results.push(await inSpan(SPAN_PROCESS_ALERT, { 'sync.record_kind': 'alert', 'sync.alert_source': k.alert.source, 'sync.alert_action': k.action }, async (span) => {
-          const outcome = await this.process(tx, organizationId, k, windows, storms, now);
-          span.setAttributes({ 'sync.alert_id': outcome.id ?? '', 'sync.alert_status': outcome.status, 'sync.result': outcome.deduplicated ? 'skipped' : 'success', ...(outcome.incident_id ? { 'sync.incident_id': outcome.incident_id } : {}) });
-          return outcome;
-        }));
-      }
-      for (const touch of storms.values()) await this.describeStorm(tx, touch);
-      return results;
-    });
+    const sources = [...new Set(incoming.map((a) => a.source))].join(',');
+    const outcomes = await inSpan(SPAN_PROCESS_ALERT, { 'sync.record_kind': 'alert', 'sync.alert_source': sources, 'sync.alert_count': incoming.length }, (span) =>
+      this.db.transaction(async (tx) => {
+        const [mappings, windows] = await Promise.all([this.mappings.list(organizationId, tx), this.windows.active(tx, organizationId, now)]);
+        const keyed = byKey(incoming, mappings);
+        // Storm counters are per mapping: lock those first, in id order, so intakes never wait on each other in a circle.
+        const stormy = [...new Set(keyed.filter((k) => k.mapping?.storm && k.action === 'trigger').map((k) => (k.mapping as AlertMapping).id))].sort();
+        if (stormy.length > 0) await sql(tx, `SELECT id FROM alert_mappings WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [stormy]);
+        const storms = new Map<string, StormTouch>();
+        const byOutcome = new Map<string, IntakeOutcome>();
+        const add = (outcomes: IntakeOutcome[]) => outcomes.forEach((o) => byOutcome.set(o.dedup_key, o));
+        add(await this.resolveKeys(tx, organizationId, keyed.filter((k) => k.action === 'resolve'), now));
+        add(await this.acknowledgeKeys(tx, organizationId, keyed.filter((k) => k.action === 'acknowledge'), now));
+        add(await this.fire(tx, organizationId, keyed.filter((k) => k.action === 'trigger'), windows, storms, now));
+        for (const touch of storms.values()) await this.describeStorm(tx, touch);
+        const results = keyed.map((k) => byOutcome.get(k.key) as IntakeOutcome);
+        span.setAttributes({
+          'sync.alerts_deduplicated': results.filter((o) => o.deduplicated).length,
+          'sync.incidents': new Set(results.map((o) => o.incident_id).filter(Boolean)).size,
+          'sync.result': 'success',
+        });
+        return results;
+      }),
+    );
     this.signals.outbox.notify();
     return outcomes;
   }
 
-  private async process(tx: EntityManager, organizationId: string, k: KeyedAlert, windows: Awaited<ReturnType<MaintenanceWindowService['active']>>, storms: Map<string, StormTouch>, now: Date): Promise<IntakeOutcome> {
-    const { key, mapping } = k;
-    if (k.action === 'resolve') {
-      const resolved = await moveAlert(tx, { organizationId, dedupKey: key }, OPEN_ALERT_STATUSES, 'resolved', now, k.alert.endsAt);
-      if (!resolved) {
-        this.metrics.alertsUnmatched.inc({ action: 'resolve' });
-        return { id: null, dedup_key: key, status: 'not_open', incident_id: null, deduplicated: false };
-      }
-      if (resolved.incident_id) await this.settleIncident(tx, resolved, mapping?.on_resolved ?? 'resolve', now);
-      return outcomeOf(resolved, false);
-    }
-    if (k.action === 'acknowledge') {
-      const acked = await moveAlert(tx, { organizationId, dedupKey: key }, ['firing'], 'acknowledged', now);
-      if (!acked) {
-        this.metrics.alertsUnmatched.inc({ action: 'acknowledge' });
-        return { id: null, dedup_key: key, status: 'not_open', incident_id: null, deduplicated: false };
-      }
-      if (acked.incident_id) await this.pickUp(tx, organizationId, acked.incident_id);
-      return outcomeOf(acked, false);
-    }
-    const window = coveringWindow(windows, k.alert.labels);
-    let status: AlertStatus = 'firing';
-    let error: string | null = null;
-    if (window) status = 'suppressed';
-    else if (!mapping) status = 'unmapped';
-    else if (mapping.integrations.length === 0) {
-      status = 'unmapped';
-      error = `Mapping "${mapping.name}" targets no integration any more (its integrations were deleted).`;
-    } else if (mapping.mode === 'approve') status = 'pending_approval';
-    if (status === 'firing' && mapping?.reopen_window_seconds) {
-      const reopened = await reopenResolved(tx, organizationId, key, mapping.reopen_window_seconds, now);
-      if (reopened) {
-        await this.reopenIncident(tx, organizationId, reopened, now);
-        this.metrics.alertsDeduplicated.inc({ outcome: 'reopened' });
-        return outcomeOf(reopened, true);
-      }
-    }
-    const { alert, inserted } = await upsertFiring(tx, {
-      organizationId, alert: k.alert, dedupKey: key, status, mappingId: mapping?.id ?? null, error, windowSeconds: mapping?.storm?.window ?? null, at: now,
-    });
-    if (inserted && status === 'unmapped') this.metrics.alertsUnmapped.inc();
-    if (inserted && status === 'suppressed') this.metrics.alertsSuppressed.inc();
-    if (!inserted) this.metrics.alertsDeduplicated.inc({ outcome: 'repeat' });
-    if (alert.status !== 'firing' || !mapping || alert.mapping_id !== mapping.id) return outcomeOf(alert, !inserted);
-    if (!alert.incident_id) {
-      const minFirings = mapping.storm?.min_firings ?? 1;
-      const incidentId = alert.window_firings >= minFirings ? await this.openIncident(tx, organizationId, alert, k.alert, mapping, storms, now) : null;
-      return outcomeOf({ ...alert, incident_id: incidentId }, !inserted);
-    }
-    if (!inserted) await this.noteRefire(tx, organizationId, alert, now);
-    return outcomeOf(alert, !inserted);
+  /** Resolve events: their alerts resolve, and each incident they belong to settles once per intake. */
+  private async resolveKeys(tx: EntityManager, organizationId: string, keyed: KeyedAlert[], now: Date): Promise<IntakeOutcome[]> {
+    const resolved = await moveAlertsByKey(tx, organizationId, keyed.map((k) => ({ dedupKey: k.key, endsAt: k.alert.endsAt })), OPEN_ALERT_STATUSES, 'resolved', now);
+    const onResolved = new Map(keyed.map((k) => [k.key, k.mapping?.on_resolved ?? 'resolve'] as const));
+    for (const [, alerts] of byIncident(resolved)) await this.settleIncident(tx, alerts, onResolved.get(alerts[0].dedup_key) ?? 'resolve', now);
+    return this.outcomesOf(keyed, resolved, 'resolve');
   }
 
-  /** A new incident for the alert, or a place in its mapping's storm once the storm threshold is passed. */
-  private async openIncident(tx: EntityManager, organizationId: string, alert: Alert, incoming: IncomingAlert, mapping: AlertMapping, storms: Map<string, StormTouch>, now: Date): Promise<string | null> {
-    const draft = incidentFromAlert(mapping, incoming, alert.dedup_key);
-    if (!draft.ok) {
-      await markError(tx, alert.id, draft.error, now);
-      this.metrics.alertsFailed.inc();
-      return null;
-    }
-    const threshold = mapping.storm?.threshold;
-    if (threshold !== undefined && mapping.storm) {
-      const storm = await this.countInStorm(tx, organizationId, mapping, threshold, now);
-      if (storm.count > threshold) {
-        let incidentId = storm.incidentId;
-        if (!incidentId) {
-          const opened = stormIncident(mapping, draft.targets);
-          incidentId = (await this.records.createIn(tx, organizationId, 'incident', opened.values, { origin: HUB_ORIGIN, targets: opened.targets })).id;
-          await sql(tx, `UPDATE alert_storms SET incident_id = $2 WHERE id = $1`, [storm.id, incidentId]);
-        }
-        await attachIncident(tx, alert.id, incidentId, storm.id, now);
-        storms.set(storm.id, { stormId: storm.id, mapping });
-        this.metrics.alertsStormed.inc();
-        return incidentId;
-      }
-    }
-    const incident = await this.records.createIn(tx, organizationId, 'incident', draft.values, { origin: HUB_ORIGIN, targets: draft.targets });
-    await attachIncident(tx, alert.id, incident.id, null, now);
-    return incident.id;
+  private async acknowledgeKeys(tx: EntityManager, organizationId: string, keyed: KeyedAlert[], now: Date): Promise<IntakeOutcome[]> {
+    const acked = await moveAlertsByKey(tx, organizationId, keyed.map((k) => ({ dedupKey: k.key, endsAt: null })), ['firing'], 'acknowledged', now);
+    for (const [incidentId] of byIncident(acked)) await this.pickUp(tx, organizationId, incidentId);
+    return this.outcomesOf(keyed, acked, 'acknowledge');
+  }
+
+  private outcomesOf(keyed: KeyedAlert[], moved: Alert[], action: 'resolve' | 'acknowledge'): IntakeOutcome[] {
+    const byKeyMoved = new Map(moved.map((a) => [a.dedup_key, a]));
+    return keyed.map((k) => {
+      const alert = byKeyMoved.get(k.key);
+      if (alert) return outcomeOf(alert, false);
+      this.metrics.alertsUnmatched.inc({ action });
+      return { id: null, dedup_key: k.key, status: 'not_open', incident_id: null, deduplicated: false };
+    });
   }
 
   /**
-   * The mapping's current storm (alerts keep coming within its window) with this alert counted, and
-   * counted as joined past the threshold; a new storm when the last one ended.
+   * Firings, a few statements for the whole intake: maintenance windows and mappings decide each
+   * alert's status, recent resolves reopen, the rest land on their open key, and the mapped ones
+   * without an incident open one (or join their mapping's storm).
    */
-  private async countInStorm(tx: EntityManager, organizationId: string, mapping: AlertMapping, threshold: number, now: Date): Promise<{ id: string; count: number; incidentId: string | null }> {
+  private async fire(tx: EntityManager, organizationId: string, keyed: KeyedAlert[], windows: Awaited<ReturnType<MaintenanceWindowService['active']>>, storms: Map<string, StormTouch>, now: Date): Promise<IntakeOutcome[]> {
+    const outcomes: IntakeOutcome[] = [];
+    const planned = keyed.map((k) => ({ k, ...statusOf(k, windows) }));
+    const reopenable = planned.filter((p) => p.status === 'firing' && p.k.mapping?.reopen_window_seconds);
+    const reopened = await reopenResolved(tx, organizationId, reopenable.map((p) => ({ dedupKey: p.k.key, windowSeconds: p.k.mapping?.reopen_window_seconds as number })), now);
+    for (const alert of reopened) {
+      await this.reopenIncident(tx, organizationId, alert, now);
+      this.metrics.alertsDeduplicated.inc({ outcome: 'reopened' });
+      outcomes.push(outcomeOf(alert, true));
+    }
+    const reopenedKeys = new Set(reopened.map((a) => a.dedup_key));
+    const rest = planned.filter((p) => !reopenedKeys.has(p.k.key));
+    const fired = await upsertFirings(tx, organizationId, rest.map((p) => ({ alert: p.k.alert, dedupKey: p.k.key, status: p.status, mappingId: p.k.mapping?.id ?? null, error: p.error })), now);
+    const toOpen = new Map<string, { mapping: AlertMapping; items: Opening[] }>();
+    for (const { k } of rest) {
+      const { alert, inserted } = fired.get(k.key) as { alert: Alert; inserted: boolean };
+      if (inserted && alert.status === 'unmapped') this.metrics.alertsUnmapped.inc();
+      if (inserted && alert.status === 'suppressed') this.metrics.alertsSuppressed.inc();
+      if (!inserted) this.metrics.alertsDeduplicated.inc({ outcome: 'repeat' });
+      const mapping = k.mapping;
+      if (alert.status !== 'firing' || !mapping || alert.mapping_id !== mapping.id || (!alert.incident_id && alert.window_firings < (mapping.storm?.min_firings ?? 1))) {
+        outcomes.push(outcomeOf(alert, !inserted));
+      } else if (!alert.incident_id) {
+        const group = toOpen.get(mapping.id) ?? { mapping, items: [] };
+        group.items.push({ alert, incoming: k.alert, deduplicated: !inserted });
+        toOpen.set(mapping.id, group);
+      } else {
+        if (!inserted) await this.noteRefire(tx, organizationId, alert, now);
+        outcomes.push(outcomeOf(alert, !inserted));
+      }
+    }
+    for (const { mapping, items } of toOpen.values()) {
+      const opened = await this.openIncidents(tx, organizationId, mapping, items, storms, now);
+      for (const item of items) outcomes.push(outcomeOf({ ...item.alert, incident_id: opened.get(item.alert.id) ?? null }, item.deduplicated));
+    }
+    return outcomes;
+  }
+
+  /**
+   * New incidents for a mapping's alerts, in key order: each its own until the mapping's storm
+   * passes its threshold, then one storm incident for all the later ones.
+   */
+  private async openIncidents(tx: EntityManager, organizationId: string, mapping: AlertMapping, items: Opening[], storms: Map<string, StormTouch>, now: Date): Promise<Map<string, string>> {
+    const opened = new Map<string, string>();
+    const drafted: Array<Opening & { draft: Extract<IncidentDraft, { ok: true }> }> = [];
+    for (const item of items) {
+      const draft = incidentFromAlert(mapping, item.incoming, item.alert.dedup_key);
+      if (draft.ok) drafted.push({ ...item, draft });
+      else {
+        await markError(tx, item.alert.id, draft.error, now);
+        this.metrics.alertsFailed.inc();
+      }
+    }
+    if (drafted.length === 0) return opened;
+    const attachments: Attachment[] = [];
+    let own = drafted;
+    const threshold = mapping.storm?.threshold;
+    if (threshold !== undefined) {
+      const storm = await this.countInStorm(tx, organizationId, mapping, drafted.length, threshold, now);
+      own = drafted.slice(0, Math.max(0, threshold - storm.before));
+      const joining = drafted.slice(own.length);
+      if (joining.length > 0) {
+        let incidentId = storm.incidentId;
+        if (!incidentId) {
+          const values = stormIncident(mapping);
+          incidentId = (await this.records.createIn(tx, organizationId, 'incident', values, { origin: HUB_ORIGIN, targets: joining[0].draft.targets })).id;
+          await sql(tx, `UPDATE alert_storms SET incident_id = $2 WHERE id = $1`, [storm.id, incidentId]);
+        }
+        for (const j of joining) attachments.push({ alertId: j.alert.id, incidentId, stormId: storm.id });
+        storms.set(storm.id, { stormId: storm.id, mapping });
+        this.metrics.alertsStormed.inc(joining.length);
+      }
+    }
+    for (const o of own) {
+      const incident = await this.records.createIn(tx, organizationId, 'incident', o.draft.values, { origin: HUB_ORIGIN, targets: o.draft.targets });
+      attachments.push({ alertId: o.alert.id, incidentId: incident.id, stormId: null });
+    }
+    await attachIncidents(tx, attachments, now);
+    for (const a of attachments) opened.set(a.alertId, a.incidentId);
+    return opened;
+  }
+
+  /**
+   * Counts `n` alerts into the mapping's current storm (alerts keep coming within its window), those
+   * past the threshold as joined; a new storm when the last one ended. `before`: the storm's count
+   * before these.
+   */
+  private async countInStorm(tx: EntityManager, organizationId: string, mapping: AlertMapping, n: number, threshold: number, now: Date): Promise<{ id: string; before: number; incidentId: string | null }> {
     const window = (mapping.storm as NonNullable<AlertMapping['storm']>).window;
     const [current] = await sql(tx,
-      `UPDATE alert_storms SET alert_count = alert_count + 1, last_alert_at = $2, joined_count = joined_count + (CASE WHEN alert_count + 1 > $4 THEN 1 ELSE 0 END)
+      `UPDATE alert_storms SET alert_count = alert_count + $5, last_alert_at = $2, joined_count = joined_count + GREATEST(0, alert_count + $5 - GREATEST(alert_count, $4))
         WHERE id = (SELECT id FROM alert_storms WHERE mapping_id = $1 AND last_alert_at >= $2::timestamptz - make_interval(secs => $3::int) ORDER BY last_alert_at DESC LIMIT 1)
         RETURNING id, alert_count, incident_id`,
-      [mapping.id, now.toISOString(), window, threshold],
+      [mapping.id, now.toISOString(), window, threshold, n],
     );
-    if (current) return { id: String(current.id), count: Number(current.alert_count), incidentId: (current.incident_id as string | null) ?? null };
+    if (current) return { id: String(current.id), before: Number(current.alert_count) - n, incidentId: (current.incident_id as string | null) ?? null };
     const id = randomUUID();
-    await sql(tx, `INSERT INTO alert_storms (id, organization_id, mapping_id, started_at, last_alert_at, alert_count) VALUES ($1, $2, $3, $4, $4, 1)`, [id, organizationId, mapping.id, now.toISOString()]);
-    return { id, count: 1, incidentId: null };
+    await sql(tx, `INSERT INTO alert_storms (id, organization_id, mapping_id, started_at, last_alert_at, alert_count, joined_count) VALUES ($1, $2, $3, $4, $4, $5, $6)`,
+      [id, organizationId, mapping.id, now.toISOString(), n, Math.max(0, n - threshold)]);
+    return { id, before: 0, incidentId: null };
   }
 
   /** Once per intake per storm: its incident says how many alerts joined and lists the latest. */
@@ -219,19 +262,24 @@ export class AlertService implements RecordChangeListener {
     await markCommented(tx, alert.id, now);
   }
 
-  /** After an alert resolved: its incident resolves when none of its alerts is still firing (or gets a comment, or nothing). */
-  private async settleIncident(tx: EntityManager, alert: Alert, onResolved: AlertMapping['on_resolved'], now: Date): Promise<void> {
-    const incidentId = alert.incident_id as string;
-    if (onResolved === 'none') return;
+  /**
+   * After alerts of one incident resolved: it resolves when none of its alerts is still firing (or
+   * gets one comment for them, or nothing).
+   */
+  private async settleIncident(tx: EntityManager, alerts: Alert[], onResolved: AlertMapping['on_resolved'], now: Date): Promise<void> {
+    const { incident_id: incidentId, organization_id: organizationId } = alerts[0];
+    if (onResolved === 'none' || !incidentId) return;
     const left = await activeAlertsOf(tx, incidentId);
-    const incident = await this.records.lock(tx, alert.organization_id, 'incident', incidentId);
+    const incident = await this.records.lock(tx, organizationId, 'incident', incidentId);
     if (onResolved === 'comment' || left > 0) {
-      const body = left > 0 ? `Alert "${alert.summary}" resolved; ${left} of its alerts still firing.` : `Alert "${alert.summary}" resolved.`;
-      await this.records.addJournalEntryIn(tx, alert.organization_id, 'incident', incidentId, { body, visibility: 'public' }, HUB_ORIGIN, now);
+      const what = alerts.length === 1 ? `Alert "${alerts[0].summary}" resolved` : `${alerts.length} of its alerts resolved (last: "${alerts[alerts.length - 1].summary}")`;
+      const body = left > 0 ? `${what}; ${left} of its alerts still firing.` : `${what}.`;
+      await this.records.addJournalEntryIn(tx, organizationId, 'incident', incidentId, { body, visibility: 'public' }, HUB_ORIGIN, now);
       return;
     }
     if (CLOSED_INCIDENT.has(String(incident.values.status))) return;
-    await this.records.applyIn(tx, incident, { status: 'resolved', resolution_note: `Resolved by ITSM Hub: its alerts resolved (last: "${alert.summary}" at ${now.toISOString()}).` }, { origin: HUB_ORIGIN });
+    const last = alerts[alerts.length - 1];
+    await this.records.applyIn(tx, incident, { status: 'resolved', resolution_note: `Resolved by ITSM Hub: its alerts resolved (last: "${last.summary}" at ${now.toISOString()}).` }, { origin: HUB_ORIGIN });
   }
 
   private async reopenIncident(tx: EntityManager, organizationId: string, alert: Alert, now: Date): Promise<void> {
@@ -255,7 +303,7 @@ export class AlertService implements RecordChangeListener {
 
   async acknowledge(organizationId: string, id: string): Promise<AlertView> {
     await this.db.transaction(async (tx) => {
-      const alert = await moveAlert(tx, { organizationId, id }, ['firing'], 'acknowledged', this.clock.now());
+      const alert = await moveAlert(tx, organizationId, id, ['firing'], 'acknowledged', this.clock.now());
       if (!alert) throw await this.notIn(organizationId, id, 'acknowledged', 'firing');
       if (alert.incident_id) await this.pickUp(tx, organizationId, alert.incident_id);
     });
@@ -266,9 +314,9 @@ export class AlertService implements RecordChangeListener {
   /** A person resolving an alert resolves its incident once none of its alerts fires, whatever the mapping's `on_resolved`. */
   async resolve(organizationId: string, id: string): Promise<AlertView> {
     await this.db.transaction(async (tx) => {
-      const alert = await moveAlert(tx, { organizationId, id }, OPEN_ALERT_STATUSES, 'resolved', this.clock.now());
+      const alert = await moveAlert(tx, organizationId, id, OPEN_ALERT_STATUSES, 'resolved', this.clock.now());
       if (!alert) throw await this.notIn(organizationId, id, 'resolved', 'open');
-      if (alert.incident_id) await this.settleIncident(tx, alert, 'resolve', this.clock.now());
+      await this.settleIncident(tx, [alert], 'resolve', this.clock.now());
     });
     this.signals.outbox.notify();
     return this.get(organizationId, id);
@@ -278,12 +326,12 @@ export class AlertService implements RecordChangeListener {
   async approve(organizationId: string, id: string): Promise<AlertView> {
     await this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      const alert = await moveAlert(tx, { organizationId, id }, ['pending_approval'], 'firing', now);
+      const alert = await moveAlert(tx, organizationId, id, ['pending_approval'], 'firing', now);
       if (!alert) throw await this.notIn(organizationId, id, 'approved', 'pending_approval');
       const mapping = alert.mapping_id ? (await this.mappings.list(organizationId, tx)).find((m) => m.id === alert.mapping_id) : undefined;
       if (!mapping) throw new ConflictError(`Alert ${id} has no mapping any more, so no incident can be opened for it.`);
       const storms = new Map<string, StormTouch>();
-      await this.openIncident(tx, organizationId, alert, incomingOf(alert), mapping, storms, now);
+      await this.openIncidents(tx, organizationId, mapping, [{ alert, incoming: incomingOf(alert), deduplicated: false }], storms, now);
       for (const touch of storms.values()) await this.describeStorm(tx, touch);
     });
     this.signals.outbox.notify();
@@ -291,7 +339,7 @@ export class AlertService implements RecordChangeListener {
   }
 
   async dismiss(organizationId: string, id: string): Promise<AlertView> {
-    const alert = await moveAlert(this.db, { organizationId, id }, ['pending_approval', 'unmapped', 'suppressed'], 'dismissed', this.clock.now());
+    const alert = await moveAlert(this.db, organizationId, id, ['pending_approval', 'unmapped', 'suppressed'], 'dismissed', this.clock.now());
     if (!alert) throw await this.notIn(organizationId, id, 'dismissed', 'pending_approval, unmapped or suppressed');
     return this.get(organizationId, id);
   }
@@ -342,6 +390,25 @@ function byKey(incoming: IncomingAlert[], mappings: AlertMapping[]): KeyedAlert[
     if (!seen || rank(alert.action) > rank(seen.action)) keyed.set(key, { key, alert, action: alert.action, mapping });
   }
   return [...keyed.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** What a firing becomes before it is stored: suppressed in a maintenance window, unmapped, waiting for approval, or firing. */
+function statusOf(k: KeyedAlert, windows: Awaited<ReturnType<MaintenanceWindowService['active']>>): { status: AlertStatus; error: string | null } {
+  const mapping = k.mapping;
+  if (coveringWindow(windows, k.alert.labels)) return { status: 'suppressed', error: null };
+  if (!mapping) return { status: 'unmapped', error: null };
+  if (mapping.integrations.length === 0) return { status: 'unmapped', error: `Mapping "${mapping.name}" targets no integration any more (its integrations were deleted).` };
+  return { status: mapping.mode === 'approve' ? 'pending_approval' : 'firing', error: null };
+}
+
+/** Alerts with an incident, per incident, in their order. */
+function byIncident(alerts: Alert[]): Map<string, Alert[]> {
+  const groups = new Map<string, Alert[]>();
+  for (const alert of alerts) {
+    if (!alert.incident_id) continue;
+    groups.set(alert.incident_id, [...(groups.get(alert.incident_id) ?? []), alert]);
+  }
+  return groups;
 }
 
 const rank = (action: AlertAction) => (action === 'trigger' ? 2 : action === 'acknowledge' ? 1 : 0);

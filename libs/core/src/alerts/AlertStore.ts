@@ -74,28 +74,37 @@ export function toAlert(row: Record<string, unknown>): Alert {
 }
 
 export interface Firing {
-  organizationId: string;
   alert: IncomingAlert;
   dedupKey: string;
   status: AlertStatus;
   mappingId: string | null;
   error: string | null;
-  /** The window over which `window_firings` counts (a mapping's `storm.window`); none: it never restarts. */
-  windowSeconds: number | null;
-  at: Date;
 }
 
 /**
- * A firing: a new open alert for the key, or one more firing of the open one (`inserted` false).
- * The partial unique index on open keys makes concurrent firings of one key, from any process,
- * land on one row.
+ * Firings of distinct keys, in one statement: a new open alert per key, or one more firing of the
+ * open one (`inserted` false). The partial unique index on open keys makes concurrent firings of
+ * one key, from any process, land on one row; rows go in key order so two intakes lock alike.
+ * `window_firings` restarts once the mapping's `storm.window` passed.
  */
-export async function upsertFiring(db: Db, f: Firing): Promise<{ alert: Alert; inserted: boolean }> {
-  const a = f.alert;
-  const [row] = await sql(db,
+export async function upsertFirings(db: Db, organizationId: string, firings: Firing[], at: Date): Promise<Map<string, { alert: Alert; inserted: boolean }>> {
+  const byKey = new Map<string, { alert: Alert; inserted: boolean }>();
+  if (firings.length === 0) return byKey;
+  const rows = firings.map((f) => ({
+    id: randomUUID(), source: f.alert.source, alert_type: f.alert.type, severity: f.alert.severity, summary: f.alert.summary, details: f.alert.details,
+    labels: f.alert.labels, annotations: f.alert.annotations, dedup_key: f.dedupKey, fingerprint: f.alert.fingerprint, group_key: f.alert.groupKey,
+    generator_url: f.alert.generatorUrl, status: f.status, mapping_id: f.mappingId, error: f.error, starts_at: f.alert.startsAt,
+  }));
+  // No storm window (the subquery is null): the count never restarts.
+  const restart = `COALESCE(alerts.window_started_at < EXCLUDED.last_seen - make_interval(secs => (SELECT (m.storm->>'window')::int FROM alert_mappings m WHERE m.id = EXCLUDED.mapping_id)), false)`;
+  const result = await sql(db,
     `INSERT INTO alerts (id, organization_id, source, alert_type, severity, summary, details, labels, annotations, dedup_key, fingerprint, group_key, generator_url,
                          status, mapping_id, error, window_started_at, first_seen, last_seen, starts_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17, $17, $17, $18, $17, $17)
+     SELECT r.id, $2, r.source, r.alert_type, r.severity, r.summary, r.details, r.labels, r.annotations, r.dedup_key, r.fingerprint, r.group_key, r.generator_url,
+            r.status, r.mapping_id, r.error, $3, $3, $3, r.starts_at, $3, $3
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, source text, alert_type text, severity text, summary text, details jsonb, labels jsonb, annotations jsonb,
+                                               dedup_key text, fingerprint text, group_key text, generator_url text, status text, mapping_id text, error text, starts_at timestamptz)
+      ORDER BY r.dedup_key
      ON CONFLICT (organization_id, dedup_key) WHERE status NOT IN ('resolved', 'dismissed') DO UPDATE SET
        count = alerts.count + 1,
        last_seen = EXCLUDED.last_seen,
@@ -103,48 +112,77 @@ export async function upsertFiring(db: Db, f: Firing): Promise<{ alert: Alert; i
        summary = EXCLUDED.summary,
        severity = EXCLUDED.severity,
        annotations = EXCLUDED.annotations,
-       window_firings = CASE WHEN $19::int IS NOT NULL AND alerts.window_started_at < EXCLUDED.last_seen - make_interval(secs => $19::int) THEN 1 ELSE alerts.window_firings + 1 END,
-       window_started_at = CASE WHEN $19::int IS NOT NULL AND alerts.window_started_at < EXCLUDED.last_seen - make_interval(secs => $19::int) THEN EXCLUDED.last_seen ELSE alerts.window_started_at END
+       window_firings = CASE WHEN ${restart} THEN 1 ELSE alerts.window_firings + 1 END,
+       window_started_at = CASE WHEN ${restart} THEN EXCLUDED.last_seen ELSE alerts.window_started_at END
      RETURNING *, (xmax = 0) AS inserted`,
-    [randomUUID(), f.organizationId, a.source, a.type, a.severity, a.summary, JSON.stringify(a.details), JSON.stringify(a.labels), JSON.stringify(a.annotations),
-      f.dedupKey, a.fingerprint, a.groupKey, a.generatorUrl, f.status, f.mappingId, f.error, f.at.toISOString(), a.startsAt, f.windowSeconds],
+    [JSON.stringify(rows), organizationId, at.toISOString()],
   );
-  return { alert: toAlert(row), inserted: Boolean(row.inserted) };
+  for (const row of result) byKey.set(String(row.dedup_key), { alert: toAlert(row), inserted: Boolean(row.inserted) });
+  return byKey;
 }
 
 /**
- * A firing within the reopen window after its alert resolved: that alert fires again (with its
- * incident) instead of a new one. Nothing when an open alert has the key, or none resolved recently.
+ * Firings within their reopen window after their alert resolved: each such alert fires again (with
+ * its incident) instead of a new one. None for a key with an open alert, or none resolved recently.
  */
-export async function reopenResolved(db: Db, organizationId: string, dedupKey: string, windowSeconds: number, at: Date): Promise<Alert | undefined> {
+export async function reopenResolved(db: Db, organizationId: string, keys: Array<{ dedupKey: string; windowSeconds: number }>, at: Date): Promise<Alert[]> {
+  if (keys.length === 0) return [];
   const rows = await sql(db,
-    `UPDATE alerts SET status = 'firing', count = count + 1, last_seen = $3, updated_at = $3, resolved_at = NULL, ends_at = NULL, acknowledged_at = NULL,
+    `UPDATE alerts a SET status = 'firing', count = a.count + 1, last_seen = $3, updated_at = $3, resolved_at = NULL, ends_at = NULL, acknowledged_at = NULL,
             window_started_at = $3, window_firings = 1
-      WHERE status = 'resolved' AND id = (
-              SELECT id FROM alerts WHERE organization_id = $1 AND dedup_key = $2 AND status = 'resolved' AND incident_id IS NOT NULL
-                 AND resolved_at >= $3::timestamptz - make_interval(secs => $4::int)
-               ORDER BY resolved_at DESC LIMIT 1)
-        AND NOT EXISTS (SELECT 1 FROM alerts o WHERE o.organization_id = $1 AND o.dedup_key = $2 AND o.status NOT IN ('resolved', 'dismissed'))
-      RETURNING *`,
-    [organizationId, dedupKey, at.toISOString(), windowSeconds],
+       FROM (SELECT DISTINCT ON (x.dedup_key) x.id
+               FROM alerts x JOIN jsonb_to_recordset($2::jsonb) AS k(dedup_key text, window_seconds int) ON k.dedup_key = x.dedup_key
+              WHERE x.organization_id = $1 AND x.status = 'resolved' AND x.incident_id IS NOT NULL
+                AND x.resolved_at >= $3::timestamptz - make_interval(secs => k.window_seconds)
+                AND NOT EXISTS (SELECT 1 FROM alerts o WHERE o.organization_id = $1 AND o.dedup_key = x.dedup_key AND o.status NOT IN ('resolved', 'dismissed'))
+              ORDER BY x.dedup_key, x.resolved_at DESC) pick
+      WHERE a.id = pick.id
+      RETURNING a.*`,
+    [organizationId, JSON.stringify(keys.map((k) => ({ dedup_key: k.dedupKey, window_seconds: k.windowSeconds }))), at.toISOString()],
   );
-  return rows[0] ? toAlert(rows[0]) : undefined;
+  return rows.map(toAlert);
 }
 
-/** Moves the open alert of a key (or one alert by id) to a new status; undefined when none is open in `from`. */
-export async function moveAlert(db: Db, where: { organizationId: string; dedupKey?: string; id?: string }, from: readonly AlertStatus[], to: AlertStatus, at: Date, endsAt?: string | null): Promise<Alert | undefined> {
-  const stamp = to === 'resolved' || to === 'dismissed' ? ', resolved_at = $4' : to === 'acknowledged' ? ', acknowledged_at = $4' : '';
+/** Moves one alert, by id, to a new status; undefined when it is not in `from`. */
+export async function moveAlert(db: Db, organizationId: string, id: string, from: readonly AlertStatus[], to: AlertStatus, at: Date): Promise<Alert | undefined> {
   const rows = await sql(db,
-    `UPDATE alerts SET status = $3, updated_at = $4${stamp}${endsAt !== undefined ? ', ends_at = COALESCE($6::timestamptz, $4)' : ''}
-      WHERE organization_id = $1 AND ${where.id ? 'id = $2' : 'dedup_key = $2'} AND status = ANY($5::text[])
-      RETURNING *`,
-    [where.organizationId, where.id ?? where.dedupKey, to, at.toISOString(), from, ...(endsAt !== undefined ? [endsAt] : [])],
+    `UPDATE alerts SET status = $3, updated_at = $4${stampOf(to)} WHERE organization_id = $1 AND id = $2 AND status = ANY($5::text[]) RETURNING *`,
+    [organizationId, id, to, at.toISOString(), from],
   );
   return rows[0] ? toAlert(rows[0]) : undefined;
 }
 
-export async function attachIncident(db: Db, alertId: string, incidentId: string, stormId: string | null, at: Date): Promise<void> {
-  await sql(db, `UPDATE alerts SET incident_id = $2, storm_id = $3, error = NULL, updated_at = $4 WHERE id = $1`, [alertId, incidentId, stormId, at.toISOString()]);
+/**
+ * Moves the open alerts of keys to a new status (a resolve sets `ends_at` from the event, or now);
+ * keys with no open alert in `from` are not in the answer.
+ */
+export async function moveAlertsByKey(db: Db, organizationId: string, keys: Array<{ dedupKey: string; endsAt: string | null }>, from: readonly AlertStatus[], to: 'resolved' | 'acknowledged', at: Date): Promise<Alert[]> {
+  if (keys.length === 0) return [];
+  const rows = await sql(db,
+    `UPDATE alerts a SET status = $3, updated_at = $4${stampOf(to)}${to === 'resolved' ? ', ends_at = COALESCE(k.ends_at, $4)' : ''}
+       FROM jsonb_to_recordset($2::jsonb) AS k(dedup_key text, ends_at timestamptz)
+      WHERE a.organization_id = $1 AND a.dedup_key = k.dedup_key AND a.status = ANY($5::text[])
+      RETURNING a.*`,
+    [organizationId, JSON.stringify(keys.map((k) => ({ dedup_key: k.dedupKey, ends_at: k.endsAt }))), to, at.toISOString(), from],
+  );
+  return rows.map(toAlert);
+}
+
+const stampOf = (to: AlertStatus) => (to === 'resolved' || to === 'dismissed' ? ', resolved_at = $4' : to === 'acknowledged' ? ', acknowledged_at = $4' : '');
+
+export interface Attachment {
+  alertId: string;
+  incidentId: string;
+  stormId: string | null;
+}
+
+export async function attachIncidents(db: Db, attachments: Attachment[], at: Date): Promise<void> {
+  if (attachments.length === 0) return;
+  await sql(db,
+    `UPDATE alerts a SET incident_id = r.incident_id, storm_id = r.storm_id, error = NULL, updated_at = $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(alert_id text, incident_id text, storm_id text) WHERE a.id = r.alert_id`,
+    [JSON.stringify(attachments.map((x) => ({ alert_id: x.alertId, incident_id: x.incidentId, storm_id: x.stormId }))), at.toISOString()],
+  );
 }
 
 export async function markError(db: Db, alertId: string, error: string, at: Date): Promise<void> {

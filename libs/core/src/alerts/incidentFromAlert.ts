@@ -43,8 +43,8 @@ export function incidentFromAlert(mapping: AlertMapping, alert: IncomingAlert, d
 }
 
 /** A storm's incident: one for many alerts of a mapping, listing the latest of them. */
-export function stormIncident(mapping: AlertMapping, targets: RecordTarget[]): { values: Record<string, FieldValue>; targets: RecordTarget[] } {
-  return { values: { title: truncate(`Alert storm: ${mapping.name}`, TITLE_MAX), status: 'new', priority: 'P1', description: 'An alert storm started.' }, targets };
+export function stormIncident(mapping: AlertMapping): Record<string, FieldValue> {
+  return { title: truncate(`Alert storm: ${mapping.name}`, TITLE_MAX), status: 'new', priority: 'P1', description: 'An alert storm started.' };
 }
 
 export function stormDescription(mapping: AlertMapping, count: number, startedAt: string, latest: Array<{ summary: string; labels: Record<string, string> }>): string {

@@ -10,6 +10,10 @@ const IntakeAnswer = z.object({
   alerts: z.array(z.object({ id: z.string().nullable(), dedup_key: z.string(), status: z.string(), incident_id: z.string().nullable(), deduplicated: z.boolean() })),
 });
 
+/** PagerDuty's answers to an event, which senders built for PagerDuty read. */
+const EventAccepted = z.object({ status: z.literal('success'), message: z.string(), dedup_key: z.string() });
+const InvalidEvent = z.object({ status: z.literal('invalid event'), message: z.string(), errors: z.array(z.string()) });
+
 /**
  * Alerts to incidents (issue 14): three intakes (Alertmanager's webhook, PagerDuty's Events API v2,
  * the hub's own JSON), alert mappings, intake keys, maintenance windows, and the alerts with their tickets.
@@ -32,15 +36,16 @@ export function registerAlertRoutes(api: ApiRouter, deps: {
     handler: async ({ body, query, principal }) => ({ alerts: await alerts.intake(await scopeOf(orgs, principal, query), [fromOwnJson(body)]) }),
   });
   api.route({
-    method: 'post', path: '/api/v1/alerts/events', tag: 'alerts', public: true,
+    method: 'post', path: '/api/v1/alerts/events', tag: 'alerts', public: true, status: 202,
     summary: "PagerDuty Events API v2 (trigger, acknowledge, resolve); routing_key is an alert intake key. Answers as PagerDuty does: 202 success, 400 invalid event.",
-    handler: async ({ ctx }) => {
-      const answer = (status: number, body: unknown) => {
+    body: eventsV2Schema, handlerValidatesBody: true, response: EventAccepted, vendorError: { status: 400, schema: InvalidEvent },
+    handler: async ({ ctx, body }) => {
+      const answer = (status: number, answered: z.infer<typeof EventAccepted> | z.infer<typeof InvalidEvent>) => {
         ctx.status = status;
-        ctx.body = body;
+        ctx.body = answered;
         return undefined;
       };
-      const parsed = eventsV2Schema.safeParse((ctx.request as { body?: unknown }).body ?? {});
+      const parsed = eventsV2Schema.safeParse(body);
       if (!parsed.success) {
         return answer(400, { status: 'invalid event', message: 'Event object is invalid', errors: parsed.error.issues.map((i) => `${i.path.join('.') || 'event'} ${i.message}`) });
       }

@@ -40,7 +40,7 @@ export const OPEN_ALERT_STATUSES: readonly AlertStatus[] = ['firing', 'acknowled
 /** Open alerts that keep their incident open. */
 export const ACTIVE_STATUSES: readonly AlertStatus[] = ['firing', 'acknowledged'];
 
-export function toAlert(row: Record<string, unknown>): Alert {
+function toAlert(row: Record<string, unknown>): Alert {
   return {
     id: String(row.id),
     organization_id: String(row.organization_id),

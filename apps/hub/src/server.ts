@@ -7,6 +7,7 @@ import { openStorage } from './bootstrap/openStorage';
 import type { HubConfig } from './config/HubConfig';
 import { createContainer } from './container';
 import { createApp } from './http/createApp';
+import { consoleRoot } from './http/consoleStatic';
 
 export interface RunningHub {
   url: string;
@@ -36,7 +37,9 @@ export async function startHub(config: HubConfig, logger: HubLogger = createLogg
       sync: { ...config.sync, liveness: storage.embedded ? 'exclusive' : 'session_lock' },
     });
     await bootstrapAdminToken(container.resolve(TokenService), config, logger);
-    const app = createApp(container);
+    const served = config.console ? consoleRoot() : undefined;
+    if (config.console && !served) logger.warn('the web console is not built (npm run build builds it): / answers 404');
+    const app = createApp(container, { consoleRoot: served });
     const server: Server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);

@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   HUB_DB_POOL_SIZE: z.coerce.number().int().positive().max(100).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HUB_PRINT_ADMIN_TOKEN: booleanString.default(true),
+  HUB_CONSOLE: booleanString.default(true).describe('Serve the web console at /.'),
   INCIDENTS_SYNC_ENABLED: booleanString.default(DEFAULT_SYNC_SETTINGS.enabled),
   INCIDENTS_SYNC_CONFLICT_WINDOW: duration.default(DEFAULT_SYNC_SETTINGS.conflictWindowMs),
   INCIDENTS_SYNC_MAX_RETRIES: z.coerce.number().int().min(0).max(100).default(DEFAULT_SYNC_SETTINGS.maxRetries),
@@ -53,6 +54,7 @@ export interface HubConfig {
   dbPoolSize: number;
   logLevel: string;
   printAdminToken: boolean;
+  console: boolean;
   sync: SyncSettings;
 }
 
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbPoolSize: e.HUB_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     printAdminToken: e.HUB_PRINT_ADMIN_TOKEN,
+    console: e.HUB_CONSOLE,
     sync: {
       ...DEFAULT_SYNC_SETTINGS,
       enabled: e.INCIDENTS_SYNC_ENABLED,

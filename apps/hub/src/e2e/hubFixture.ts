@@ -50,6 +50,7 @@ export async function startTestHub(overrides: Partial<Omit<HubConfig, 'sync'>> &
     dbPoolSize: db.poolSize,
     logLevel: 'info',
     printAdminToken: false,
+    console: true,
     ...overrides,
     // Short retry delays and idle polls keep end-to-end runs fast; tests wait on state, never on time.
     sync: { ...DEFAULT_SYNC_SETTINGS, backoffBaseMs: 20, backoffMaxMs: 500, idlePollMs: 50, ...overrides.sync },

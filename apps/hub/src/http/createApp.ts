@@ -30,6 +30,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import { ApiRouter } from './ApiRouter';
 import { Metrics } from './metrics';
+import { serveConsole } from './consoleStatic';
 import { buildOpenApi } from './openapi';
 import { problemMiddleware } from './problem';
 import { registerHealthRoutes } from './routes/healthRoutes';
@@ -45,7 +46,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 const HUB_VERSION: string = require('../../package.json').version;
 
 /** Wires the HTTP API from the container's services. Holds no business logic. */
-export function createApp(container: DependencyContainer): Koa {
+export function createApp(container: DependencyContainer, options: { consoleRoot?: string } = {}): Koa {
   const logger = container.resolve<HubLogger>(TOKENS.Logger);
   const tokens = container.resolve(TokenService);
   const metrics = new Metrics([container.resolve(SyncMetrics).registry]);
@@ -100,6 +101,7 @@ export function createApp(container: DependencyContainer): Koa {
       encoding: 'utf-8',
     }),
   );
+  if (options.consoleRoot) app.use(serveConsole(options.consoleRoot));
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());
   return app;

@@ -10,6 +10,7 @@ import {
   z,
 } from '@itsm-hub/core';
 import type { ApiRouter } from '../ApiRouter';
+import { IncidentDetailSchema, IncidentListSchema, IncidentSchema, LinkSchema } from './responseSchemas';
 import { OrgQuery, scopeOf } from './scope';
 
 const LinkBody = z.strictObject({
@@ -26,17 +27,17 @@ export function registerIncidentRoutes(
 
   api.route({
     method: 'post', path: '/api/v1/incidents', tag: 'incidents', summary: 'Create an incident; it goes out to every outbound integration.',
-    body: createIncidentSchema, query: OrgQuery, status: 201,
+    body: createIncidentSchema, query: OrgQuery, status: 201, response: IncidentSchema,
     handler: async ({ body, query, principal }) => incidents.create(await scopeOf(orgs, principal, query), body),
   });
   api.route({
     method: 'get', path: '/api/v1/incidents', tag: 'incidents', summary: 'List incidents (filters, paging).',
-    query: listIncidentsQuerySchema.extend(OrgQuery.shape),
+    query: listIncidentsQuerySchema.extend(OrgQuery.shape), response: IncidentListSchema,
     handler: async ({ query, principal }) => incidents.list(await scopeOf(orgs, principal, query), query),
   });
   api.route({
     method: 'get', path: '/api/v1/incidents/{id}', tag: 'incidents', summary: 'Get an incident with its comments.',
-    query: OrgQuery,
+    query: OrgQuery, response: IncidentDetailSchema,
     handler: async ({ params, query, principal }) => {
       const org = await scopeOf(orgs, principal, query);
       const incident = await incidents.get(org, params.id);
@@ -45,7 +46,7 @@ export function registerIncidentRoutes(
   });
   api.route({
     method: 'patch', path: '/api/v1/incidents/{id}', tag: 'incidents', summary: 'Change incident fields; null clears one.',
-    body: updateIncidentSchema, query: OrgQuery,
+    body: updateIncidentSchema, query: OrgQuery, response: IncidentSchema,
     handler: async ({ body, params, query, principal }) => incidents.update(await scopeOf(orgs, principal, query), params.id, body),
   });
   api.route({
@@ -55,7 +56,7 @@ export function registerIncidentRoutes(
   });
   api.route({
     method: 'get', path: '/api/v1/incidents/{id}/links', tag: 'links', summary: 'List the incident\'s external links.',
-    query: OrgQuery,
+    query: OrgQuery, response: z.object({ links: z.array(LinkSchema) }),
     handler: async ({ params, query, principal }) => ({ links: await links.forRecord(await scopeOf(orgs, principal, query), 'incident', params.id) }),
   });
   api.route({

@@ -25,7 +25,19 @@ const tokenView = (t: ApiToken) => ({
   created_at: t.createdAt.toISOString(), revoked_at: t.revokedAt ? t.revokedAt.toISOString() : null,
 });
 
+const MeSchema = z.object({
+  token_id: z.string(),
+  organization_id: z.string(),
+  role: z.enum(TOKEN_ROLES),
+  instance_admin: z.boolean(),
+});
+
 export function registerOrganizationRoutes(api: ApiRouter, deps: { orgs: OrganizationService; tokens: TokenService }) {
+  api.route({
+    method: 'get', path: '/api/v1/me', tag: 'organizations', summary: 'Who the bearer token is: its organization and role (the console shows members read-only views).',
+    response: MeSchema,
+    handler: ({ principal }) => ({ token_id: principal.tokenId, organization_id: principal.organizationId, role: principal.role, instance_admin: principal.instanceAdmin }),
+  });
   api.route({
     method: 'post', path: '/api/v1/organizations', tag: 'organizations', summary: 'Create an organization (instance admin).',
     body: CreateOrganizationSchema, response: OrganizationSchema, status: 201,

@@ -14,6 +14,7 @@ import {
   z,
 } from '@itsm-hub/core';
 import type { ApiRouter } from '../ApiRouter';
+import { SyncStatusSchema } from './responseSchemas';
 import { OrgQuery, requireAdminRole, scopeOf } from './scope';
 
 const Page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
@@ -40,7 +41,7 @@ export function registerSyncRoutes(
 
   api.route({
     method: 'get', path: '/api/v1/integrations/{id}/sync-status', tag: 'sync', summary: 'Link states, queue depths, dead letters, conflicts, last success and error.',
-    query: OrgQuery,
+    query: OrgQuery, response: SyncStatusSchema,
     handler: async ({ params, query, principal }) => status.of((await integrationOf(principal, params.id, query)).id),
   });
   api.route({

@@ -1,8 +1,18 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { api, expectAccessible, hubUrl, SCREENSHOTS, signIn, snowUrl, watchPage } from './hub';
+import { api, expectAccessible, hubUrl, linkOf, SCREENSHOTS, settled, signIn, snow, snowUrl, watchPage } from './hub';
 
 test.describe.configure({ mode: 'serial' });
+
+/** The new-integration form, filled for the emulator as a user would. */
+async function fillServiceNowForm(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'New integration' }).click();
+  await page.getByLabel('Platform').selectOption({ label: 'ServiceNow' });
+  await page.getByRole('textbox', { name: /^Name/ }).fill('snow-console');
+  await page.getByRole('textbox', { name: /^Base URL/ }).fill(snowUrl());
+  await page.getByRole('textbox', { name: /^Username/ }).fill('admin');
+  await page.getByLabel(/^Password/).fill('admin');
+}
 
 test('sign in with an API token; a wrong one is refused with the hub\'s message', async ({ page }) => {
   const clean = watchPage(page);
@@ -24,15 +34,9 @@ test('sign in with an API token; a wrong one is refused with the hub\'s message'
 test('create a ServiceNow integration through the form its manifest generates, and test its connection', async ({ page }) => {
   const clean = watchPage(page);
   await signIn(page);
-  await page.getByRole('link', { name: 'New integration' }).click();
-  await page.getByLabel('Platform').selectOption({ label: 'ServiceNow' });
-  await page.getByRole('textbox', { name: /^Name/ }).fill('snow-console');
-  await page.getByRole('textbox', { name: /^Base URL/ }).fill(snowUrl());
-  await page.getByRole('textbox', { name: /^username/ }).fill('admin');
+  await fillServiceNowForm(page);
   // Secrets are password inputs: what is typed is never shown.
-  const password = page.getByLabel(/^password/);
-  await expect(password).toHaveAttribute('type', 'password');
-  await password.fill('admin');
+  await expect(page.getByLabel(/^Password/)).toHaveAttribute('type', 'password');
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Create integration' }).click();
   await expect(page.getByRole('heading', { name: 'snow-console', level: 1 })).toBeVisible();
@@ -52,12 +56,7 @@ test('create a ServiceNow integration through the form its manifest generates, a
 test('a bad form answer names the field and creates nothing', async ({ page }) => {
   const clean = watchPage(page);
   await signIn(page);
-  await page.getByRole('link', { name: 'New integration' }).click();
-  await page.getByLabel('Platform').selectOption({ label: 'ServiceNow' });
-  await page.getByRole('textbox', { name: /^Name/ }).fill('snow-console');
-  await page.getByRole('textbox', { name: /^Base URL/ }).fill(snowUrl());
-  await page.getByRole('textbox', { name: /^username/ }).fill('admin');
-  await page.getByLabel(/^password/).fill('admin');
+  await fillServiceNowForm(page);
   await page.getByRole('button', { name: 'Create integration' }).click();
   // The name is taken: the hub's problem is shown as it answered it.
   await expect(page.getByRole('alert')).toContainText('snow-console');
@@ -102,5 +101,104 @@ test('a member token gets read-only views', async ({ page }) => {
   await expect(page.getByRole('link', { name: 'New integration' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
+  clean();
+});
+
+test('resolve a conflict side by side: the hub\'s value wins on the platform', async ({ page }) => {
+  const clean = watchPage(page);
+  const { integrations } = await api<{ integrations: Array<{ id: string; name: string }> }>('GET', '/api/v1/integrations');
+  // From here on one integration at a time, so each incident has one platform record.
+  for (const i of integrations) await api('DELETE', `/api/v1/integrations/${i.id}?force=true`);
+  const secret = 'console-review-secret';
+  const review = await api('POST', '/api/v1/integrations', {
+    name: 'snow-review', type: 'servicenow', base_url: snowUrl(), credentials: { username: 'admin', password: 'admin' }, direction: 'bidirectional',
+    webhook_secret: secret, conflict_strategy: 'manual-review',
+  });
+  await snow('POST', '/_emulator/webhooks', { url: `${hubUrl()}/api/v1/webhooks/${review.id}`, secret });
+  const incident = await api('POST', '/api/v1/incidents', { title: 'Original title' });
+  const link = await linkOf(incident.id);
+  await settled(review.id);
+  // Both sides change the title before either hears of the other's change.
+  await api('PATCH', `/api/v1/integrations/${review.id}`, { direction: 'inbound' });
+  await api('PATCH', `/api/v1/incidents/${incident.id}`, { title: 'Title from the hub' });
+  await snow('PATCH', `/api/now/table/incident/${link.external_id}`, { short_description: 'Title from ServiceNow' });
+  await expect.poll(async () => (await api('GET', `/api/v1/conflicts?incident=${incident.id}&status=pending`)).total, { timeout: 20_000 }).toBe(1);
+  await api('PATCH', `/api/v1/integrations/${review.id}`, { direction: 'bidirectional' });
+
+  await signIn(page);
+  await page.getByRole('link', { name: 'Conflicts' }).click();
+  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^title/ }) });
+  await expect(row.getByRole('cell').nth(0)).toHaveText('Original title');
+  await expect(row.getByRole('cell').nth(1)).toHaveText('Title from the hub');
+  await expect(row.getByRole('cell').nth(2)).toHaveText('Title from ServiceNow');
+  await expectAccessible(page);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'conflict.png'), fullPage: true });
+  await row.getByRole('button', { name: 'Use hub' }).click();
+  await expect(page.getByText('No pending conflict.')).toBeVisible();
+  await expect.poll(async () => (await snow('GET', `/api/now/table/incident/${link.external_id}?sysparm_fields=short_description`)).result.short_description, { timeout: 20_000 }).toBe('Title from the hub');
+  await page.getByLabel('Show').selectOption('resolved');
+  await expect(page.getByRole('row').filter({ hasText: 'use_platform' })).toBeVisible();
+  await snow('DELETE', '/_emulator/webhooks');
+  clean();
+});
+
+test('retry a dead letter once the platform takes the change again', async ({ page }) => {
+  const clean = watchPage(page);
+  // ServiceNow refuses every incident call with a 400: a change that cannot succeed as it is, so it is dead-lettered.
+  await snow('POST', '/_emulator/faults', { error_rate: 1, error_status: 400, path_prefix: '/api/now/table/incident' });
+  const incident = await api('POST', '/api/v1/incidents', { title: 'Refused at first' });
+  const { integrations } = await api<{ integrations: Array<{ id: string; name: string }> }>('GET', '/api/v1/integrations');
+  const review = integrations.find((i) => i.name === 'snow-review') as { id: string };
+  await expect.poll(async () => (await api('GET', `/api/v1/integrations/${review.id}/dead-letter-queue`)).total, { timeout: 20_000 }).toBe(1);
+  await signIn(page);
+  await page.getByRole('link', { name: 'snow-review' }).click();
+  const dead = page.getByRole('region', { name: 'Dead letters' });
+  await expect(dead.getByRole('row').filter({ hasText: incident.id.slice(0, 8) })).toContainText('400');
+  await expectAccessible(page);
+  await snow('DELETE', '/_emulator/faults');
+  await dead.getByRole('button', { name: 'Retry' }).click();
+  await expect(dead.getByText('None: every change went out.')).toBeVisible();
+  await expect.poll(async () => (await api('GET', `/api/v1/incidents/${incident.id}/links`)).links[0]?.sync_status, { timeout: 20_000 }).toBe('synced');
+  const links = page.getByRole('region', { name: 'Linked records' });
+  await links.getByLabel('State').selectOption('synced');
+  await expect(links.getByRole('row').filter({ hasText: incident.id.slice(0, 8) })).toContainText(/INC\d{7}/);
+  clean();
+});
+
+test('create an alert mapping, send a test alert through it and see its ticket; acknowledge an alert', async ({ page }) => {
+  const clean = watchPage(page);
+  await signIn(page);
+  await page.getByRole('link', { name: 'Alerts' }).click();
+  await page.getByRole('link', { name: 'Alert mappings' }).click();
+  const form = page.getByRole('region', { name: 'New alert mapping' });
+  await form.getByRole('textbox', { name: /^Name/ }).fill('console-cpu');
+  await form.getByRole('textbox', { name: /^Alert type/ }).fill('CPUUsage');
+  await form.getByRole('textbox', { name: /^Integrations-1/ }).fill('snow-review');
+  await expectAccessible(page);
+  await form.getByRole('button', { name: 'Create mapping' }).click();
+  const tile = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'console-cpu' }) });
+  await expect(tile).toContainText('snow-review');
+  await tile.getByRole('button', { name: 'Send test alert' }).click();
+  const tickets = tile.getByRole('list', { name: /^Tickets of Test alert for mapping console-cpu/ });
+  await expect(tickets).toContainText(/snow-review: INC\d{7}/);
+  await expect(tickets).toContainText('synced');
+  await expectAccessible(page);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'alert-mapping.png'), fullPage: true });
+
+  // An alert as Alertmanager sends it, then acknowledged from the console: its ticket follows.
+  await api('POST', '/api/v1/alerts/alertmanager', {
+    version: '4', groupKey: '{}:{alertname="CPUUsage"}', truncatedAlerts: 0, status: 'firing', receiver: 'itsm-hub', groupLabels: { alertname: 'CPUUsage' },
+    commonLabels: {}, commonAnnotations: {}, externalURL: 'http://alertmanager.example:9093',
+    alerts: [{ status: 'firing', labels: { alertname: 'CPUUsage', instance: 'web-7', severity: 'critical' }, annotations: { summary: 'CPU high on web-7' },
+      startsAt: new Date().toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prometheus.example:9090/graph', fingerprint: 'console-fp-1' }],
+  });
+  await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+  const row = page.getByRole('row').filter({ hasText: 'CPU high on web-7' });
+  await expect(row.getByRole('list', { name: 'Tickets of CPU high on web-7' })).toContainText(/INC\d{7}/);
+  await expectAccessible(page);
+  await row.getByRole('button', { name: 'Acknowledge' }).click();
+  await expect(row.getByRole('cell').nth(1)).toHaveText('acknowledged');
+  const [alert] = (await api('GET', '/api/v1/alerts?dedup_key=fp:console-fp-1')).items;
+  await expect.poll(async () => (await snow('GET', `/api/now/table/incident/${alert.tickets[0].external_id}?sysparm_fields=state`)).result.state, { timeout: 20_000 }).not.toBe('1');
   clean();
 });

@@ -44,3 +44,34 @@ export async function signIn(page: Page, token = ADMIN_TOKEN): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Integrations', level: 1 })).toBeVisible();
 }
+
+export const SNOW_AUTH = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
+
+/** The ServiceNow emulator's own API and its `/_emulator` controls, as the platform side of a test. */
+export async function snow<T = any>(method: string, pathname: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${snowUrl()}${pathname}`, {
+    method,
+    headers: { ...SNOW_AUTH, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`ServiceNow emulator ${method} ${pathname} answered ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Until the integration has nothing queued either way. */
+export async function settled(integrationId: string): Promise<void> {
+  await expect.poll(async () => {
+    const s = await api('GET', `/api/v1/integrations/${integrationId}/sync-status`);
+    return s.outbox_depth + s.inbox_depth;
+  }, { timeout: 20_000 }).toBe(0);
+}
+
+export async function linkOf(incidentId: string): Promise<{ external_id: string; sync_status: string }> {
+  let link: { external_id: string; sync_status: string } | undefined;
+  await expect.poll(async () => {
+    link = (await api('GET', `/api/v1/incidents/${incidentId}/links`)).links[0];
+    return link?.sync_status;
+  }, { timeout: 20_000 }).toBe('synced');
+  return link as { external_id: string; sync_status: string };
+}

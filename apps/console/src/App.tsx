@@ -1,5 +1,8 @@
 import { NavLink, Navigate, Outlet, Route, Routes } from 'react-router';
 import { useSession } from './api/session';
+import { AlertMappings } from './pages/AlertMappings';
+import { Alerts } from './pages/Alerts';
+import { Conflicts } from './pages/Conflicts';
 import { IncidentDetail } from './pages/IncidentDetail';
 import { Incidents } from './pages/Incidents';
 import { IntegrationDetail } from './pages/IntegrationDetail';
@@ -18,6 +21,8 @@ function Layout() {
         <nav aria-label="Main">
           <NavLink to="/integrations">Integrations</NavLink>
           <NavLink to="/incidents">Incidents</NavLink>
+          <NavLink to="/conflicts">Conflicts</NavLink>
+          <NavLink to="/alerts">Alerts</NavLink>
         </nav>
         <span className="who">{session.me.role}{session.canEdit ? '' : ' (read-only)'}</span>
         <button type="button" onClick={session.signOut}>Sign out</button>
@@ -40,6 +45,9 @@ export function App() {
         <Route path="/integrations/:id" element={<IntegrationDetail />} />
         <Route path="/incidents" element={<Incidents />} />
         <Route path="/incidents/:id" element={<IncidentDetail />} />
+        <Route path="/conflicts" element={<Conflicts />} />
+        <Route path="/alerts" element={<Alerts />} />
+        <Route path="/alert-mappings" element={<AlertMappings />} />
         <Route path="*" element={<main><h1>Not found</h1><p>No console page here.</p></main>} />
       </Route>
     </Routes>

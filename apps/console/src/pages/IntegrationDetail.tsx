@@ -3,6 +3,7 @@ import Markdown from 'react-markdown';
 import { useParams } from 'react-router';
 import { api, ok } from '../api/client';
 import { Problem } from '../components/Problem';
+import { IntegrationLinks, IntegrationQueues } from './IntegrationQueues';
 
 export function IntegrationDetail() {
   const { id = '' } = useParams();
@@ -44,6 +45,8 @@ export function IntegrationDetail() {
               <button type="button" onClick={() => navigator.clipboard?.writeText(i.webhook_url)}>Copy</button>
             </div>
           </section>
+          <IntegrationQueues integrationId={i.id} />
+          <IntegrationLinks integrationId={i.id} />
           {steps && (
             <section aria-labelledby="setup" className="setup">
               <h2 id="setup">Setting the platform up</h2>

@@ -1,11 +1,10 @@
-import Form from '@rjsf/core';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ok, type Answer, type Body } from '../api/client';
-import { schemaValidator } from '../api/schemaValidator';
 import { Problem } from '../components/Problem';
+import { SchemaForm } from '../components/SchemaForm';
 
 type Adapter = Answer<'/api/v1/adapters', 'get'>['adapters'][number];
 type NewIntegrationBody = Body<'/api/v1/integrations', 'post'>;
@@ -22,14 +21,14 @@ const COMMON: RJSFSchema = {
   },
 };
 
-/** A schema as a form section, its secret fields as password inputs. */
+/** A schema as a form section, its secret (write-only) fields as password inputs. */
 function section(schema: unknown, title: string): { schema: RJSFSchema; ui: UiSchema } {
-  const { $schema: _drop, ...rest } = (schema ?? { type: 'object' }) as RJSFSchema & { $schema?: string };
+  const given = (schema ?? { type: 'object' }) as RJSFSchema;
   const ui: UiSchema = {};
-  for (const [key, prop] of Object.entries(rest.properties ?? {})) {
+  for (const [key, prop] of Object.entries(given.properties ?? {})) {
     if (typeof prop === 'object' && (prop as { writeOnly?: boolean }).writeOnly) ui[key] = { 'ui:widget': 'password', 'ui:autocomplete': 'new-password' };
   }
-  return { schema: { ...rest, title }, ui };
+  return { schema: { ...given, title }, ui };
 }
 
 export function NewIntegration() {
@@ -67,17 +66,17 @@ function AdapterForm({ adapter, busy, onSubmit }: { adapter: Adapter; busy: bool
   const settings = section(adapter.settings_schema, 'Settings');
   const schema: RJSFSchema = {
     type: 'object',
+    required: ['common', 'credentials'],
     properties: { common: { ...COMMON, title: `${adapter.display_name} integration` }, credentials: credentials.schema, settings: settings.schema },
   };
-  const ui: UiSchema = { credentials: credentials.ui, settings: settings.ui, 'ui:submitButtonOptions': { submitText: 'Create integration', props: { disabled: busy } } };
   return (
-    <Form
+    <SchemaForm
       schema={schema}
-      uiSchema={ui}
-      validator={schemaValidator}
+      uiSchema={{ credentials: credentials.ui, settings: settings.ui }}
       idPrefix="integration"
-      showErrorList={false}
-      onSubmit={({ formData }) => {
+      submitText="Create integration"
+      busy={busy}
+      onSubmit={(formData) => {
         const { common, credentials: secrets, settings: values } = formData as { common: Record<string, unknown>; credentials?: Record<string, unknown>; settings?: Record<string, unknown> };
         onSubmit({ ...common, type: adapter.type, credentials: secrets ?? {}, settings: values ?? {} } as NewIntegrationBody);
       }}

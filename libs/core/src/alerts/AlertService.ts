@@ -12,14 +12,14 @@ import { SyncMetrics } from '../sync/SyncMetrics';
 import { inSpan } from '../sync/tracing';
 import { SyncSignals } from '../sync/Wakeup';
 import { AlertMappingService, matchMapping, type AlertMapping } from './AlertMappingService';
-import type { AlertStatus, ListAlertsQuery } from './alertSchemas';
+import { ownAlertSchema, type AlertStatus, type ListAlertsQuery } from './alertSchemas';
 import {
   activeAlertsOf, attachIncidents, followIncident, listAlerts, markCommented, markError, moveAlert, moveAlertsByKey, OPEN_ALERT_STATUSES,
   reopenResolved, selectAlert, ticketsOf, upsertFirings, type Alert, type Attachment, type TicketReference,
 } from './AlertStore';
 import { incidentFromAlert, stormDescription, stormIncident, type IncidentDraft } from './incidentFromAlert';
 import { coveringWindow, MaintenanceWindowService } from './MaintenanceWindowService';
-import { dedupKeyOf, type AlertAction, type IncomingAlert } from './normalizeAlerts';
+import { dedupKeyOf, fromOwnJson, type AlertAction, type IncomingAlert } from './normalizeAlerts';
 
 export const SPAN_PROCESS_ALERT = 'ProcessAlert';
 /** A repeated firing adds a comment to its incident at most this often. */
@@ -27,6 +27,8 @@ export const REFIRE_COMMENT_MS = 3_600_000;
 const CLOSED_INCIDENT = new Set(['resolved', 'closed', 'canceled']);
 const PICKED_UP = new Set(['acknowledged', 'in_progress', 'on_hold']);
 const STORM_LIST = 50;
+/** The type of a mapping's test alert when the mapping takes any type. */
+const TEST_ALERT_TYPE = 'ITSMHubTest';
 
 /** What an intake answers per alert (grouped alerts of one key answer once). */
 export interface IntakeOutcome {
@@ -336,6 +338,25 @@ export class AlertService implements RecordChangeListener {
     });
     this.signals.outbox.notify();
     return this.get(organizationId, id);
+  }
+
+  /**
+   * Seed 004's rollout step "generate one test alert": a synthetic alert that this mapping (and no
+   * more specific one) takes, so its incident opens on the mapping's integrations.
+   */
+  async testMapping(organizationId: string, ref: string): Promise<AlertView> {
+    const mapping = await this.mappings.get(organizationId, ref);
+    const incoming = fromOwnJson(ownAlertSchema.parse({
+      source: 'itsm-hub-test', type: mapping.alert_type ?? TEST_ALERT_TYPE, severity: 'info', summary: `Test alert for mapping ${mapping.name}`,
+      labels: mapping.match, details: { test: true }, dedup_key: `test:${mapping.id}:${this.clock.now().getTime()}`,
+    }));
+    const [outcome] = await this.intake(organizationId, [incoming]);
+    const alert = await this.get(organizationId, outcome.id as string);
+    if (alert.mapping_id !== mapping.id) {
+      const under = alert.mapping_name ? `another, more specific mapping ("${alert.mapping_name}")` : 'no mapping';
+      throw new ConflictError(`The test alert fell under ${under} and is ${alert.status}; it stays listed as alert ${alert.id}.`);
+    }
+    return alert;
   }
 
   async dismiss(organizationId: string, id: string): Promise<AlertView> {

@@ -4,6 +4,7 @@ import {
   updateAlertMappingSchema, z,
 } from '@itsm-hub/core';
 import type { ApiRouter } from '../ApiRouter';
+import { AlertMappingSchema, AlertSchema } from './responseSchemas';
 import { OrgQuery, requireAdminRole, scopeOf } from './scope';
 
 const IntakeAnswer = z.object({
@@ -59,12 +60,12 @@ export function registerAlertRoutes(api: ApiRouter, deps: {
 
   api.route({
     method: 'get', path: '/api/v1/alerts', tag: 'alerts', summary: 'Alerts, newest first, with their incident and ticket references.',
-    query: listAlertsQuerySchema.extend(OrgQuery.shape),
+    query: listAlertsQuerySchema.extend(OrgQuery.shape), response: z.object({ items: z.array(AlertSchema), total: z.number() }),
     handler: async ({ query, principal }) => alerts.list(await scopeOf(orgs, principal, query), query),
   });
   api.route({
     method: 'get', path: '/api/v1/alerts/{id}', tag: 'alerts', summary: 'One alert with its incident and its ticket on each integration (number, external id, table, url).',
-    query: OrgQuery,
+    query: OrgQuery, response: AlertSchema,
     handler: async ({ params, query, principal }) => alerts.get(await scopeOf(orgs, principal, query), params.id),
   });
   for (const [action, summary] of [
@@ -74,7 +75,7 @@ export function registerAlertRoutes(api: ApiRouter, deps: {
     ['dismiss', 'Dismiss an alert waiting for approval, unmapped or suppressed.'],
   ] as const) {
     api.route({
-      method: 'post', path: `/api/v1/alerts/{id}/${action}`, tag: 'alerts', summary, query: OrgQuery,
+      method: 'post', path: `/api/v1/alerts/{id}/${action}`, tag: 'alerts', summary, query: OrgQuery, response: AlertSchema,
       handler: async ({ params, query, principal }) => {
         requireAdminRole(principal);
         return alerts[action](await scopeOf(orgs, principal, query), params.id);
@@ -84,26 +85,26 @@ export function registerAlertRoutes(api: ApiRouter, deps: {
 
   api.route({
     method: 'post', path: '/api/v1/alert-mappings', tag: 'alerts', status: 201, summary: 'Create an alert mapping.',
-    body: createAlertMappingSchema, query: OrgQuery,
+    body: createAlertMappingSchema, query: OrgQuery, response: AlertMappingSchema,
     handler: async ({ body, query, principal }) => {
       requireAdminRole(principal);
       return alertMappings.toView(await alertMappings.create(await scopeOf(orgs, principal, query), body));
     },
   });
   api.route({
-    method: 'get', path: '/api/v1/alert-mappings', tag: 'alerts', summary: 'Alert mappings, by name.', query: OrgQuery,
+    method: 'get', path: '/api/v1/alert-mappings', tag: 'alerts', summary: 'Alert mappings, by name.', query: OrgQuery, response: z.object({ mappings: z.array(AlertMappingSchema) }),
     handler: async ({ query, principal }) => {
       const org = await scopeOf(orgs, principal, query);
       return { mappings: (await alertMappings.list(org)).map((m) => alertMappings.toView(m)) };
     },
   });
   api.route({
-    method: 'get', path: '/api/v1/alert-mappings/{id}', tag: 'alerts', summary: 'One alert mapping, by id or name.', query: OrgQuery,
+    method: 'get', path: '/api/v1/alert-mappings/{id}', tag: 'alerts', summary: 'One alert mapping, by id or name.', query: OrgQuery, response: AlertMappingSchema,
     handler: async ({ params, query, principal }) => alertMappings.toView(await alertMappings.get(await scopeOf(orgs, principal, query), params.id)),
   });
   api.route({
     method: 'patch', path: '/api/v1/alert-mappings/{id}', tag: 'alerts', summary: 'Change an alert mapping (the fields given).',
-    body: updateAlertMappingSchema, query: OrgQuery,
+    body: updateAlertMappingSchema, query: OrgQuery, response: AlertMappingSchema,
     handler: async ({ body, params, query, principal }) => {
       requireAdminRole(principal);
       return alertMappings.toView(await alertMappings.update(await scopeOf(orgs, principal, query), params.id, body));
@@ -114,6 +115,15 @@ export function registerAlertRoutes(api: ApiRouter, deps: {
     handler: async ({ params, query, principal }) => {
       requireAdminRole(principal);
       await alertMappings.delete(await scopeOf(orgs, principal, query), params.id);
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/api/v1/alert-mappings/{id}/test', tag: 'alerts', status: 201, query: OrgQuery, response: AlertSchema,
+    summary: "Send one synthetic alert through the mapping (seed 004's rollout step): answers the alert, whose incident syncs to the mapping's integrations; 409 when a more specific mapping takes it.",
+    handler: async ({ params, query, principal }) => {
+      requireAdminRole(principal);
+      return alerts.testMapping(await scopeOf(orgs, principal, query), params.id);
     },
   });
 

@@ -1,4 +1,6 @@
-import { INCIDENT_PRIORITIES, INCIDENT_STATUSES, LINK_STATES, z, type FieldValue, type Incident, type IncidentComment, type LinkView, type SyncStatus } from '@itsm-hub/core';
+import {
+  ALERT_STATUSES, groupBySchema, INCIDENT_PRIORITIES, INCIDENT_STATUSES, LINK_STATES, z, type AlertMappingService, type AlertView, type ConflictView, type DeadLetterEntry, type FieldValue, type InboxEntry, type Incident, type IncidentComment, type LinkView, type SyncStatus,
+} from '@itsm-hub/core';
 
 /*
  * What the API answers, for its OpenAPI document (and so the console's types). Each schema is
@@ -88,4 +90,126 @@ export const SyncStatusSchema: z.ZodType<SyncStatus> = z.object({
   rate_limited: z.object({ until: at, reason: nullableText, jobs_waiting: z.number() }).nullable(),
   webhook_warning: nullableText,
   webhook_warning_at: at.nullable(),
+});
+
+export const ConflictSchema: z.ZodType<ConflictView> = z.object({
+  id: z.string(),
+  record_kind: z.string(),
+  record_id: z.string(),
+  incident_id: nullableText,
+  integration_id: z.string(),
+  field_name: z.string(),
+  external_field: z.string(),
+  platform_value: nullableText.describe("The hub's value (seed 000 calls the hub the platform)"),
+  external_value: nullableText.describe("The integration's platform's value"),
+  base_value: nullableText.describe('The value both last agreed on'),
+  status: z.enum(['pending', 'resolved', 'ignored']),
+  resolution: nullableText,
+  strategy: z.string(),
+  detected_at: at,
+  resolved_at: at.nullable(),
+});
+export const ConflictListSchema = z.object({ items: z.array(ConflictSchema), total: z.number() });
+
+export const DeadLetterSchema: z.ZodType<DeadLetterEntry> = z.object({
+  id: z.string(),
+  integration_id: z.string(),
+  record_kind: z.string(),
+  record_id: z.string(),
+  incident_id: nullableText,
+  job: z.enum(['record', 'journal']),
+  journal_id: nullableText,
+  origin: z.string(),
+  corrective: z.boolean(),
+  request: z.unknown(),
+  error_message: z.string(),
+  error_status: z.number().nullable(),
+  error_kind: nullableText,
+  attempts: z.number(),
+  created_at: at,
+});
+export const DeadLetterListSchema = z.object({ items: z.array(DeadLetterSchema), total: z.number() });
+
+export const InboxEntrySchema: z.ZodType<InboxEntry> = z.object({
+  id: z.string(),
+  record_kind: z.string(),
+  external_id: z.string(),
+  source: z.enum(['webhook', 'poll']),
+  event_type: z.string(),
+  state: z.enum(['pending', 'failed']),
+  attempts: z.number(),
+  error_kind: z.enum(['not_found', 'rejected', 'exhausted']).nullable(),
+  error_status: z.number().nullable(),
+  last_error: nullableText,
+  received_at: at,
+  next_attempt_at: at.nullable(),
+  failed_at: at.nullable(),
+});
+export const InboxListSchema = z.object({ items: z.array(InboxEntrySchema), total: z.number() });
+
+const labels = z.record(z.string(), z.string());
+const TicketSchema = z.object({
+  integration_id: z.string(),
+  integration_name: z.string(),
+  integration_type: z.string(),
+  external_id: nullableText,
+  number: nullableText,
+  table: nullableText,
+  url: nullableText,
+  sync_status: z.string(),
+  last_synced_at: at.nullable(),
+});
+
+export const AlertSchema: z.ZodType<AlertView> = z.object({
+  id: z.string(),
+  organization_id: z.string(),
+  source: z.string(),
+  alert_type: nullableText,
+  severity: nullableText,
+  summary: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  labels,
+  annotations: labels,
+  dedup_key: z.string(),
+  fingerprint: nullableText,
+  group_key: nullableText,
+  generator_url: nullableText,
+  status: z.enum(ALERT_STATUSES),
+  mapping_id: nullableText,
+  incident_id: nullableText,
+  storm_id: nullableText,
+  count: z.number(),
+  window_started_at: at,
+  window_firings: z.number(),
+  first_seen: at,
+  last_seen: at,
+  starts_at: at.nullable(),
+  ends_at: at.nullable(),
+  acknowledged_at: at.nullable(),
+  resolved_at: at.nullable(),
+  last_comment_at: at.nullable(),
+  error: nullableText,
+  mapping_name: nullableText,
+  incident: z.object({ id: z.string(), title: z.string(), status: z.string() }).nullable(),
+  tickets: z.array(TicketSchema).describe('The incident\'s record on each integration (seed 004\'s ticket reference)'),
+});
+
+type AlertMappingView = ReturnType<AlertMappingService['toView']>;
+export const AlertMappingSchema: z.ZodType<AlertMappingView> = z.object({
+  id: z.string(),
+  organization_id: z.string(),
+  name: z.string(),
+  alert_type: nullableText,
+  match: labels,
+  integrations: z.array(z.string()),
+  fields: z.record(z.string(), z.string()),
+  platform_fields: z.record(z.string(), z.record(z.string(), z.string())),
+  severity_map: z.record(z.string(), z.enum(INCIDENT_PRIORITIES)),
+  group_by: groupBySchema,
+  reopen_window: nullableText,
+  on_resolved: z.enum(['resolve', 'comment', 'none']),
+  mode: z.enum(['auto', 'approve']),
+  storm: z.object({ window: z.string(), threshold: z.number().optional(), min_firings: z.number().optional() }).nullable(),
+  created_at: at,
+  updated_at: at,
 });

@@ -14,7 +14,7 @@ import {
   z,
 } from '@itsm-hub/core';
 import type { ApiRouter } from '../ApiRouter';
-import { SyncStatusSchema } from './responseSchemas';
+import { ConflictListSchema, ConflictSchema, DeadLetterListSchema, InboxListSchema, LinkSchema, SyncStatusSchema } from './responseSchemas';
 import { OrgQuery, requireAdminRole, scopeOf } from './scope';
 
 const Page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
@@ -47,6 +47,7 @@ export function registerSyncRoutes(
   api.route({
     method: 'get', path: '/api/v1/integrations/{id}/links', tag: 'links', summary: 'List the integration\'s linked records (every kind unless ?kind=).',
     query: z.strictObject({ ...PageQuery.shape, status: z.enum(LINK_STATES).optional(), kind: z.string().regex(/^[a-z][a-z0-9_]*$/).optional() }),
+    response: z.object({ items: z.array(LinkSchema), total: z.number() }),
     handler: async ({ params, query, principal }) => links.forIntegration((await integrationOf(principal, params.id, query)).id, query),
   });
   api.route({
@@ -69,7 +70,7 @@ export function registerSyncRoutes(
   });
   api.route({
     method: 'get', path: '/api/v1/integrations/{id}/dead-letter-queue', tag: 'dead-letter-queue', summary: 'List dead letter entries.',
-    query: PageQuery,
+    query: PageQuery, response: DeadLetterListSchema,
     handler: async ({ params, query, principal }) => deadLetters.list((await integrationOf(principal, params.id, query)).id, query),
   });
   const entryRoutes = (queue: string, tag: string, service: { retry(integrationId: string, entry: string): Promise<void>; discard(integrationId: string, entry: string): Promise<void> }, summaries: { retry: string; discard: string }) => {
@@ -94,12 +95,12 @@ export function registerSyncRoutes(
   entryRoutes('dead-letter-queue', 'dead-letter-queue', deadLetters, { retry: 'Send an entry again with a fresh retry budget.', discard: 'Discard an entry.' });
   api.route({
     method: 'get', path: '/api/v1/integrations/{id}/inbox', tag: 'inbox', summary: 'List inbound events: pending ones, and failed ones (the record could not be read or applied) with the platform\'s message.',
-    query: z.strictObject({ ...PageQuery.shape, state: z.enum(['pending', 'failed']).optional() }),
+    query: z.strictObject({ ...PageQuery.shape, state: z.enum(['pending', 'failed']).optional() }), response: InboxListSchema,
     handler: async ({ params, query, principal }) => inbox.list((await integrationOf(principal, params.id, query)).id, query),
   });
   entryRoutes('inbox', 'inbox', inbox, { retry: 'Handle a failed inbound event again with a fresh retry budget.', discard: 'Discard a failed inbound event.' });
   api.route({
-    method: 'get', path: '/api/v1/conflicts', tag: 'conflicts', summary: 'List conflicts.',
+    method: 'get', path: '/api/v1/conflicts', tag: 'conflicts', summary: 'List conflicts.', response: ConflictListSchema,
     query: z.strictObject({
       ...PageQuery.shape, integration: z.string().optional(), status: z.enum(['pending', 'resolved', 'ignored']).optional(), incident: z.string().optional(),
       kind: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(), record: z.string().optional(),
@@ -112,17 +113,17 @@ export function registerSyncRoutes(
   });
   api.route({
     method: 'get', path: '/api/v1/conflicts/{id}', tag: 'conflicts', summary: 'Get a conflict.',
-    query: OrgQuery,
+    query: OrgQuery, response: ConflictSchema,
     handler: async ({ params, query, principal }) => conflicts.get(await scopeOf(orgs, principal, query), params.id),
   });
   api.route({
     method: 'post', path: '/api/v1/conflicts/{id}/resolve', tag: 'conflicts', summary: 'Resolve a pending conflict with the platform (hub) or the external value.',
-    body: z.strictObject({ use: z.enum(['platform', 'external']) }), query: OrgQuery,
+    body: z.strictObject({ use: z.enum(['platform', 'external']) }), query: OrgQuery, response: ConflictSchema,
     handler: async ({ body, params, query, principal }) => conflicts.resolve(await scopeOf(orgs, principal, query), params.id, body.use),
   });
   api.route({
     method: 'post', path: '/api/v1/conflicts/{id}/ignore', tag: 'conflicts', summary: 'Ignore a pending conflict: nothing is written.',
-    query: OrgQuery,
+    query: OrgQuery, response: ConflictSchema,
     handler: async ({ params, query, principal }) => conflicts.resolve(await scopeOf(orgs, principal, query), params.id, 'ignore'),
   });
   api.route({

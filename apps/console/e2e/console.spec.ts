@@ -202,3 +202,48 @@ test('create an alert mapping, send a test alert through it and see its ticket; 
   await expect.poll(async () => (await snow('GET', `/api/now/table/incident/${alert.tickets[0].external_id}?sysparm_fields=state`)).result.state, { timeout: 20_000 }).not.toBe('1');
   clean();
 });
+
+test('run a dry-run reconciliation, see the plan grouped by identical drift, apply it; runs, CSV export and the schedule', async ({ page }) => {
+  const clean = watchPage(page);
+  const { integrations } = await api<{ integrations: Array<{ id: string; name: string }> }>('GET', '/api/v1/integrations');
+  const review = integrations.find((i) => i.name === 'snow-review') as { id: string };
+  const ids: string[] = [];
+  for (let n = 0; n < 3; n += 1) ids.push((await api('POST', '/api/v1/incidents', { title: 'Printer offline' })).id);
+  // The same change on ServiceNow for all three, which the hub does not hear of (no webhook): drift.
+  for (const id of ids) await snow('PATCH', `/api/now/table/incident/${(await linkOf(id)).external_id}`, { short_description: 'Printer offline (floor 2)' });
+  await settled(review.id);
+
+  await signIn(page);
+  await page.getByRole('link', { name: 'snow-review' }).click();
+  await page.getByRole('link', { name: 'Reconciliation' }).click();
+  await page.getByRole('button', { name: 'Run a dry run' }).click();
+  const plan = page.locator('section.run');
+  await expect(plan.getByRole('heading', { level: 2 })).toContainText(/Plan \w+: succeeded/);
+  const group = plan.locator('details').filter({ hasText: 'Printer offline (floor 2)' });
+  await expect(group.locator('summary')).toContainText('Fields differ');
+  await expect(group.locator('summary')).toContainText('(3 records)');
+  await expectAccessible(page);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'reconciliation-plan.png'), fullPage: true });
+  await plan.getByRole('button', { name: 'Apply plan' }).click();
+  await expect(plan.getByRole('heading', { level: 2 })).toContainText('applied');
+  for (const id of ids) await expect.poll(async () => (await api('GET', `/api/v1/incidents/${id}`)).title).toBe('Printer offline (floor 2)');
+  await expect(page.getByRole('region', { name: 'History' }).getByRole('row').filter({ hasText: 'plan, applied' })).toHaveCount(1);
+
+  const schedule = page.getByRole('form', { name: 'Set the schedule' });
+  await schedule.getByLabel(/^Cron/).fill('0 4 * * *');
+  await schedule.getByRole('button', { name: 'Save schedule' }).click();
+  await expect(page.getByRole('region', { name: 'Schedule' })).toContainText('0 4 * * *');
+  await page.getByRole('button', { name: 'Remove schedule' }).click();
+  await expect(page.getByRole('region', { name: 'Schedule' })).toContainText('Not scheduled.');
+
+  await page.getByRole('link', { name: 'Runs' }).click();
+  await page.getByRole('form', { name: 'Filter runs' }).getByLabel('Integration').selectOption({ label: 'snow-review' });
+  await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: /^Show run/ }).click();
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export items (CSV)' }).click();
+  const file = await downloading;
+  expect(file.suggestedFilename()).toMatch(/^run-.+-items\.csv$/);
+  clean();
+});

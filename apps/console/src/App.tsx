@@ -8,6 +8,8 @@ import { Incidents } from './pages/Incidents';
 import { IntegrationDetail } from './pages/IntegrationDetail';
 import { Integrations } from './pages/Integrations';
 import { NewIntegration } from './pages/NewIntegration';
+import { Reconciliation } from './pages/Reconciliation';
+import { Runs } from './pages/Runs';
 import { SignIn } from './pages/SignIn';
 
 function Layout() {
@@ -22,6 +24,7 @@ function Layout() {
           <NavLink to="/integrations">Integrations</NavLink>
           <NavLink to="/incidents">Incidents</NavLink>
           <NavLink to="/conflicts">Conflicts</NavLink>
+          <NavLink to="/runs">Runs</NavLink>
           <NavLink to="/alerts">Alerts</NavLink>
         </nav>
         <span className="who">{session.me.role}{session.canEdit ? '' : ' (read-only)'}</span>
@@ -45,6 +48,8 @@ export function App() {
         <Route path="/integrations/:id" element={<IntegrationDetail />} />
         <Route path="/incidents" element={<Incidents />} />
         <Route path="/incidents/:id" element={<IncidentDetail />} />
+        <Route path="/integrations/:id/reconciliation" element={<Reconciliation />} />
+        <Route path="/runs" element={<Runs />} />
         <Route path="/conflicts" element={<Conflicts />} />
         <Route path="/alerts" element={<Alerts />} />
         <Route path="/alert-mappings" element={<AlertMappings />} />

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import Markdown from 'react-markdown';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, ok } from '../api/client';
 import { Problem } from '../components/Problem';
 import { IntegrationLinks, IntegrationQueues } from './IntegrationQueues';
@@ -19,9 +19,12 @@ export function IntegrationDetail() {
         <>
           <div className="heading">
             <h1>{i.name}</h1>
-            <button type="button" onClick={() => test.mutate()} disabled={test.isPending}>
-              {test.isPending ? 'Testing…' : 'Test connection'}
-            </button>
+            <div className="actions">
+              <Link className="button secondary" to={`/integrations/${i.id}/reconciliation`}>Reconciliation</Link>
+              <button type="button" onClick={() => test.mutate()} disabled={test.isPending}>
+                {test.isPending ? 'Testing…' : 'Test connection'}
+              </button>
+            </div>
           </div>
           <p className="meta">{i.type} · {i.direction} · {i.enabled ? 'enabled' : 'disabled'} · {i.base_url}</p>
           <Problem error={test.error} />

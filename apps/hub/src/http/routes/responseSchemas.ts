@@ -1,5 +1,5 @@
 import {
-  ALERT_STATUSES, groupBySchema, INCIDENT_PRIORITIES, INCIDENT_STATUSES, LINK_STATES, z, type AlertMappingService, type AlertView, type ConflictView, type DeadLetterEntry, type FieldValue, type InboxEntry, type Incident, type IncidentComment, type LinkView, type SyncStatus,
+  ALERT_STATUSES, CATEGORIES, FIELD_OWNERS, groupBySchema, ITEM_CATEGORIES, ITEM_OUTCOMES, RUN_STATUSES, RUN_TRIGGERS, RUN_TYPES, type ItemCategory, type RunItem, type ScheduleView, type SyncRun, INCIDENT_PRIORITIES, INCIDENT_STATUSES, LINK_STATES, z, type AlertMappingService, type AlertView, type ConflictView, type DeadLetterEntry, type FieldValue, type InboxEntry, type Incident, type IncidentComment, type LinkView, type SyncStatus,
 } from '@itsm-hub/core';
 
 /*
@@ -212,4 +212,65 @@ export const AlertMappingSchema: z.ZodType<AlertMappingView> = z.object({
   storm: z.object({ window: z.string(), threshold: z.number().optional(), min_firings: z.number().optional() }).nullable(),
   created_at: at,
   updated_at: at,
+});
+
+export const SyncRunSchema: z.ZodType<SyncRun> = z.object({
+  id: z.string(),
+  organization_id: z.string(),
+  integration_id: z.string(),
+  type: z.enum(RUN_TYPES),
+  trigger: z.enum(RUN_TRIGGERS),
+  status: z.enum(RUN_STATUSES),
+  dry_run: z.boolean(),
+  auto_heal: z.boolean(),
+  kinds: z.array(z.string()),
+  started_at: at,
+  completed_at: at.nullable(),
+  applied_at: at.nullable(),
+  total_expected: z.number().nullable().describe("Records the platform said the scan would see, where it says (ServiceNow's X-Total-Count)"),
+  total_checked: z.number(),
+  counts: z.object(Object.fromEntries(CATEGORIES.map((c) => [c, z.number()])) as Record<(typeof CATEGORIES)[number], z.ZodNumber>),
+  discrepancies_found: z.number(),
+  auto_healed: z.number(),
+  failed_items: z.number(),
+  error: nullableText,
+});
+
+export const RunItemSchema: z.ZodType<RunItem> = z.object({
+  id: z.string(),
+  run_id: z.string(),
+  record_kind: z.string(),
+  record_id: nullableText,
+  external_id: nullableText,
+  external_number: nullableText,
+  category: z.enum(ITEM_CATEGORIES as [ItemCategory, ...ItemCategory[]]),
+  matched_by: z.enum(['link', 'correlation_id', 'number', 'none']),
+  fields: z.array(z.object({
+    field: z.string(),
+    external_field: z.string(),
+    hub: fieldValue,
+    external: fieldValue,
+    base: fieldValue,
+    owner: z.enum(FIELD_OWNERS).nullable(),
+    action: z.enum(['push', 'pull', 'conflict', 'held']),
+    reason: z.string(),
+  })),
+  action: z.enum(['update', 'create', 'recreate', 'unlink', 'relink', 'import', 'none']),
+  outcome: z.enum(ITEM_OUTCOMES),
+  message: nullableText,
+  hub_version: z.number().nullable(),
+  external_version: nullableText,
+});
+
+export const ScheduleSchema: z.ZodType<ScheduleView> = z.object({
+  id: z.string(),
+  integration_id: z.string(),
+  type: z.enum(RUN_TYPES),
+  cron: z.string(),
+  timezone: z.string(),
+  dry_run: z.boolean(),
+  auto_heal: z.boolean(),
+  created_at: at,
+  updated_at: at,
+  next_run_at: at.nullable(),
 });

@@ -1,6 +1,7 @@
 import { IntegrationService, ITEM_CATEGORIES, ITEM_OUTCOMES, OrganizationService, RUN_STATUSES, RUN_TYPES, SyncRunService, z } from '@itsm-hub/core';
 import type { ApiRouter } from '../ApiRouter';
 import { EXPORT_PARTS, runCsv } from '../runExport';
+import { RunItemSchema, ScheduleSchema, SyncRunSchema } from './responseSchemas';
 import { OrgQuery, requireAdminRole, scopeOf } from './scope';
 
 const Page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
@@ -20,7 +21,7 @@ export function registerRunRoutes(api: ApiRouter, deps: { orgs: OrganizationServ
   api.route({
     method: 'post', path: '/api/v1/integrations/{id}/reconcile', tag: 'reconciliation',
     summary: 'Start a reconciliation run: 202 with the run, or with ?wait=true 200 with the finished run; 409 while one runs.',
-    body: StartBody, query: z.strictObject({ ...OrgQuery.shape, wait: z.enum(['true', 'false']).optional() }),
+    body: StartBody, query: z.strictObject({ ...OrgQuery.shape, wait: z.enum(['true', 'false']).optional() }), response: SyncRunSchema,
     handler: async ({ ctx, body, params, query, principal }) => {
       // A dry run changes nothing, so members may run one.
       if (!body.dry_run) requireAdminRole(principal);
@@ -34,12 +35,12 @@ export function registerRunRoutes(api: ApiRouter, deps: { orgs: OrganizationServ
   });
   api.route({
     method: 'get', path: '/api/v1/integrations/{id}/reconcile/history', tag: 'reconciliation', summary: 'The integration\'s reconciliation runs, newest first.',
-    query: z.strictObject({ ...OrgQuery.shape, limit: Page.limit }),
+    query: z.strictObject({ ...OrgQuery.shape, limit: Page.limit }), response: z.object({ runs: z.array(SyncRunSchema) }),
     handler: async ({ params, query, principal }) => runs.history(await scopeOf(orgs, principal, query), params.id, query.limit),
   });
   api.route({
     method: 'get', path: '/api/v1/integrations/{id}/reconcile/schedule', tag: 'reconciliation', summary: 'The integration\'s reconciliation schedule, with its next run.',
-    query: OrgQuery,
+    query: OrgQuery, response: ScheduleSchema,
     handler: async ({ params, query, principal }) => runs.schedule(await scopeOf(orgs, principal, query), params.id),
   });
   api.route({
@@ -50,7 +51,7 @@ export function registerRunRoutes(api: ApiRouter, deps: { orgs: OrganizationServ
       timezone: z.string().min(1).max(64).default('UTC').describe('IANA time zone the cron expression is read in.'),
       ...ReconcileBody.shape,
     }),
-    query: OrgQuery,
+    query: OrgQuery, response: ScheduleSchema,
     handler: async ({ ctx, body, params, query, principal }) => {
       requireAdminRole(principal);
       const { schedule, created } = await runs.setSchedule(await scopeOf(orgs, principal, query), params.id, body);
@@ -73,6 +74,7 @@ export function registerRunRoutes(api: ApiRouter, deps: { orgs: OrganizationServ
       ...OrgQuery.shape, ...Page, integration: z.string().min(1).optional(), type: z.enum(RUN_TYPES).optional(), status: z.enum(RUN_STATUSES).optional(),
       from: z.iso.datetime({ offset: true }).optional().describe('Runs started at or after this time.'), to: z.iso.datetime({ offset: true }).optional().describe('Runs started before this time.'),
     }),
+    response: z.object({ items: z.array(SyncRunSchema), total: z.number(), limit: z.number(), offset: z.number() }),
     handler: async ({ query, principal }) => {
       const org = await scopeOf(orgs, principal, query);
       const integration = query.integration ? (await integrations.get(org, query.integration)).id : undefined;
@@ -82,12 +84,13 @@ export function registerRunRoutes(api: ApiRouter, deps: { orgs: OrganizationServ
   });
   api.route({
     method: 'get', path: '/api/v1/sync-runs/{id}', tag: 'runs', summary: 'A run with its counts per category.',
-    query: OrgQuery,
+    query: OrgQuery, response: SyncRunSchema,
     handler: async ({ params, query, principal }) => runs.get(await scopeOf(orgs, principal, query), params.id),
   });
   api.route({
     method: 'get', path: '/api/v1/sync-runs/{id}/items', tag: 'runs', summary: 'What a run found, record by record (records in sync are counted, not listed).',
     query: z.strictObject({ ...OrgQuery.shape, ...Page, category: z.enum(ITEM_CATEGORIES).optional(), outcome: z.enum(ITEM_OUTCOMES).optional() }),
+    response: z.object({ items: z.array(RunItemSchema), total: z.number(), limit: z.number(), offset: z.number() }),
     handler: async ({ params, query, principal }) => {
       const page = await runs.items(await scopeOf(orgs, principal, query), params.id, query);
       return { ...page, limit: query.limit, offset: query.offset };
@@ -108,7 +111,7 @@ export function registerRunRoutes(api: ApiRouter, deps: { orgs: OrganizationServ
   });
   api.route({
     method: 'post', path: '/api/v1/sync-runs/{id}/apply', tag: 'runs', summary: 'Apply a saved plan exactly: items whose records changed since are skipped as stale; a plan applies once.',
-    query: OrgQuery,
+    query: OrgQuery, response: SyncRunSchema,
     handler: async ({ params, query, principal }) => {
       requireAdminRole(principal);
       return runs.apply(await scopeOf(orgs, principal, query), params.id);

@@ -247,3 +247,47 @@ test('run a dry-run reconciliation, see the plan grouped by identical drift, app
   expect(file.suggestedFilename()).toMatch(/^run-.+-items\.csv$/);
   clean();
 });
+
+test("an integration's page: its last 24 hours, editing it with secrets kept, field mappings with the differing-records notice, ownership", async ({ page }) => {
+  const clean = watchPage(page);
+  await signIn(page);
+  await page.getByRole('link', { name: 'snow-review' }).click();
+  await expect(page.getByRole('img', { name: /^Records written and errors per hour/ })).toBeVisible();
+  await expect(page.locator('figcaption')).toContainText(/[1-9]\d* records written/);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'integration.png'), fullPage: true });
+
+  await page.getByRole('button', { name: 'Edit integration' }).click();
+  await expect(page.getByRole('textbox', { name: /^Name/ })).toHaveValue('snow-review');
+  // Secrets are write-only: no field shows them; new ones are added only on purpose.
+  await expect(page.getByLabel(/^Password/)).toHaveCount(0);
+  await expect(page.getByRole('group', { name: /^New credentials/ }).getByRole('button', { name: 'Add', exact: true })).toBeVisible();
+  await page.getByRole('spinbutton', { name: /^Rate limit per minute/ }).fill('5000');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Save integration' }).click();
+  await expect(page.getByRole('button', { name: 'Edit integration' })).toBeVisible();
+  const { integrations } = await api<{ integrations: Array<{ name: string; rate_limit_per_minute: number | null }> }>('GET', '/api/v1/integrations');
+  expect(integrations.find((i) => i.name === 'snow-review')?.rate_limit_per_minute).toBe(5000);
+  // The stored password was kept: the connection still works.
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByRole('heading', { name: 'Connection test: passed' })).toBeVisible();
+
+  const mappings = page.getByRole('region', { name: 'Field mappings' });
+  // The description now goes where the title went: every linked record's platform value differs.
+  const descriptionRow = mappings.getByRole('row').filter({ has: page.locator('input[value="description"]') }).first();
+  await descriptionRow.getByRole('textbox', { name: /^Platform field/ }).fill('short_description');
+  await mappings.getByRole('button', { name: 'Save mappings' }).click();
+  await expect(mappings.getByRole('status')).toContainText(/Saved\. [1-9]\d* linked records differ under the new mappings/);
+  await mappings.getByRole('button', { name: 'Restore defaults' }).click();
+  await expect(mappings.getByText("The adapter's defaults.")).toBeVisible();
+
+  const ownership = page.getByRole('region', { name: 'Field ownership' });
+  const rule = ownership.getByRole('form', { name: "Set a field's owner" });
+  await rule.getByLabel('Field').fill('priority');
+  await rule.getByLabel('Priority').fill('10');
+  await rule.getByRole('button', { name: 'Set owner' }).click();
+  await expect(ownership.getByRole('row', { name: /^priority hub 10/ })).toBeVisible();
+  await expectAccessible(page);
+  await ownership.getByRole('button', { name: 'Remove the rule of priority' }).click();
+  await expect(ownership.getByText('No rule: both sides may change every field.')).toBeVisible();
+  clean();
+});

@@ -18,10 +18,10 @@ const BUTTONS = {
   ClearButton: textButton('Clear'),
 };
 
-/** Adding or removing an optional part of the form, said in words. */
+/** Adding or removing an optional part of the form (its fieldset names which), said in words. */
 function OptionalControls({ id, label, onAddClick, onRemoveClick }: OptionalDataControlsTemplateProps) {
-  if (onAddClick) return <button id={id} type="button" className="secondary" onClick={onAddClick}>{`Add ${label.toLowerCase()}`}</button>;
-  if (onRemoveClick) return <button id={id} type="button" className="secondary" onClick={onRemoveClick}>{`Remove ${label.toLowerCase()}`}</button>;
+  if (onAddClick) return <button id={id} type="button" className="secondary" title={label} onClick={onAddClick}>Add</button>;
+  if (onRemoveClick) return <button id={id} type="button" className="secondary" title={label} onClick={onRemoveClick}>Remove</button>;
   return <em id={id}>{label}</em>;
 }
 

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api, ok, type Body } from '../api/client';
 import { Problem } from '../components/Problem';
+import { useFilterParams } from '../components/useFilterParams';
 import { When } from '../components/When';
 
 const STATUSES = ['new', 'acknowledged', 'in_progress', 'on_hold', 'resolved', 'closed', 'canceled'] as const;
@@ -11,7 +12,7 @@ type Status = (typeof STATUSES)[number];
 type Priority = (typeof PRIORITIES)[number];
 
 export function Incidents() {
-  const [params, setParams] = useSearchParams();
+  const [params, filter] = useFilterParams();
   const status = (params.get('status') ?? undefined) as Status | undefined;
   const priority = (params.get('priority') ?? undefined) as Priority | undefined;
   const q = params.get('q') ?? undefined;
@@ -20,12 +21,6 @@ export function Incidents() {
     queryFn: () => ok(api.GET('/api/v1/incidents', { params: { query: { status, priority, q, limit: 100 } } })),
     refetchInterval: 5_000,
   });
-  const filter = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next);
-  };
   return (
     <main>
       <h1>Incidents</h1>

@@ -3,7 +3,10 @@ import Markdown from 'react-markdown';
 import { Link, useParams } from 'react-router';
 import { api, ok } from '../api/client';
 import { Problem } from '../components/Problem';
+import { ActivityChart } from './ActivityChart';
+import { EditIntegration } from './EditIntegration';
 import { IntegrationLinks, IntegrationQueues } from './IntegrationQueues';
+import { MappingsEditor, OwnershipEditor } from './MappingsEditor';
 
 export function IntegrationDetail() {
   const { id = '' } = useParams();
@@ -48,8 +51,12 @@ export function IntegrationDetail() {
               <button type="button" onClick={() => navigator.clipboard?.writeText(i.webhook_url)}>Copy</button>
             </div>
           </section>
+          <EditIntegration integration={i} />
+          <ActivityChart integrationId={i.id} />
           <IntegrationQueues integrationId={i.id} />
           <IntegrationLinks integrationId={i.id} />
+          <MappingsEditor integrationId={i.id} />
+          <OwnershipEditor integrationId={i.id} />
           {steps && (
             <section aria-labelledby="setup" className="setup">
               <h2 id="setup">Setting the platform up</h2>

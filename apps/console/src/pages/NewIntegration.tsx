@@ -10,7 +10,7 @@ type Adapter = Answer<'/api/v1/adapters', 'get'>['adapters'][number];
 type NewIntegrationBody = Body<'/api/v1/integrations', 'post'>;
 
 /** The fields every integration has; the adapter's own credential and settings schemas follow them. */
-const COMMON: RJSFSchema = {
+export const COMMON: RJSFSchema = {
   type: 'object',
   required: ['name', 'base_url'],
   properties: {
@@ -22,7 +22,7 @@ const COMMON: RJSFSchema = {
 };
 
 /** A schema as a form section, its secret (write-only) fields as password inputs. */
-function section(schema: unknown, title: string): { schema: RJSFSchema; ui: UiSchema } {
+export function section(schema: unknown, title: string): { schema: RJSFSchema; ui: UiSchema } {
   const given = (schema ?? { type: 'object' }) as RJSFSchema;
   const ui: UiSchema = {};
   for (const [key, prop] of Object.entries(given.properties ?? {})) {

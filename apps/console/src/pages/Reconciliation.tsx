@@ -5,7 +5,7 @@ import { api, ApiProblem, ok } from '../api/client';
 import { useSession } from '../api/session';
 import { Problem } from '../components/Problem';
 import { When } from '../components/When';
-import { RunView } from './RunView';
+import { RunsTable, RunView } from './RunView';
 
 /** An integration's reconciliation: a dry run and its plan, applying it, the history, the schedule. */
 export function Reconciliation() {
@@ -40,24 +40,7 @@ export function Reconciliation() {
         <h2 id="history-heading">History</h2>
         <Problem error={history.error} />
         {history.data && history.data.runs.length === 0 && <p>No run yet.</p>}
-        {history.data && history.data.runs.length > 0 && (
-          <table>
-            <thead><tr><th scope="col">Started</th><th scope="col">Trigger</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">Differences</th><th scope="col">Healed</th><th scope="col">Show</th></tr></thead>
-            <tbody>
-              {history.data.runs.map((r) => (
-                <tr key={r.id}>
-                  <td><When at={r.started_at} /></td>
-                  <td>{r.trigger}</td>
-                  <td>{r.dry_run ? (r.applied_at ? 'plan, applied' : 'plan') : r.auto_heal ? 'heal' : 'report'}</td>
-                  <td>{r.status}</td>
-                  <td>{r.discrepancies_found}</td>
-                  <td>{r.auto_healed}</td>
-                  <td><button type="button" className="secondary" aria-label={`Show run ${r.id.slice(0, 8)}`} onClick={() => setShown(r.id)}>Show</button></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {history.data && history.data.runs.length > 0 && <RunsTable runs={history.data.runs} caption={`The last ${history.data.runs.length} runs`} onShow={setShown} />}
       </section>
       <Schedule integrationId={id} />
     </main>

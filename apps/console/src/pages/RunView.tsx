@@ -7,7 +7,6 @@ import { download } from '../components/download';
 import { Problem } from '../components/Problem';
 import { When } from '../components/When';
 
-type Run = Answer<'/api/v1/sync-runs/{id}', 'get'>;
 type Item = Answer<'/api/v1/sync-runs/{id}/items', 'get'>['items'][number];
 
 const CATEGORY_TEXT: Record<Item['category'], string> = {
@@ -109,5 +108,38 @@ export function RunView({ runId }: { runId: string }) {
         </details>
       ))}
     </section>
+  );
+}
+
+type RunRow = Answer<'/api/v1/sync-runs', 'get'>['items'][number];
+const kindOf = (r: RunRow) => (r.dry_run ? (r.applied_at ? 'plan, applied' : 'plan') : r.auto_heal ? 'heal' : 'report');
+
+/** Runs as rows, newest first, each with a button that shows it. */
+export function RunsTable({ runs, caption, integrationName, onShow }: { runs: RunRow[]; caption: string; integrationName?: (id: string) => string; onShow(id: string): void }) {
+  return (
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Started</th>{integrationName && <th scope="col">Integration</th>}<th scope="col">Type</th><th scope="col">Trigger</th><th scope="col">Status</th>
+          <th scope="col">Checked</th><th scope="col">Differences</th><th scope="col">Healed</th><th scope="col">Show</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => (
+          <tr key={r.id}>
+            <td><When at={r.started_at} /></td>
+            {integrationName && <td>{integrationName(r.integration_id)}</td>}
+            <td>{r.type} ({kindOf(r)})</td>
+            <td>{r.trigger}</td>
+            <td>{r.status}</td>
+            <td>{r.total_checked}</td>
+            <td>{r.discrepancies_found}</td>
+            <td>{r.auto_healed}</td>
+            <td><button type="button" className="secondary" aria-label={`Show run ${r.id.slice(0, 8)}`} onClick={() => onShow(r.id)}>Show</button></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,10 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { api, ok } from '../api/client';
 import { Problem } from '../components/Problem';
-import { When } from '../components/When';
-import { RunView } from './RunView';
+import { useFilterParams } from '../components/useFilterParams';
+import { RunsTable, RunView } from './RunView';
 
 const TYPES = ['reconcile', 'import', 'publish'] as const;
 const STATUSES = ['running', 'succeeded', 'failed', 'partial', 'canceled'] as const;
@@ -14,7 +13,7 @@ const isoOf = (local: string | null) => (local ? new Date(local).toISOString() :
 
 /** Every run of every long job, with filters; a run opens with its items and CSV exports. */
 export function Runs() {
-  const [params, setParams] = useSearchParams();
+  const [params, filter] = useFilterParams();
   const [shown, setShown] = useState<string | null>(null);
   const integration = params.get('integration') ?? undefined;
   const type = (params.get('type') ?? undefined) as RunType | undefined;
@@ -28,12 +27,6 @@ export function Runs() {
     refetchInterval: 3_000,
   });
   const nameOf = new Map((integrations.data?.integrations ?? []).map((i) => [i.id, i.name]));
-  const filter = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next);
-  };
   return (
     <main>
       <h1>Runs</h1>
@@ -63,27 +56,7 @@ export function Runs() {
         <div><label htmlFor="run-to">Started before</label><input id="run-to" type="datetime-local" value={to ?? ''} onChange={(e) => filter('to', e.target.value)} /></div>
       </form>
       <Problem error={runs.error} />
-      {runs.data && (
-        <table>
-          <caption>{runs.data.total} runs</caption>
-          <thead><tr><th scope="col">Started</th><th scope="col">Integration</th><th scope="col">Type</th><th scope="col">Trigger</th><th scope="col">Status</th><th scope="col">Checked</th><th scope="col">Differences</th><th scope="col">Healed</th><th scope="col">Show</th></tr></thead>
-          <tbody>
-            {runs.data.items.map((r) => (
-              <tr key={r.id}>
-                <td><When at={r.started_at} /></td>
-                <td>{nameOf.get(r.integration_id) ?? r.integration_id}</td>
-                <td>{r.type}{r.dry_run ? ' (plan)' : ''}</td>
-                <td>{r.trigger}</td>
-                <td>{r.status}</td>
-                <td>{r.total_checked}</td>
-                <td>{r.discrepancies_found}</td>
-                <td>{r.auto_healed}</td>
-                <td><button type="button" className="secondary" aria-label={`Show run ${r.id.slice(0, 8)}`} onClick={() => setShown(r.id)}>Show</button></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {runs.data && <RunsTable runs={runs.data.items} caption={`${runs.data.total} runs`} integrationName={(id) => nameOf.get(id) ?? id} onShow={setShown} />}
       {shown && <RunView runId={shown} />}
     </main>
   );

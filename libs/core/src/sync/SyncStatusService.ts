@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../contracts/Clock';
 import { TOKENS } from '../di/tokens';
+import { activityOf, type ActivityHour } from './stores/ActivityStore';
 import { countWaitingJobs, readIntegrationState } from './stores/IntegrationStateStore';
 import { countPendingConflicts } from './stores/ConflictStore';
 import { lastPolledAt } from './stores/CursorStore';
@@ -65,6 +66,11 @@ export class SyncStatusService {
       webhook_warning_at: state.webhook_warning_at,
       rate_limited: limited ? { until: state.rate_limited_until as string, reason: state.rate_limit_reason, jobs_waiting: await countWaitingJobs(this.db, integrationId, now) } : null,
     };
+  }
+
+  /** The integration's calls, writes and errors per hour over the last `hours` hours (the console's activity chart). */
+  async activity(integrationId: string, hours: number): Promise<{ integration_id: string; hours: ActivityHour[] }> {
+    return { integration_id: integrationId, hours: await activityOf(this.db, integrationId, hours, this.clock.now()) };
   }
 
   /** Entries that would be lost by deleting the integration. */

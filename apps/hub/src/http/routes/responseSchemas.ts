@@ -1,5 +1,5 @@
 import {
-  ALERT_STATUSES, CATEGORIES, FIELD_OWNERS, groupBySchema, ITEM_CATEGORIES, ITEM_OUTCOMES, RUN_STATUSES, RUN_TRIGGERS, RUN_TYPES, type ItemCategory, type RunItem, type ScheduleView, type SyncRun, INCIDENT_PRIORITIES, INCIDENT_STATUSES, LINK_STATES, z, type AlertMappingService, type AlertView, type ConflictView, type DeadLetterEntry, type FieldValue, type InboxEntry, type Incident, type IncidentComment, type LinkView, type SyncStatus,
+  type ActivityHour, type MappingView, ALERT_STATUSES, CATEGORIES, FIELD_OWNERS, groupBySchema, ITEM_CATEGORIES, ITEM_OUTCOMES, RUN_STATUSES, RUN_TRIGGERS, RUN_TYPES, type ItemCategory, type RunItem, type ScheduleView, type SyncRun, INCIDENT_PRIORITIES, INCIDENT_STATUSES, LINK_STATES, z, type AlertMappingService, type AlertView, type ConflictView, type DeadLetterEntry, type FieldValue, type InboxEntry, type Incident, type IncidentComment, type LinkView, type SyncStatus,
 } from '@itsm-hub/core';
 
 /*
@@ -273,4 +273,24 @@ export const ScheduleSchema: z.ZodType<ScheduleView> = z.object({
   created_at: at,
   updated_at: at,
   next_run_at: at.nullable(),
+});
+
+export const ActivityHourSchema: z.ZodType<ActivityHour> = z.object({
+  hour: at.describe('Start of the hour (UTC)'),
+  calls: z.number(),
+  writes: z.number().describe('Successful creates, updates and comments'),
+  errors: z.number(),
+});
+
+export const MappingViewSchema: z.ZodType<MappingView> = z.object({
+  kind: z.string(),
+  source: z.enum(['default', 'custom']),
+  mappings: z.array(z.object({
+    field: z.string(),
+    external_field: z.string(),
+    direction: z.enum(['inbound', 'outbound', 'bidirectional']),
+    value_map: z.record(z.string(), z.string()).optional(),
+    default: z.string().optional(),
+  })),
+  linked_records_differing: z.number().optional().describe('After a replace: linked records whose platform values differ from the hub\'s under the new mappings'),
 });

@@ -14,7 +14,7 @@ import {
   z,
 } from '@itsm-hub/core';
 import type { ApiRouter } from '../ApiRouter';
-import { ConflictListSchema, ConflictSchema, DeadLetterListSchema, InboxListSchema, LinkSchema, SyncStatusSchema } from './responseSchemas';
+import { ActivityHourSchema, ConflictListSchema, ConflictSchema, DeadLetterListSchema, InboxListSchema, LinkSchema, MappingViewSchema, SyncStatusSchema } from './responseSchemas';
 import { OrgQuery, requireAdminRole, scopeOf } from './scope';
 
 const Page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
@@ -45,6 +45,12 @@ export function registerSyncRoutes(
     handler: async ({ params, query, principal }) => status.of((await integrationOf(principal, params.id, query)).id),
   });
   api.route({
+    method: 'get', path: '/api/v1/integrations/{id}/activity', tag: 'sync', summary: 'Calls to the platform, records written and errors per hour, over the last hours (24 by default, at most a week).',
+    query: z.strictObject({ ...OrgQuery.shape, hours: z.coerce.number().int().min(1).max(168).default(24) }),
+    response: z.object({ integration_id: z.string(), hours: z.array(ActivityHourSchema) }),
+    handler: async ({ params, query, principal }) => status.activity((await integrationOf(principal, params.id, query)).id, query.hours),
+  });
+  api.route({
     method: 'get', path: '/api/v1/integrations/{id}/links', tag: 'links', summary: 'List the integration\'s linked records (every kind unless ?kind=).',
     query: z.strictObject({ ...PageQuery.shape, status: z.enum(LINK_STATES).optional(), kind: z.string().regex(/^[a-z][a-z0-9_]*$/).optional() }),
     response: z.object({ items: z.array(LinkSchema), total: z.number() }),
@@ -52,12 +58,12 @@ export function registerSyncRoutes(
   });
   api.route({
     method: 'get', path: '/api/v1/integrations/{id}/mappings', tag: 'mappings', summary: 'The field mappings of a kind, incidents by default (the adapter\'s defaults until replaced).',
-    query: z.strictObject({ ...OrgQuery.shape, kind: kindQuery }),
+    query: z.strictObject({ ...OrgQuery.shape, kind: kindQuery }), response: MappingViewSchema,
     handler: async ({ params, query, principal }) => mappings.get(await integrationOf(principal, params.id, query), query.kind),
   });
   api.route({
     method: 'put', path: '/api/v1/integrations/{id}/mappings', tag: 'mappings', summary: 'Replace the field mappings; an empty list restores the defaults.',
-    body: putMappingsSchema, query: z.strictObject({ ...OrgQuery.shape, kind: kindQuery }),
+    body: putMappingsSchema, query: z.strictObject({ ...OrgQuery.shape, kind: kindQuery }), response: MappingViewSchema,
     handler: async ({ body, params, query, principal }) => {
       requireAdminRole(principal);
       return mappings.replace(await integrationOf(principal, params.id, query), body, query.kind);

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { api, expectAccessible, hubUrl, linkOf, SCREENSHOTS, settled, signIn, snow, snowUrl, watchPage } from './hub';
+import { ADMIN_TOKEN, api, expectAccessible, hubUrl, linkOf, SCREENSHOTS, settled, signIn, snow, snowUrl, watchPage } from './hub';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -289,5 +289,29 @@ test("an integration's page: its last 24 hours, editing it with secrets kept, fi
   await expectAccessible(page);
   await ownership.getByRole('button', { name: 'Remove the rule of priority' }).click();
   await expect(ownership.getByText('No rule: both sides may change every field.')).toBeVisible();
+  clean();
+});
+
+test('works by keyboard alone: sign in, move between pages, open a record', async ({ page }) => {
+  const clean = watchPage(page);
+  await page.goto(`${hubUrl()}/sign-in`);
+  await expect(page.getByLabel('API token')).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('API token')).toBeFocused();
+  await page.keyboard.type(ADMIN_TOKEN);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Integrations', level: 1 })).toBeVisible();
+  // The skip link comes first, then the main navigation.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  const incidents = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Incidents' });
+  for (let n = 0; n < 10 && !(await incidents.evaluate((el) => el === document.activeElement)); n += 1) await page.keyboard.press('Tab');
+  await expect(incidents).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Incidents', level: 1 })).toBeVisible();
+  const first = page.getByRole('table').getByRole('link').first();
+  await first.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'On the platforms' })).toBeVisible();
   clean();
 });

@@ -1,16 +1,19 @@
+import { lazy, Suspense } from 'react';
 import { NavLink, Navigate, Outlet, Route, Routes } from 'react-router';
 import { useSession } from './api/session';
-import { AlertMappings } from './pages/AlertMappings';
-import { Alerts } from './pages/Alerts';
-import { Conflicts } from './pages/Conflicts';
-import { IncidentDetail } from './pages/IncidentDetail';
-import { Incidents } from './pages/Incidents';
-import { IntegrationDetail } from './pages/IntegrationDetail';
 import { Integrations } from './pages/Integrations';
-import { NewIntegration } from './pages/NewIntegration';
-import { Reconciliation } from './pages/Reconciliation';
-import { Runs } from './pages/Runs';
 import { SignIn } from './pages/SignIn';
+
+// Pages load when first opened: the forms (react-jsonschema-form) and the chart (uPlot) stay out of the first load.
+const AlertMappings = lazy(() => import('./pages/AlertMappings').then((m) => ({ default: m.AlertMappings })));
+const Alerts = lazy(() => import('./pages/Alerts').then((m) => ({ default: m.Alerts })));
+const Conflicts = lazy(() => import('./pages/Conflicts').then((m) => ({ default: m.Conflicts })));
+const IncidentDetail = lazy(() => import('./pages/IncidentDetail').then((m) => ({ default: m.IncidentDetail })));
+const Incidents = lazy(() => import('./pages/Incidents').then((m) => ({ default: m.Incidents })));
+const IntegrationDetail = lazy(() => import('./pages/IntegrationDetail').then((m) => ({ default: m.IntegrationDetail })));
+const NewIntegration = lazy(() => import('./pages/NewIntegration').then((m) => ({ default: m.NewIntegration })));
+const Reconciliation = lazy(() => import('./pages/Reconciliation').then((m) => ({ default: m.Reconciliation })));
+const Runs = lazy(() => import('./pages/Runs').then((m) => ({ default: m.Runs })));
 
 function Layout() {
   const session = useSession();
@@ -31,7 +34,9 @@ function Layout() {
         <button type="button" onClick={session.signOut}>Sign out</button>
       </header>
       <div id="content">
-        <Outlet />
+        <Suspense fallback={<main aria-busy="true"><p>Loading…</p></main>}>
+          <Outlet />
+        </Suspense>
       </div>
     </>
   );

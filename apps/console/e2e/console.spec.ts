@@ -99,6 +99,10 @@ test('a member token gets read-only views', async ({ page }) => {
   await expect(page.getByText('member (read-only)')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'snow-console' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'New integration' })).toHaveCount(0);
+  await expectAccessible(page);
+  await page.goto(`${hubUrl()}/no/such/page`);
+  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  await expectAccessible(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   clean();

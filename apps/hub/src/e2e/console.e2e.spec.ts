@@ -39,6 +39,12 @@ describe('the web console (real hub)', () => {
     expect(script.status).toBe(200);
     expect(script.headers.get('cache-control')).toMatch(/immutable/);
     expect((await fetch(`${hub.hub.url}/assets/missing.js`)).status).toBe(404);
+    // Nothing outside the console's build is served, however the path is spelled.
+    for (const escape of ['/assets/..%2f..%2fpackage.json', '/..%2fpackage.json', '/assets/%2e%2e/%2e%2e/package.json', '/.vite/manifest.json']) {
+      const res = await fetch(`${hub.hub.url}${escape}`);
+      expect({ escape, status: res.status }).toEqual({ escape, status: 404 });
+      expect(await res.text()).not.toMatch(/"name": "@itsm-hub/);
+    }
     const api = await fetch(`${hub.hub.url}/api/v1/nothing-here`);
     expect(api.status).toBe(404);
     expect(api.headers.get('content-type')).toMatch(/application\/problem\+json/);

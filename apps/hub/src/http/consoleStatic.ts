@@ -46,7 +46,8 @@ export function serveConsole(root: string): Middleware {
       root, index: false, hidden: false, immutable: asset, maxage: asset ? YEAR_MS : 0,
       setHeaders: (res) => { if (!asset) res.setHeader('Cache-Control', 'no-cache'); },
     }).catch((err: { status?: number }) => {
-      if (err.status === 404) return undefined;
+      // Not a file of the console's (missing, or a path that climbs out of it): the hub's own 404.
+      if (err.status !== undefined && err.status < 500) return undefined;
       throw err;
     });
     if (!served) return next();

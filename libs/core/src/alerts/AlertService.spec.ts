@@ -98,6 +98,9 @@ describe('AlertService rules over time', () => {
     await mapping({ name: 'known', alert_type: 'Known' });
     const unmapped = (await fire('Unknown', 'u-1'))[0];
     expect(unmapped.status).toBe('unmapped');
+    // Refused inside its transaction: the reason is read on the same connection (the embedded database has only one).
+    await expect(alerts.acknowledge(spec.org, unmapped.id as string)).rejects.toMatchObject({ code: 'HUB_ERR_CONFLICT' });
+    await expect(alerts.approve(spec.org, unmapped.id as string)).rejects.toMatchObject({ code: 'HUB_ERR_CONFLICT' });
     expect((await alerts.dismiss(spec.org, unmapped.id as string)).status).toBe('dismissed');
     const firing = (await fire('Known', 'k-1'))[0];
     await expect(alerts.dismiss(spec.org, firing.id as string)).rejects.toMatchObject({ code: 'HUB_ERR_CONFLICT' });

@@ -306,7 +306,7 @@ export class AlertService implements RecordChangeListener {
   async acknowledge(organizationId: string, id: string): Promise<AlertView> {
     await this.db.transaction(async (tx) => {
       const alert = await moveAlert(tx, organizationId, id, ['firing'], 'acknowledged', this.clock.now());
-      if (!alert) throw await this.notIn(organizationId, id, 'acknowledged', 'firing');
+      if (!alert) throw await this.notIn(tx, organizationId, id, 'acknowledged', 'firing');
       if (alert.incident_id) await this.pickUp(tx, organizationId, alert.incident_id);
     });
     this.signals.outbox.notify();
@@ -317,7 +317,7 @@ export class AlertService implements RecordChangeListener {
   async resolve(organizationId: string, id: string): Promise<AlertView> {
     await this.db.transaction(async (tx) => {
       const alert = await moveAlert(tx, organizationId, id, OPEN_ALERT_STATUSES, 'resolved', this.clock.now());
-      if (!alert) throw await this.notIn(organizationId, id, 'resolved', 'open');
+      if (!alert) throw await this.notIn(tx, organizationId, id, 'resolved', 'open');
       await this.settleIncident(tx, [alert], 'resolve', this.clock.now());
     });
     this.signals.outbox.notify();
@@ -329,7 +329,7 @@ export class AlertService implements RecordChangeListener {
     await this.db.transaction(async (tx) => {
       const now = this.clock.now();
       const alert = await moveAlert(tx, organizationId, id, ['pending_approval'], 'firing', now);
-      if (!alert) throw await this.notIn(organizationId, id, 'approved', 'pending_approval');
+      if (!alert) throw await this.notIn(tx, organizationId, id, 'approved', 'pending_approval');
       const mapping = alert.mapping_id ? (await this.mappings.list(organizationId, tx)).find((m) => m.id === alert.mapping_id) : undefined;
       if (!mapping) throw new ConflictError(`Alert ${id} has no mapping any more, so no incident can be opened for it.`);
       const storms = new Map<string, StormTouch>();
@@ -361,7 +361,7 @@ export class AlertService implements RecordChangeListener {
 
   async dismiss(organizationId: string, id: string): Promise<AlertView> {
     const alert = await moveAlert(this.db, organizationId, id, ['pending_approval', 'unmapped', 'suppressed'], 'dismissed', this.clock.now());
-    if (!alert) throw await this.notIn(organizationId, id, 'dismissed', 'pending_approval, unmapped or suppressed');
+    if (!alert) throw await this.notIn(this.db, organizationId, id, 'dismissed', 'pending_approval, unmapped or suppressed');
     return this.get(organizationId, id);
   }
 
@@ -394,8 +394,9 @@ export class AlertService implements RecordChangeListener {
     }));
   }
 
-  private async notIn(organizationId: string, id: string, verb: string, expected: string): Promise<Error> {
-    const alert = await selectAlert(this.db, organizationId, id);
+  /** Why an alert could not move; read on the caller's connection (inside its transaction the pool may have no other). */
+  private async notIn(db: Db, organizationId: string, id: string, verb: string, expected: string): Promise<Error> {
+    const alert = await selectAlert(db, organizationId, id);
     if (!alert) return new NotFoundError('Alert', id);
     return new ConflictError(`Alert ${id} is ${alert.status}: only a ${expected} alert can be ${verb}.`);
   }

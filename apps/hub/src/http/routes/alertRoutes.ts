@@ -4,7 +4,7 @@ import {
   updateAlertMappingSchema, z,
 } from '@itsm-hub/core';
 import type { ApiRouter } from '../ApiRouter';
-import { AlertMappingSchema, AlertSchema } from './responseSchemas';
+import { AlertMappingSchema, AlertSchema, IntakeKeySchema, MaintenanceWindowSchema, NewIntakeKeySchema } from './responseSchemas';
 import { OrgQuery, requireAdminRole, scopeOf } from './scope';
 
 const IntakeAnswer = z.object({
@@ -129,14 +129,14 @@ export function registerAlertRoutes(api: ApiRouter, deps: {
 
   api.route({
     method: 'post', path: '/api/v1/alert-intake-keys', tag: 'alerts', status: 201, summary: 'Issue a routing key for /alerts/events; the key is answered once, as routing_key.',
-    body: createIntakeKeySchema, query: OrgQuery,
+    body: createIntakeKeySchema, query: OrgQuery, response: NewIntakeKeySchema,
     handler: async ({ body, query, principal }) => {
       requireAdminRole(principal);
       return intakeKeys.create(await scopeOf(orgs, principal, query), body.name);
     },
   });
   api.route({
-    method: 'get', path: '/api/v1/alert-intake-keys', tag: 'alerts', summary: 'Alert intake keys (never the keys themselves).', query: OrgQuery,
+    method: 'get', path: '/api/v1/alert-intake-keys', tag: 'alerts', summary: 'Alert intake keys (never the keys themselves).', query: OrgQuery, response: z.object({ keys: z.array(IntakeKeySchema) }),
     handler: async ({ query, principal }) => ({ keys: await intakeKeys.list(await scopeOf(orgs, principal, query)) }),
   });
   api.route({
@@ -149,14 +149,14 @@ export function registerAlertRoutes(api: ApiRouter, deps: {
 
   api.route({
     method: 'post', path: '/api/v1/maintenance-windows', tag: 'alerts', status: 201, summary: 'A maintenance window: alerts matching its labels within its time range are suppressed.',
-    body: createMaintenanceWindowSchema, query: OrgQuery,
+    body: createMaintenanceWindowSchema, query: OrgQuery, response: MaintenanceWindowSchema,
     handler: async ({ body, query, principal }) => {
       requireAdminRole(principal);
       return maintenance.create(await scopeOf(orgs, principal, query), body);
     },
   });
   api.route({
-    method: 'get', path: '/api/v1/maintenance-windows', tag: 'alerts', summary: 'Maintenance windows.', query: OrgQuery,
+    method: 'get', path: '/api/v1/maintenance-windows', tag: 'alerts', summary: 'Maintenance windows.', query: OrgQuery, response: z.object({ windows: z.array(MaintenanceWindowSchema) }),
     handler: async ({ query, principal }) => ({ windows: await maintenance.list(await scopeOf(orgs, principal, query)) }),
   });
   api.route({

@@ -1,5 +1,5 @@
 import {
-  type ActivityHour, type MappingView, ALERT_STATUSES, CATEGORIES, FIELD_OWNERS, groupBySchema, ITEM_CATEGORIES, ITEM_OUTCOMES, RUN_STATUSES, RUN_TRIGGERS, RUN_TYPES, type ItemCategory, type RunItem, type ScheduleView, type SyncRun, INCIDENT_PRIORITIES, INCIDENT_STATUSES, LINK_STATES, z, type AlertMappingService, type AlertView, type ConflictView, type DeadLetterEntry, type FieldValue, type InboxEntry, type Incident, type IncidentComment, type LinkView, type SyncStatus,
+  type ActivityHour, type IntakeKey, type MaintenanceWindow, type MappingService, type MappingView, ALERT_STATUSES, CATEGORIES, FIELD_OWNERS, groupBySchema, ITEM_CATEGORIES, ITEM_OUTCOMES, RUN_STATUSES, RUN_TRIGGERS, RUN_TYPES, type ItemCategory, type RunItem, type ScheduleView, type SyncRun, INCIDENT_PRIORITIES, INCIDENT_STATUSES, LINK_STATES, z, type AlertMappingService, type AlertView, type ConflictView, type DeadLetterEntry, type FieldValue, type InboxEntry, type Incident, type IncidentComment, type LinkView, type SyncStatus,
 } from '@itsm-hub/core';
 
 /*
@@ -293,4 +293,45 @@ export const MappingViewSchema: z.ZodType<MappingView> = z.object({
     default: z.string().optional(),
   })),
   linked_records_differing: z.number().optional().describe('After a replace: linked records whose platform values differ from the hub\'s under the new mappings'),
+});
+
+export const IntakeKeySchema: z.ZodType<IntakeKey> = z.object({
+  id: z.string(),
+  organization_id: z.string(),
+  name: z.string(),
+  hint: z.string().describe('The last characters of the key, to tell keys apart'),
+  created_at: at,
+  revoked_at: at.nullable(),
+});
+export const NewIntakeKeySchema = z.intersection(IntakeKeySchema, z.object({ routing_key: z.string().describe('The key itself: answered this once, never again') }));
+
+export const MaintenanceWindowSchema: z.ZodType<MaintenanceWindow> = z.object({
+  id: z.string(),
+  organization_id: z.string(),
+  name: z.string(),
+  match: labels,
+  starts_at: at,
+  ends_at: at,
+  created_at: at,
+});
+
+type AuditPage = Awaited<ReturnType<MappingService['audit']>>;
+export const AuditPageSchema: z.ZodType<AuditPage> = z.object({
+  total: z.number(),
+  items: z.array(z.object({
+    id: z.string(),
+    operation: z.string().describe('create, update, comment, read, find, list, test, or request outside a sync operation'),
+    entity_type: nullableText,
+    entity_id: nullableText,
+    external_id: nullableText,
+    method: z.string(),
+    path: z.string().describe('Without its query string'),
+    status: z.number().nullable().describe('The HTTP status the platform answered'),
+    result: z.enum(['success', 'error']),
+    duration_ms: z.number(),
+    error: nullableText,
+    request_payload: z.looseObject({}).nullable().describe('Redacted and cut to 4 KB, kept only with HUB_AUDIT_PAYLOADS=true'),
+    response_payload: z.looseObject({}).nullable(),
+    created_at: at,
+  })),
 });

@@ -14,7 +14,7 @@ import {
   z,
 } from '@itsm-hub/core';
 import type { ApiRouter } from '../ApiRouter';
-import { ActivityHourSchema, ConflictListSchema, ConflictSchema, DeadLetterListSchema, InboxListSchema, LinkSchema, MappingViewSchema, SyncStatusSchema } from './responseSchemas';
+import { ActivityHourSchema, AuditPageSchema, ConflictListSchema, ConflictSchema, DeadLetterListSchema, InboxListSchema, LinkSchema, MappingViewSchema, SyncStatusSchema } from './responseSchemas';
 import { OrgQuery, requireAdminRole, scopeOf } from './scope';
 
 const Page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
@@ -71,7 +71,7 @@ export function registerSyncRoutes(
   });
   api.route({
     method: 'get', path: '/api/v1/integrations/{id}/audit', tag: 'sync', summary: 'The audit log of external calls (no bodies).',
-    query: PageQuery,
+    query: PageQuery, response: AuditPageSchema,
     handler: async ({ params, query, principal }) => mappings.audit((await integrationOf(principal, params.id, query)).id, query),
   });
   api.route({

@@ -37,9 +37,13 @@ test('create a ServiceNow integration through the form its manifest generates, a
   await fillServiceNowForm(page);
   // Secrets are password inputs: what is typed is never shown.
   await expect(page.getByLabel(/^Password/)).toHaveAttribute('type', 'password');
+  // The adapter's settings for new integrations, not the schema's older defaults.
+  await expect(page.getByRole('checkbox', { name: /^Require signed timestamp/ })).toBeChecked();
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Create integration' }).click();
   await expect(page.getByRole('heading', { name: 'snow-console', level: 1 })).toBeVisible();
+  const created = (await api<{ integrations: Array<{ name: string; settings: Record<string, unknown> }> }>('GET', '/api/v1/integrations')).integrations.find((i) => i.name === 'snow-console');
+  expect(created?.settings.require_signed_timestamp).toBe(true);
   await expect(page.getByLabel('Webhook URL for the platform to call')).toHaveValue(/\/api\/v1\/webhooks\//);
   await expect(page.getByRole('heading', { name: 'Setting the platform up' })).toBeVisible();
   await page.getByRole('button', { name: 'Test connection' }).click();

@@ -74,6 +74,9 @@ function AdapterForm({ adapter, busy, onSubmit }: { adapter: Adapter; busy: bool
       schema={schema}
       uiSchema={{ credentials: credentials.ui, settings: settings.ui }}
       idPrefix="integration"
+      // A new integration starts with the adapter's settings for new ones (ServiceNow: signed timestamps required),
+      // not the looser schema defaults that integrations created before keep.
+      formData={{ settings: adapter.new_integration_settings }}
       submitText="Create integration"
       busy={busy}
       onSubmit={(formData) => {

@@ -7,13 +7,15 @@ export type JsonSchema = Record<string, unknown>;
 /**
  * What an adapter's manifest says about configuring it, for forms built without knowing the
  * platform (the CLI's flags, the console's pages): its credential and settings schemas as JSON
- * Schema (secret fields are `writeOnly`), the settings a writing integration needs, and the setup
- * steps on the platform's side.
+ * Schema (secret fields are `writeOnly`), the settings a writing integration needs, those a new
+ * one starts with, and the setup steps on the platform's side.
  */
 export interface ManifestDescription {
   credentialSchema: JsonSchema;
   settingsSchema: JsonSchema;
   requiredToWrite: string[];
+  /** Settings a new integration starts with unless its creator sets them (stricter than the schema's defaults, which older integrations keep). */
+  newIntegrationSettings: Record<string, unknown>;
   setupSteps: string | null;
 }
 
@@ -22,6 +24,7 @@ export function describeManifest(manifest: AdapterManifest): ManifestDescription
     credentialSchema: jsonSchemaOf(manifest.credentialSchema),
     settingsSchema: jsonSchemaOf(manifest.settingsSchema),
     requiredToWrite: manifest.requiredToWrite ?? [],
+    newIntegrationSettings: manifest.newIntegrationSettings ?? {},
     setupSteps: manifest.setupSteps ?? null,
   };
 }

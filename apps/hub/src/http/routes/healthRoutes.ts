@@ -17,6 +17,7 @@ const AdapterListSchema = z.object({
       credential_schema: z.record(z.string(), z.unknown()).describe('JSON Schema (2020-12) of the credentials; secret fields are writeOnly.'),
       settings_schema: z.record(z.string(), z.unknown()).describe('JSON Schema (2020-12) of the adapter\'s settings.'),
       required_to_write: z.array(z.string()).describe('Settings an integration that sends records to the platform must have.'),
+      new_integration_settings: z.record(z.string(), z.unknown()).describe('Settings a new integration starts with unless its creator sets them; they can differ from the schema\'s defaults, which older integrations keep.'),
       setup_steps: z.string().nullable().describe('Markdown: how to set the platform side up.'),
     }),
   ),
@@ -60,7 +61,7 @@ export function registerHealthRoutes(api: ApiRouter, deps: { db: DataSource; ada
           capabilities: Object.fromEntries(Object.entries(a.capabilities).map(([kind, c]) => [kind, Object.keys(c?.operations ?? {})])),
           versions: Object.fromEntries(Object.entries(a.capabilities).map(([kind, c]) => [kind, c?.versions ?? 'opaque'])),
           credential_schema: described.credentialSchema, settings_schema: described.settingsSchema,
-          required_to_write: described.requiredToWrite, setup_steps: described.setupSteps,
+          required_to_write: described.requiredToWrite, new_integration_settings: described.newIntegrationSettings, setup_steps: described.setupSteps,
         };
       }),
       refused: deps.adapters.refused,

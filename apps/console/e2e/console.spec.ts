@@ -159,6 +159,7 @@ test('retry a dead letter once the platform takes the change again', async ({ pa
   const review = integrations.find((i) => i.name === 'snow-review') as { id: string };
   await expect.poll(async () => (await api('GET', `/api/v1/integrations/${review.id}/dead-letter-queue`)).total, { timeout: 20_000 }).toBe(1);
   await signIn(page);
+  await expect(page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'snow-review' }) })).toContainText('Failing');
   await page.getByRole('link', { name: 'snow-review' }).click();
   const dead = page.getByRole('region', { name: 'Dead letters' });
   await expect(dead.getByRole('row').filter({ hasText: incident.id.slice(0, 8) })).toContainText('400');

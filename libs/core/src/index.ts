@@ -54,7 +54,7 @@ export { ConflictService, type ConflictView, type ConflictFilter } from './sync/
 export { DeadLetterQueue, type DeadLetterEntry } from './sync/DeadLetterQueue';
 export { InboxService, type InboxEntry, type InboxState } from './sync/InboxService';
 export { LinkService, toLinkView, type LinkView } from './sync/LinkService';
-export { SyncStatusService, type SyncStatus } from './sync/SyncStatusService';
+export { SyncStatusService, type SyncHealth, type SyncStatus } from './sync/SyncStatusService';
 export type { ActivityHour } from './sync/stores/ActivityStore';
 export { LINK_STATES, type LinkState, type Link } from './sync/stores/LinkStore';
 export { conflictWinner, priorityWinner } from './sync/conflictRule';

@@ -40,7 +40,7 @@ export function Integrations() {
 }
 
 function IntegrationTile({ integration, status }: { integration: Integration; status: SyncStatus | undefined }) {
-  const health = status ? healthOf(status) : 'unknown';
+  const health = status?.health ?? 'unknown';
   return (
     <li className="tile" aria-labelledby={`tile-${integration.id}`}>
       <h2 id={`tile-${integration.id}`}>
@@ -66,11 +66,4 @@ function IntegrationTile({ integration, status }: { integration: Integration; st
   );
 }
 
-type Health = 'healthy' | 'attention' | 'failing' | 'unknown';
-const HEALTH_TEXT: Record<Health, string> = { healthy: 'Healthy', attention: 'Needs attention', failing: 'Failing', unknown: 'Checking…' };
-
-function healthOf(s: SyncStatus): Health {
-  if (s.dead_letters > 0 || s.links.dead_letter > 0) return 'failing';
-  if (s.pending_conflicts > 0 || s.links.error > 0 || s.inbound_errors > 0 || s.rate_limited) return 'attention';
-  return 'healthy';
-}
+const HEALTH_TEXT: Record<SyncStatus['health'] | 'unknown', string> = { healthy: 'Healthy', attention: 'Needs attention', failing: 'Failing', unknown: 'Checking…' };

@@ -79,7 +79,7 @@ describe('im CLI: incidents, links, mappings, dead letters and conflicts', () =>
   it('reports sync status, an empty dead letter queue and an empty inbox on a fresh integration', async () => {
     const status = await json(['integration', 'sync-status', 'snow']);
     expect(status).toMatchObject({ links: { pending: 0, synced: 0, error: 0, conflict: 0, dead_letter: 0 }, outbox_depth: 0, inbox_depth: 0, dead_letters: 0, pending_conflicts: 0, last_error: null });
-    expect(status).toMatchObject({ inbound_errors: 0, last_inbound_error: null, rate_limited: null });
+    expect(status).toMatchObject({ inbound_errors: 0, last_inbound_error: null, rate_limited: null, health: 'healthy' });
     const table = (await im(['integration', 'sync-status', 'snow'])).stdout;
     expect(table).toMatch(/^links\.synced\s+0$/m);
     expect(table).toMatch(/^rate_limited\s+no$/m);

@@ -34,7 +34,7 @@ describe('sync engine: inbound failures are kept and shown', () => {
     const { items } = await inbox.list(a, { state: 'failed', limit: 10, offset: 0 });
     expect(items).toEqual([expect.objectContaining({ external_id: record.id, state: 'failed', error_kind: 'not_found', error_status: 404, attempts: 1 })]);
     expect(items[0].last_error).toContain(`no incident ${record.id} that the integration's account can read`);
-    expect(await status(a)).toMatchObject({ inbox_depth: 0, inbound_errors: 1, last_inbound_error: items[0].last_error, last_error: items[0].last_error });
+    expect(await status(a)).toMatchObject({ inbox_depth: 0, inbound_errors: 1, last_inbound_error: items[0].last_error, last_error: items[0].last_error, health: 'attention' });
     expect(await failures('not_found')).toBe(before + 1);
 
     spec.platform.records.set(record.id, record);

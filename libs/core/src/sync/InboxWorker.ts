@@ -147,8 +147,11 @@ export class InboxWorker implements LaneWorker {
   /** The event stays in the inbox as failed, counted and shown in sync-status, until retried, discarded or superseded. */
   private async keepFailed(owner: string, row: QueueRow, type: string, failure: InboundFailure): Promise<string> {
     const now = this.clock.now();
-    await failEvent(this.db, String(row.id), owner, failure, now);
-    await recordInboundError(this.db, String(row.integration_id), failure.message, now);
+    // One transaction: sync-status never counts the failed event without showing its message.
+    await this.db.transaction(async (tx) => {
+      await failEvent(tx, String(row.id), owner, failure, now);
+      await recordInboundError(tx, String(row.integration_id), failure.message, now);
+    });
     this.metrics.inboundFailures.inc({ integration_type: type, reason: failure.reason });
     this.logger.error({ integration_id: row.integration_id, external_id: row.external_id, reason: failure.reason, err: failure.message }, 'inbound event failed; kept in the inbox');
     return 'failed';

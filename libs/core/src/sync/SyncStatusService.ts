@@ -31,6 +31,16 @@ export interface SyncStatus {
   /** What the last webhook delivery was accepted despite (an outdated platform-side script, say). */
   webhook_warning: string | null;
   webhook_warning_at: string | null;
+  /** The numbers above in one word: `failing` with dead letters, `attention` with errors, conflicts or a rate limit, else `healthy`. */
+  health: SyncHealth;
+}
+
+export type SyncHealth = 'healthy' | 'attention' | 'failing';
+
+function healthOf(s: Omit<SyncStatus, 'health'>): SyncHealth {
+  if (s.dead_letters > 0 || s.links.dead_letter > 0) return 'failing';
+  if (s.pending_conflicts > 0 || s.links.error > 0 || s.inbound_errors > 0 || s.rate_limited) return 'attention';
+  return 'healthy';
 }
 
 /** The numbers `GET /integrations/{id}/sync-status` reports, over every kind. */
@@ -48,7 +58,7 @@ export class SyncStatusService {
     const state = await readIntegrationState(this.db, integrationId);
     const now = this.clock.now();
     const limited = state.rate_limited_until !== null && new Date(state.rate_limited_until) > now;
-    return {
+    const status: Omit<SyncStatus, 'health'> = {
       integration_id: integrationId,
       links,
       outbox_depth: depths.outbox,
@@ -66,6 +76,7 @@ export class SyncStatusService {
       webhook_warning_at: state.webhook_warning_at,
       rate_limited: limited ? { until: state.rate_limited_until as string, reason: state.rate_limit_reason, jobs_waiting: await countWaitingJobs(this.db, integrationId, now) } : null,
     };
+    return { ...status, health: healthOf(status) };
   }
 
   /** The integration's calls, writes and errors per hour over the last `hours` hours (the console's activity chart). */

@@ -90,6 +90,7 @@ export const SyncStatusSchema: z.ZodType<SyncStatus> = z.object({
   rate_limited: z.object({ until: at, reason: nullableText, jobs_waiting: z.number() }).nullable(),
   webhook_warning: nullableText,
   webhook_warning_at: at.nullable(),
+  health: z.enum(['healthy', 'attention', 'failing']).describe('failing with dead letters; attention with errors, conflicts or a rate limit; else healthy'),
 });
 
 export const ConflictSchema: z.ZodType<ConflictView> = z.object({
